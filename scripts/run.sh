@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs a root script (dev, test, bench) with the project's toolchain, after making sure that
+# dependencies (and, for tests, the system packages the browser tests use) are installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/toolchain.sh
+set -euo pipefail
+task="${1:?usage: scripts/run.sh dev|test|bench|install [args]}"
+shift
+
+if [ "${CI:-}" = "true" ]; then
+  pnpm install --frozen-lockfile
+else
+  pnpm install --prefer-offline
+fi
+[ "$task" = "install" ] && exit 0
+if [ "$task" = "test" ]; then
+  bash scripts/system-deps.sh
+fi
+exec pnpm run "$task" "$@"
