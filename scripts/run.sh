@@ -17,4 +17,6 @@ fi
 if [ "$task" = "test" ]; then
   bash scripts/system-deps.sh
 fi
+# `check` rather than `test`: turbo refuses a root script named like the task it runs.
+[ "$task" = "test" ] && task=check
 exec pnpm run "$task" "$@"
