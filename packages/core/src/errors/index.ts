@@ -39,5 +39,9 @@ export class TtsError extends Error {
  * if (isTtsError(e) && e.code === 'circuit_open') useLocalVoice()
  */
 export function isTtsError(value: unknown): value is TtsError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MARKER] === true
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[MARKER] === true
+  )
 }
