@@ -1,0 +1,38 @@
+/**
+ * @module audio — WAV parse/write (16-bit PCM and 32-bit float), PCM joining, durations and
+ * validation of upstream audio, over `DataView` only so it runs in Workers, browsers and Node.
+ */
+export { AudioError, type AudioErrorReason, isAudioError } from './errors.ts'
+export {
+  type AudioFormat,
+  assertFormat,
+  bytesPerSample,
+  CHANNELS_RANGE,
+  describeFormat,
+  durationMs,
+  frameBytes,
+  type PcmAudio,
+  SAMPLE_RATE_RANGE,
+  type SampleEncoding,
+  XTTS_BITS_PER_SAMPLE,
+  XTTS_CHANNELS,
+  XTTS_FORMAT,
+  XTTS_SAMPLE_RATE,
+} from './format.ts'
+export { concatPcm, type JoinedPcm, toPcm16 } from './pcm.ts'
+export {
+  type AudioReport,
+  DURATION_BOUNDS,
+  plausibleDurationMs,
+  SILENCE_PEAK,
+  type ValidateAudioOptions,
+  validateAudio,
+} from './validate.ts'
+export {
+  type ParsedWav,
+  parseWav,
+  WAV_HEADER_BYTES,
+  type WavHeaderOptions,
+  wavHeader,
+  writeWav,
+} from './wav.ts'

@@ -1,0 +1,236 @@
+/**
+ * @module audio/wav — RIFF/WAVE parse and write. Our own code, because the libraries on npm
+ * (wavefile, node-wav) either need Node's `Buffer` or do not handle the streamed headers
+ * XTTS sends (a 44-byte header whose RIFF and data sizes are 0) and we need both, in ~150 lines
+ * over `DataView`.
+ */
+import { AudioError } from './errors.ts'
+import {
+  type AudioFormat,
+  assertFormat,
+  durationMs,
+  type PcmAudio,
+  type SampleEncoding,
+} from './format.ts'
+
+/** What `parseWav` returns. `data` is a view into the input bytes, not a copy. */
+export interface ParsedWav extends PcmAudio {
+  bitsPerSample: 16 | 32
+  /** Duration of the whole frames in `data`. */
+  durationMs: number
+  /** True when the header carried placeholder sizes (0 or 0xFFFFFFFF), as a stream's does. */
+  streamed: boolean
+}
+
+const FORMAT_PCM = 1
+const FORMAT_FLOAT = 3
+const FORMAT_EXTENSIBLE = 0xfffe
+/** Writers that cannot seek back put one of these where a size belongs. */
+const isPlaceholderSize = (n: number): boolean => n === 0 || n === 0xffffffff
+
+function fourCC(view: DataView, at: number): string {
+  return String.fromCharCode(
+    view.getUint8(at),
+    view.getUint8(at + 1),
+    view.getUint8(at + 2),
+    view.getUint8(at + 3),
+  )
+}
+
+interface FmtChunk {
+  encoding: SampleEncoding
+  bitsPerSample: 16 | 32
+  sampleRate: number
+  channels: number
+}
+
+function readFmt(view: DataView, at: number, size: number): FmtChunk {
+  if (size < 16) {
+    throw new AudioError('malformed', `fmt chunk is ${size} bytes; it needs at least 16`)
+  }
+  let tag = view.getUint16(at, true)
+  const channels = view.getUint16(at + 2, true)
+  const sampleRate = view.getUint32(at + 4, true)
+  const blockAlign = view.getUint16(at + 12, true)
+  const bits = view.getUint16(at + 14, true)
+  // WAVE_FORMAT_EXTENSIBLE keeps the real format tag in the first 2 bytes of its sub-format GUID.
+  if (tag === FORMAT_EXTENSIBLE) {
+    if (size < 40) {
+      throw new AudioError('malformed', `extensible fmt chunk is ${size} bytes; it needs 40`)
+    }
+    tag = view.getUint16(at + 24, true)
+  }
+  let encoding: SampleEncoding
+  if (tag === FORMAT_PCM && bits === 16) encoding = 'pcm16'
+  else if (tag === FORMAT_FLOAT && bits === 32) encoding = 'float32'
+  else {
+    throw new AudioError(
+      'unsupported_format',
+      `WAV format tag ${tag} with ${bits}-bit samples is not supported; allowed: 16-bit PCM (tag 1) or 32-bit float (tag 3)`,
+      { formatTag: tag, bitsPerSample: bits },
+    )
+  }
+  const format = { sampleRate, channels, encoding }
+  assertFormat(format)
+  const expectedAlign = (channels * bits) / 8
+  if (blockAlign !== expectedAlign) {
+    throw new AudioError(
+      'malformed',
+      `fmt block align is ${blockAlign}; ${channels} channel(s) of ${bits}-bit samples need ${expectedAlign}`,
+    )
+  }
+  return { ...format, bitsPerSample: bits }
+}
+
+/**
+ * Parses a RIFF/WAVE file of 16-bit PCM or 32-bit float samples. Chunks may come in any order;
+ * chunks other than `fmt ` and `data` (LIST, fact, ...) are skipped; odd-sized chunks are
+ * followed by a pad byte. When the data size is a placeholder (0 or 0xFFFFFFFF, as in a
+ * streamed header) the data runs to the end of `bytes`.
+ *
+ * @throws AudioError (`invalid_audio`) when the bytes are not such a WAV, or are cut short.
+ * @example
+ * const wav = parseWav(new Uint8Array(await res.arrayBuffer()))
+ * wav.sampleRate // 24000
+ */
+export function parseWav(bytes: Uint8Array): ParsedWav {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new AudioError('invalid_argument', 'parseWav needs a Uint8Array')
+  }
+  if (bytes.byteLength < 12) {
+    throw new AudioError(
+      bytes.byteLength === 0 ? 'empty' : 'truncated',
+      `WAV is ${bytes.byteLength} bytes; a RIFF/WAVE header needs at least 12`,
+    )
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  if (fourCC(view, 0) !== 'RIFF' || fourCC(view, 8) !== 'WAVE') {
+    throw new AudioError(
+      'not_wav',
+      `not a WAV file: it starts with ${JSON.stringify(fourCC(view, 0))}…${JSON.stringify(fourCC(view, 8))}, expected "RIFF"…"WAVE"`,
+    )
+  }
+  const riffSize = view.getUint32(4, true)
+  let streamed = isPlaceholderSize(riffSize)
+  // A RIFF size past the end means a cut file; the data chunk check below reports it precisely.
+  const end = streamed ? bytes.byteLength : Math.min(bytes.byteLength, 8 + riffSize)
+
+  let fmt: FmtChunk | undefined
+  let data: Uint8Array | undefined
+  let at = 12
+  while (at + 8 <= end) {
+    const id = fourCC(view, at)
+    const size = view.getUint32(at + 4, true)
+    const body = at + 8
+    if (id === 'data') {
+      if (isPlaceholderSize(size)) {
+        streamed = true
+        data = bytes.subarray(body, end)
+        break
+      }
+      if (body + size > end) {
+        throw new AudioError(
+          'truncated',
+          `WAV data chunk declares ${size} bytes but only ${end - body} follow: the file was cut short`,
+          { declared: size, present: end - body },
+        )
+      }
+      data = bytes.subarray(body, body + size)
+    } else {
+      if (body + size > end) {
+        throw new AudioError(
+          'truncated',
+          `WAV ${JSON.stringify(id)} chunk declares ${size} bytes but only ${end - body} follow`,
+          { chunk: id, declared: size, present: end - body },
+        )
+      }
+      if (id === 'fmt ') fmt = readFmt(view, body, size)
+    }
+    at = body + size + (size % 2)
+  }
+  if (!fmt) throw new AudioError('malformed', 'WAV has no fmt chunk before its audio data')
+  if (!data) throw new AudioError('malformed', 'WAV has no data chunk')
+  const audio = {
+    sampleRate: fmt.sampleRate,
+    channels: fmt.channels,
+    encoding: fmt.encoding,
+    data,
+  }
+  return { ...audio, bitsPerSample: fmt.bitsPerSample, durationMs: durationMs(audio), streamed }
+}
+
+/** Options of `wavHeader`. */
+export interface WavHeaderOptions {
+  sampleRate: number
+  channels: number
+  /** Bytes of PCM that follow. Leave out for a streamed header: both sizes are then 0. */
+  dataBytes?: number
+}
+
+/** Length of the canonical header `wavHeader` writes. */
+export const WAV_HEADER_BYTES = 44
+
+/**
+ * The canonical 44-byte header of a 16-bit PCM WAV. Without `dataBytes` the RIFF and data
+ * sizes are 0, the way XTTS's `/tts_stream` starts a stream whose length it does not know.
+ *
+ * @example
+ * const head = wavHeader({ sampleRate: 24000, channels: 1 }) // then stream s16le chunks
+ */
+export function wavHeader(options: WavHeaderOptions): Uint8Array {
+  const { sampleRate, channels, dataBytes } = options
+  assertFormat({ sampleRate, channels, encoding: 'pcm16' })
+  if (
+    dataBytes !== undefined &&
+    (!Number.isInteger(dataBytes) || dataBytes < 0 || dataBytes > 0xffffffff - 36)
+  ) {
+    throw new AudioError(
+      'invalid_argument',
+      `dataBytes must be a whole number from 0 to ${0xffffffff - 36}, got ${dataBytes}`,
+    )
+  }
+  const header = new Uint8Array(WAV_HEADER_BYTES)
+  const view = new DataView(header.buffer)
+  const ascii = (at: number, s: string) => {
+    for (let i = 0; i < 4; i++) view.setUint8(at + i, s.charCodeAt(i))
+  }
+  ascii(0, 'RIFF')
+  view.setUint32(4, dataBytes === undefined ? 0 : 36 + dataBytes, true)
+  ascii(8, 'WAVE')
+  ascii(12, 'fmt ')
+  view.setUint32(16, 16, true)
+  view.setUint16(20, FORMAT_PCM, true)
+  view.setUint16(22, channels, true)
+  view.setUint32(24, sampleRate, true)
+  view.setUint32(28, sampleRate * channels * 2, true)
+  view.setUint16(32, channels * 2, true)
+  view.setUint16(34, 16, true)
+  ascii(36, 'data')
+  view.setUint32(40, dataBytes ?? 0, true)
+  return header
+}
+
+/**
+ * A complete 16-bit PCM WAV of interleaved samples.
+ *
+ * @throws AudioError when the sample count is not a whole number of frames.
+ * @example
+ * const wav = writeWav({ sampleRate: 24000, channels: 1 }, toPcm16(parsed))
+ */
+export function writeWav(
+  format: Pick<AudioFormat, 'sampleRate' | 'channels'>,
+  pcm: Int16Array,
+): Uint8Array {
+  if (pcm.length % format.channels !== 0) {
+    throw new AudioError(
+      'partial_frame',
+      `${pcm.length} samples do not make whole frames of ${format.channels} channels`,
+    )
+  }
+  const dataBytes = pcm.length * 2
+  const out = new Uint8Array(WAV_HEADER_BYTES + dataBytes)
+  out.set(wavHeader({ ...format, dataBytes }))
+  const view = new DataView(out.buffer, WAV_HEADER_BYTES)
+  for (let i = 0; i < pcm.length; i++) view.setInt16(i * 2, pcm[i] ?? 0, true)
+  return out
+}
