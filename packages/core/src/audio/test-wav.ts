@@ -62,8 +62,10 @@ export function f32(samples: number[]): number[] {
 
 /** `seconds` of a 440 Hz tone at half scale, as integer samples. */
 export function tone(seconds: number, rate = 24_000, amplitude = 0.5): number[] {
-  return Array.from({ length: Math.round(seconds * rate) }, (_, i) =>
-    // `|| 0` turns -0 into 0, which Int16Array cannot hold apart.
-    Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * amplitude * 32767) || 0,
+  return Array.from(
+    { length: Math.round(seconds * rate) },
+    (_, i) =>
+      // `|| 0` turns -0 into 0, which Int16Array cannot hold apart.
+      Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * amplitude * 32767) || 0,
   )
 }
