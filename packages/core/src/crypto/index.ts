@@ -1,0 +1,13 @@
+/**
+ * @module @tts/core/crypto — cache keys (SHA-256 over canonical JSON) and AES-256-GCM envelope
+ * encryption with key rotation, over Web Crypto only.
+ */
+
+export type { CacheKeyFields, CacheKeyValue } from './cache-key.ts'
+export { cacheKey, canonicalJson } from './cache-key.ts'
+export type { EnvelopeHeader } from './envelope.ts'
+export { ENVELOPE_VERSION, openEnvelope, readEnvelopeHeader, sealEnvelope } from './envelope.ts'
+export type { CryptoErrorCode } from './errors.ts'
+export { CryptoError, isCryptoError } from './errors.ts'
+export type { KeyRing, KeySpec } from './key-ring.ts'
+export { generateKeyBase64, importKeyRing, KEY_ID_PATTERN } from './key-ring.ts'
