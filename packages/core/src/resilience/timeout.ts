@@ -47,15 +47,16 @@ export function withTimeout<T>(
   const controller = new AbortController()
   return new Promise<T>((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined
-    const stop = (reason: unknown) => {
-      controller.abort(reason)
-      reject(reason)
-    }
-    const onAbort = () => stop(signal?.reason)
     const done = () => {
       if (timer !== undefined) clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
     }
+    const stop = (reason: unknown) => {
+      done()
+      controller.abort(reason)
+      reject(reason)
+    }
+    const onAbort = () => stop(signal?.reason)
     signal?.addEventListener('abort', onAbort, { once: true })
     // Timers overflow past 2^31-1 ms (fire at once); a limit that far off is no limit.
     if (ms <= MAX_TIMER_MS) {
