@@ -1,0 +1,494 @@
+/**
+ * @module client — `createTtsClient`: edge first, the local encrypted cache before it, local
+ * speech the moment the edge fails. The order of one call: validate → language → cache key →
+ * local cache (a hit makes no request) → edge behind the client-side breaker → local engines.
+ */
+import { parseWav } from '@tts/core/audio'
+import { cacheKey } from '@tts/core/crypto'
+import { detectLanguage, normalizeLanguage, toLocale, type XttsLanguage } from '@tts/core/lang'
+import { type CircuitState, createCircuitBreaker, retry } from '@tts/core/resilience'
+import type { CacheStats, LocalCache } from '../cache/index.ts'
+import { normalizeText } from '../core-shim.ts'
+import { createEdgeTransport, type SpeechRequest } from '../edge/index.ts'
+import {
+  AbortedError,
+  ClientConfigError,
+  EdgeUnavailableError,
+  isAbortedError,
+  isEdgeRequestError,
+  LocalEngineError,
+  TtsError,
+} from '../errors/index.ts'
+import { createEmitter, type Emitter } from '../events/index.ts'
+import { createClientMetrics, type MetricsSnapshot } from '../metrics/index.ts'
+import { normalizeOptions, type TtsClientOptions } from '../options/index.ts'
+import { createWarmQueue, memoryQueueStorage, type WarmQueue } from '../queue/index.ts'
+import type {
+  AudioFormat,
+  LocalEngine,
+  LocalSpeechRequest,
+  Provider,
+  SynthesizeResult,
+} from '../types.ts'
+
+/** Options of one `synthesize()` / `speak()` call. */
+export interface SynthesizeOptions {
+  /** `'auto'` (default) detects the language; any other value is a voice name for the edge. */
+  voice?: string
+  /** An XTTS language or a BCP-47 tag; skips detection. */
+  language?: string
+  /** 0.25–4.0. Default 1. */
+  speed?: number
+  /** 0–2, local engines only (XTTS has no pitch). Default 1. */
+  pitch?: number
+  format?: AudioFormat
+  signal?: AbortSignal
+}
+
+/** Options of `speak()`. */
+export interface SpeakOptions extends SynthesizeOptions {
+  /** What a `speak` does while another plays: stop it (default) or wait its turn. */
+  mode?: 'interrupt' | 'queue'
+}
+
+/** What `speak()` resolves to once playback ended. */
+export type SpeakResult = Omit<SynthesizeResult, 'audio'> & { played: 'audio' | 'device-voice' }
+
+/** Why the client spoke locally. */
+export interface FallbackEvent {
+  /** The failure's code: `circuit_open`, `timeout`, `network_error`, `upstream_unavailable`... */
+  reason: string
+  /** A message fit for a user. */
+  message: string
+  error: unknown
+}
+
+/** Events of the client; `on()` returns the unsubscribe function. */
+export interface TtsClientEvents {
+  [name: string]: unknown
+  provider: { provider: Provider; language: XttsLanguage; latencyMs: number; engine?: string }
+  fallback: FallbackEvent
+  breaker: { from: CircuitState; to: CircuitState; at: number }
+  error: { error: unknown; operation: 'synthesize' | 'speak' | 'warm' | 'cache' }
+  warm: { sent: number }
+}
+
+/** The client; see `createTtsClient`. */
+export interface TtsClient extends Emitter<TtsClientEvents> {
+  synthesize(text: string, options?: SynthesizeOptions): Promise<SynthesizeResult>
+  speak(text: string, options?: SpeakOptions): Promise<SpeakResult>
+  /** Stops what is playing and cancels what is in flight or queued. */
+  stop(): void
+  readonly metrics: { snapshot(): MetricsSnapshot }
+  readonly cache: { stats(): Promise<CacheStats | undefined>; clear(): Promise<void> }
+  readonly breaker: { readonly state: CircuitState }
+  /** Sends the texts spoken locally to the edge's prefetch; resolves to how many were sent. */
+  warm(): Promise<number>
+  /** Items waiting to be warmed. */
+  pendingWarm(): Promise<number>
+}
+
+const CIRCUIT_MESSAGE = 'speech service temporarily unavailable, using device voice'
+const MAX_INPUT = 4096
+
+/**
+ * Creates a client.
+ *
+ * @example
+ * const tts = createTtsClient({ endpoint: 'https://tts.example.com', apiKey, fallback: webSpeechEngine() })
+ * tts.on('fallback', (e) => console.info(e.message))
+ * const { audio, provider } = await tts.synthesize('Bonjour tout le monde')
+ */
+export function createTtsClient(options: TtsClientOptions): TtsClient {
+  const o = normalizeOptions(options)
+  const events = createEmitter<TtsClientEvents>((error) =>
+    o.logger?.warn('a client event listener threw', { error: String(error) }),
+  )
+  const metrics = createClientMetrics()
+  const edge = createEdgeTransport({
+    endpoint: o.endpoint,
+    apiKey: o.apiKey,
+    timeoutMs: o.timeoutMs,
+    model: o.model,
+    ...(o.fetch ? { fetch: o.fetch } : {}),
+  })
+  const breaker = createCircuitBreaker({
+    threshold: o.breaker.threshold,
+    openMs: o.breaker.openMs,
+    now: o.now,
+  })
+  const queue: WarmQueue | undefined = o.warmQueue
+    ? createWarmQueue({
+        storage: o.warmQueue.storage ?? memoryQueueStorage(),
+        maxItems: o.warmQueue.maxItems,
+        send: (items) =>
+          retry((_, signal) => edge.prefetch(items, signal), {
+            maxRetries: o.maxRetries,
+            isRetryable: (e) => !isEdgeRequestError(e) && !isAbortedError(e),
+          }),
+      })
+    : undefined
+  const inFlight = new Set<AbortController>()
+  let playing: Promise<unknown> = Promise.resolve()
+
+  breaker.on('change', (t) => {
+    events.emit('breaker', { from: t.from, to: t.to, at: t.at })
+    o.logger?.info('edge circuit changed', { from: t.from, to: t.to })
+  })
+
+  const warm = async (): Promise<number> => {
+    if (!queue) return 0
+    try {
+      const sent = await queue.flush()
+      if (sent > 0) events.emit('warm', { sent })
+      return sent
+    } catch (error) {
+      events.emit('error', { error, operation: 'warm' })
+      return 0
+    }
+  }
+
+  /** The edge, once, or with core's retry policy when nothing local could take over. */
+  const callEdge = (request: SpeechRequest, signal: AbortSignal, canFallBack: boolean) =>
+    canFallBack
+      ? edge.speech(request, signal)
+      : retry((_, s) => edge.speech(request, s), {
+          maxRetries: o.maxRetries,
+          signal,
+          isRetryable: (e) => !isEdgeRequestError(e) && !isAbortedError(e),
+        })
+
+  /** The one pipeline under `synthesize` and `speak`. */
+  async function run(
+    text: string,
+    call: SynthesizeOptions,
+    signal: AbortSignal,
+    forSpeech: boolean,
+  ): Promise<
+    | SynthesizeResult
+    | { direct: LocalEngine; request: LocalSpeechRequest; language: XttsLanguage; started: number }
+  > {
+    const started = performance.now()
+    const input = checkText(text)
+    const speed = range('speed', call.speed ?? 1, 0.25, 4)
+    const pitch = range('pitch', call.pitch ?? 1, 0, 2)
+    const format = call.format ?? o.format
+    const voice = call.voice ?? 'auto'
+    const language: XttsLanguage =
+      call.language !== undefined
+        ? normalizeLanguage(call.language)
+        : (await detectLanguage(input)).language
+    const request: SpeechRequest = {
+      input,
+      voice: voice === 'auto' ? o.voice : voice,
+      language,
+      response_format: format,
+      speed,
+    }
+    const done = (r: Omit<SynthesizeResult, 'latencyMs'>, fallback: boolean): SynthesizeResult => {
+      const result = { ...r, latencyMs: Math.round((performance.now() - started) * 10) / 10 }
+      metrics.success({
+        provider: r.provider,
+        latencyMs: result.latencyMs,
+        fallback,
+        audioSeconds: audioSeconds(r.audio, r.format),
+        audioBytes: r.audio.byteLength,
+      })
+      events.emit('provider', {
+        provider: r.provider,
+        language: r.language,
+        latencyMs: result.latencyMs,
+        ...(r.engine ? { engine: r.engine } : {}),
+      })
+      if (o.debug)
+        o.logger?.metric('tts_client_latency', result.latencyMs, 'ms', { provider: r.provider })
+      return result
+    }
+
+    const key = o.cache
+      ? await cacheKey({
+          v: 1,
+          endpoint: o.endpoint,
+          tenant: o.apiKey ?? null,
+          model: o.model,
+          text: normalizeText(input),
+          language,
+          voice: request.voice,
+          format,
+          speed,
+        })
+      : undefined
+    if (o.cache && key) {
+      const hit = await safeCache(() => (o.cache as LocalCache).get(key), null)
+      metrics.cacheLookup(hit !== null)
+      if (hit) {
+        return done(
+          {
+            audio: hit.audio,
+            mimeType: hit.mimeType,
+            format: hit.format,
+            language,
+            provider: 'cache',
+            cacheStatus: 'hit',
+            cached: true,
+          },
+          false,
+        )
+      }
+    }
+
+    const local: LocalSpeechRequest = {
+      text: input,
+      language,
+      locale: toLocale(language),
+      speed,
+      pitch,
+      signal,
+    }
+    const canFallBack = o.fallback.length > 0
+    let edgeError: unknown
+    if (breaker.tryAcquire()) {
+      try {
+        const answer = await callEdge(request, signal, canFallBack)
+        breaker.success()
+        if (o.cache && key) {
+          const value = { audio: answer.audio, mimeType: answer.mimeType, format, language }
+          await safeCache(() => (o.cache as LocalCache).set(key, value), undefined)
+        }
+        if (queue) void warm()
+        return done(
+          {
+            audio: answer.audio,
+            mimeType: answer.mimeType,
+            format,
+            language,
+            provider: 'edge',
+            cacheStatus: answer.cacheStatus,
+            cached: answer.cacheStatus === 'hit' || answer.cacheStatus === 'stale',
+          },
+          false,
+        )
+      } catch (error) {
+        if (signal.aborted || isAbortedError(error)) {
+          breaker.release()
+          throw error instanceof TtsError ? error : new AbortedError('speech was cancelled', error)
+        }
+        if (isEdgeRequestError(error)) {
+          breaker.success() // the edge answered: it is up, the request was wrong
+          throw error
+        }
+        breaker.failure(error)
+        edgeError = error
+      }
+    } else {
+      edgeError = new EdgeUnavailableError('circuit_open', CIRCUIT_MESSAGE)
+    }
+
+    const reason = (edgeError as { code?: string }).code ?? 'edge_failed'
+    if (!canFallBack) throw edgeError
+    events.emit('fallback', {
+      reason,
+      message:
+        reason === 'circuit_open'
+          ? CIRCUIT_MESSAGE
+          : 'speech service unreachable, using device voice',
+      error: edgeError,
+    })
+    const failures: unknown[] = []
+    for (const engine of o.fallback) {
+      if (!engine.synthesize && !(forSpeech && engine.speak)) continue
+      try {
+        if (!(await engine.isAvailable())) continue
+        if (engine.synthesize) {
+          const out = await engine.synthesize(local)
+          if (queue)
+            void queue
+              .add(request)
+              .catch((error) => events.emit('error', { error, operation: 'warm' }))
+          return done(
+            {
+              ...out,
+              language,
+              provider: 'local',
+              cacheStatus: 'none',
+              cached: false,
+              engine: engine.name,
+            },
+            true,
+          )
+        }
+        if (queue)
+          void queue
+            .add(request)
+            .catch((error) => events.emit('error', { error, operation: 'warm' }))
+        return { direct: engine, request: local, language, started }
+      } catch (error) {
+        if (signal.aborted || isAbortedError(error))
+          throw new AbortedError('speech was cancelled', error)
+        failures.push(error)
+      }
+    }
+    throw new LocalEngineError(
+      `the edge failed (${reason}) and no local engine could speak ${language}`,
+      {
+        cause: edgeError,
+        details: { engines: o.fallback.map((e) => e.name), failures: failures.length },
+      },
+    )
+  }
+
+  async function safeCache<T>(fn: () => Promise<T>, fallbackValue: T): Promise<T> {
+    try {
+      return await fn()
+    } catch (error) {
+      events.emit('error', { error, operation: 'cache' })
+      return fallbackValue
+    }
+  }
+
+  const track = (outer: AbortSignal | undefined) => {
+    const controller = new AbortController()
+    if (outer?.aborted) controller.abort(outer.reason)
+    const onAbort = () => controller.abort(outer?.reason)
+    outer?.addEventListener('abort', onAbort, { once: true })
+    inFlight.add(controller)
+    return {
+      signal: controller.signal,
+      controller,
+      release: () => {
+        inFlight.delete(controller)
+        outer?.removeEventListener('abort', onAbort)
+      },
+    }
+  }
+
+  const fail = (error: unknown, operation: 'synthesize' | 'speak') => {
+    metrics.failure(false)
+    events.emit('error', { error, operation })
+    return error
+  }
+
+  return {
+    on: events.on,
+    metrics: { snapshot: () => metrics.snapshot() },
+    cache: {
+      stats: async () => (o.cache ? o.cache.stats() : undefined),
+      clear: async () => {
+        await o.cache?.clear()
+      },
+    },
+    breaker: {
+      get state() {
+        return breaker.state
+      },
+    },
+    warm,
+    pendingWarm: async () => (queue ? queue.size() : 0),
+
+    async synthesize(text, call = {}) {
+      const t = track(call.signal)
+      try {
+        const out = await run(text, call, t.signal, false)
+        if ('direct' in out) throw new LocalEngineError('no local engine here renders audio bytes')
+        return out
+      } catch (error) {
+        throw fail(error, 'synthesize')
+      } finally {
+        t.release()
+      }
+    },
+
+    async speak(text, call = {}) {
+      if (call.mode !== 'queue')
+        for (const c of inFlight) c.abort(new AbortedError('interrupted by a newer speak()'))
+      const t = track(call.signal)
+      const previous = playing
+      const mine = (async (): Promise<SpeakResult> => {
+        if (call.mode === 'queue') await previous.catch(() => {})
+        if (t.signal.aborted) throw new AbortedError()
+        const out = await run(text, call, t.signal, true)
+        if ('direct' in out) {
+          await out.direct.speak?.(out.request)
+          const latencyMs = Math.round((performance.now() - out.started) * 10) / 10
+          metrics.success({
+            provider: 'local',
+            latencyMs,
+            fallback: true,
+            audioSeconds: 0,
+            audioBytes: 0,
+          })
+          events.emit('provider', {
+            provider: 'local',
+            language: out.language,
+            latencyMs,
+            engine: out.direct.name,
+          })
+          return {
+            mimeType: '',
+            format: o.format,
+            language: out.language,
+            provider: 'local',
+            cacheStatus: 'none',
+            cached: false,
+            latencyMs,
+            engine: out.direct.name,
+            played: 'device-voice',
+          }
+        }
+        if (!o.player) {
+          throw new ClientConfigError(
+            'player',
+            'speak() has no player here (Node): pass `player` to createTtsClient, or use synthesize()',
+          )
+        }
+        await o.player({ bytes: out.audio, mimeType: out.mimeType }, t.signal)
+        if (t.signal.aborted) throw new AbortedError()
+        const { audio: _, ...rest } = out
+        return { ...rest, played: 'audio' }
+      })()
+      playing = mine
+      try {
+        return await mine
+      } catch (error) {
+        throw fail(error, 'speak')
+      } finally {
+        t.release()
+      }
+    },
+
+    stop() {
+      for (const c of inFlight) c.abort(new AbortedError('stopped'))
+    },
+  }
+}
+
+function checkText(text: unknown): string {
+  if (typeof text !== 'string' || text.trim() === '') {
+    throw new ClientConfigError('text', 'text to speak must be a non-empty string')
+  }
+  if (text.length > MAX_INPUT) {
+    throw new ClientConfigError(
+      'text',
+      `text must be at most ${MAX_INPUT} characters, got ${text.length}`,
+    )
+  }
+  return text
+}
+
+function range(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new ClientConfigError(
+      field,
+      `\`${field}\` must be a number from ${min} to ${max}, got ${String(value)}`,
+    )
+  }
+  return value
+}
+
+function audioSeconds(audio: Uint8Array, format: AudioFormat): number {
+  try {
+    if (format === 'wav') return parseWav(audio).durationMs / 1000
+    if (format === 'pcm') return audio.byteLength / 2 / 24_000
+  } catch {}
+  return 0
+}

@@ -1,0 +1,111 @@
+/**
+ * @module errors — what `@tts/client` throws: `TtsError` from core as the one base, a few
+ * subclasses for the cases an app handles differently, and guards that check the marker and
+ * `code`, so they hold across bundles where `instanceof` fails.
+ */
+import { isTtsError, TtsError } from '@tts/core/errors'
+
+export { isTtsError, TtsError }
+
+/**
+ * The edge refused the request because of the caller (bad input, auth, payload too large):
+ * a 4xx other than 408/429. Never masked as a fallback — the local voice would hide a bug.
+ * `code` is the problem+json `code` (`invalid_request`, `unauthorized`, ...).
+ *
+ * @example
+ * if (isEdgeRequestError(e) && e.code === 'unauthorized') askForANewKey()
+ */
+export class EdgeRequestError extends TtsError {
+  readonly status: number
+
+  constructor(status: number, code: string, message: string, details?: Record<string, unknown>) {
+    super(code, message, details === undefined ? {} : { details })
+    this.name = 'EdgeRequestError'
+    this.status = status
+  }
+}
+
+/**
+ * The edge could not answer: network error, timeout, 5xx, 408/429, an open client-side
+ * breaker, or an answer that was not audio. Thrown only when no local engine took over.
+ *
+ * @example
+ * if (isEdgeUnavailableError(e)) showOfflineBanner()
+ */
+export class EdgeUnavailableError extends TtsError {
+  readonly status: number | undefined
+
+  constructor(code: string, message: string, options: { status?: number; cause?: unknown } = {}) {
+    super(code, message, {
+      cause: options.cause,
+      ...(options.status === undefined ? {} : { details: { status: options.status } }),
+    })
+    this.name = 'EdgeUnavailableError'
+    this.status = options.status
+  }
+}
+
+/**
+ * No local engine could produce speech (none configured, none available here, or each failed).
+ *
+ * @example
+ * if (isLocalEngineError(e)) console.warn('no device voice:', e.message)
+ */
+export class LocalEngineError extends TtsError {
+  constructor(
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super('local_engine_unavailable', message, options)
+    this.name = 'LocalEngineError'
+  }
+}
+
+/**
+ * The call was cancelled by its `signal` or by `stop()`.
+ *
+ * @example
+ * if (isAbortedError(e)) return // the user pressed stop
+ */
+export class AbortedError extends TtsError {
+  constructor(message = 'speech was cancelled', cause?: unknown) {
+    super('aborted', message, cause === undefined ? {} : { cause })
+    this.name = 'AbortedError'
+  }
+}
+
+/**
+ * An option given to `createTtsClient` or a call was malformed; the message names the field
+ * and what is allowed.
+ *
+ * @example
+ * try { createTtsClient({ endpoint: 'http://example.com' }) } catch (e) { if (isClientConfigError(e)) ... }
+ */
+export class ClientConfigError extends TtsError {
+  readonly field: string
+
+  constructor(field: string, message: string, cause?: unknown) {
+    super('invalid_config', message, {
+      details: { field },
+      ...(cause === undefined ? {} : { cause }),
+    })
+    this.name = 'ClientConfigError'
+    this.field = field
+  }
+}
+
+const is =
+  <T extends TtsError>(name: string) =>
+  (value: unknown): value is T =>
+    isTtsError(value) && value.name === name
+
+/** True for an `EdgeRequestError`, even one from another copy of this module. */
+export const isEdgeRequestError = is<EdgeRequestError>('EdgeRequestError')
+/** True for an `EdgeUnavailableError`, even one from another copy of this module. */
+export const isEdgeUnavailableError = is<EdgeUnavailableError>('EdgeUnavailableError')
+/** True for a `LocalEngineError`, even one from another copy of this module. */
+export const isLocalEngineError = is<LocalEngineError>('LocalEngineError')
+/** True for an `AbortedError`, even one from another copy of this module. */
+export const isAbortedError = is<AbortedError>('AbortedError')
+/** True for a `ClientConfigError`, even one from another copy of this module. */
+export const isClientConfigError = is<ClientConfigError>('ClientConfigError')

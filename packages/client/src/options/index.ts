@@ -1,0 +1,167 @@
+/**
+ * @module options — `TtsClientOptions` and the one step that turns them into the internal,
+ * fully-defaulted shape, rejecting bad input early with a message that names the field and
+ * says what is allowed.
+ */
+
+import type { LocalCache } from '../cache/index.ts'
+import { ConfigError, DEFAULTS, type Logger, parseEndpoint } from '../core-shim.ts'
+import { ClientConfigError } from '../errors/index.ts'
+import type { QueueStorage } from '../queue/index.ts'
+import type { AudioFormat, LocalEngine } from '../types.ts'
+
+/** Plays audio for `speak()`; resolves when playback ends, stops when `signal` aborts. */
+export type AudioPlayer = (
+  audio: { bytes: Uint8Array; mimeType: string },
+  signal: AbortSignal,
+) => Promise<void>
+
+/** Options of `createTtsClient`. */
+export interface TtsClientOptions {
+  /** The edge's base URL. HTTPS unless loopback or `debug`. */
+  endpoint: string | URL
+  /** Sent as `Authorization: Bearer …`; never logged. */
+  apiKey?: string
+  /** Per edge attempt. Default 3000. */
+  timeoutMs?: number
+  /** Edge retries when no local engine can take over (and for warming). Default 3. */
+  maxRetries?: number
+  /** The local audio cache, or `false` for none. Default: the runtime's (IndexedDB, files). */
+  cache?: LocalCache | false
+  /** Local engines, tried in order when the edge fails; `false` for none. */
+  fallback?: LocalEngine | readonly LocalEngine[] | false
+  logger?: Logger
+  /** Allows plain http to any host and logs METRIC lines. */
+  debug?: boolean
+  /** Default voice. Default `'default'`. */
+  voice?: string
+  /** Default format. Default `'wav'`. */
+  format?: AudioFormat
+  /** Model name sent to the edge. Default `'xtts-v2'`. */
+  model?: string
+  /** The client-side breaker: consecutive failures and cool-down. Default 5 and 300 000 ms. */
+  breaker?: { threshold?: number; openMs?: number }
+  /** The queue of texts spoken locally, warmed on the edge later; `false` for none. */
+  warmQueue?: { storage?: QueueStorage; maxItems?: number } | false
+  /** Plays audio for `speak()`. Default: `HTMLAudioElement` in browsers, none in Node. */
+  player?: AudioPlayer
+  /** The `fetch` ky uses; for tests and special runtimes. */
+  fetch?: typeof fetch
+  /** The clock, ms. Default `Date.now`. */
+  now?: () => number
+}
+
+/** The options after `normalizeOptions`: every field decided. */
+export interface NormalizedOptions {
+  endpoint: string
+  apiKey: string | undefined
+  timeoutMs: number
+  maxRetries: number
+  cache: LocalCache | undefined
+  fallback: readonly LocalEngine[]
+  logger: Logger | undefined
+  debug: boolean
+  voice: string
+  format: AudioFormat
+  model: string
+  breaker: { threshold: number; openMs: number }
+  warmQueue: { storage: QueueStorage | undefined; maxItems: number } | undefined
+  player: AudioPlayer | undefined
+  fetch: typeof fetch | undefined
+  now: () => number
+}
+
+const FORMATS: readonly AudioFormat[] = ['wav', 'pcm', 'mp3', 'opus']
+
+/**
+ * Applies defaults and checks every field.
+ *
+ * @example
+ * normalizeOptions({ endpoint: 'http://127.0.0.1:8787' }).timeoutMs // 3000
+ */
+export function normalizeOptions(options: TtsClientOptions): NormalizedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new ClientConfigError(
+      'options',
+      'createTtsClient needs an options object with at least `endpoint`',
+    )
+  }
+  const debug = options.debug === true
+  let endpoint: URL
+  try {
+    endpoint = parseEndpoint(String(options.endpoint ?? ''), { debug })
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ClientConfigError(error.field, error.message, error)
+    throw error
+  }
+  const apiKey = options.apiKey
+  if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey.trim() === '')) {
+    throw new ClientConfigError('apiKey', '`apiKey` must be a non-empty string when given')
+  }
+  const fallback =
+    options.fallback === false || options.fallback === undefined
+      ? []
+      : Array.isArray(options.fallback)
+        ? [...options.fallback]
+        : [options.fallback as LocalEngine]
+  fallback.forEach((engine, i) => {
+    if (typeof engine?.name !== 'string' || typeof engine.isAvailable !== 'function') {
+      throw new ClientConfigError(
+        `fallback[${i}]`,
+        '`fallback` entries must be local engines such as webSpeechEngine() or espeakEngine()',
+      )
+    }
+  })
+  const format = options.format ?? 'wav'
+  if (!FORMATS.includes(format)) {
+    throw new ClientConfigError(
+      'format',
+      `\`format\` must be one of ${FORMATS.join(', ')}, got '${String(format)}'`,
+    )
+  }
+  const wq = options.warmQueue
+  return {
+    endpoint: endpoint.href.replace(/\/+$/, ''),
+    apiKey,
+    timeoutMs: integer('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs, 1, 600_000),
+    maxRetries: integer('maxRetries', options.maxRetries ?? DEFAULTS.maxRetries, 0, 10),
+    cache: options.cache === false ? undefined : options.cache,
+    fallback,
+    logger: options.logger,
+    debug,
+    voice: nonEmpty('voice', options.voice ?? 'default'),
+    format,
+    model: nonEmpty('model', options.model ?? 'xtts-v2'),
+    breaker: {
+      threshold: integer('breaker.threshold', options.breaker?.threshold ?? 5, 1, 1000),
+      openMs: integer('breaker.openMs', options.breaker?.openMs ?? 300_000, 0, 86_400_000),
+    },
+    warmQueue:
+      wq === false
+        ? undefined
+        : {
+            storage: wq?.storage,
+            maxItems: integer('warmQueue.maxItems', wq?.maxItems ?? 200, 1, 10_000),
+          },
+    player: options.player,
+    fetch: options.fetch,
+    now: options.now ?? Date.now,
+  }
+}
+
+function integer(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ClientConfigError(
+      field,
+      `\`${field}\` must be an integer from ${min} to ${max}, got ${String(value)}`,
+    )
+  }
+  return value
+}
+
+function nonEmpty(field: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ClientConfigError(field, `\`${field}\` must be a non-empty string`)
+  }
+  return value
+}
