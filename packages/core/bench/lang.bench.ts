@@ -1,0 +1,224 @@
+/**
+ * @module bench/lang.bench — compares language detectors on UDHR snippets (1–3 words, 20–40 and
+ * 60–120 characters) in XTTS's 17 languages: accuracy per language and bucket, detections per
+ * second on 20–40-character texts, and start-up time (a fresh Node process importing the
+ * library and running one detection). Every library is restricted to the 17 languages.
+ *
+ *   cd packages/core && node bench/lang.bench.ts [--quick]
+ *
+ * Prints tables and writes bench/results/lang.json at the repo root. Caveat: franc's models
+ * are trained on the UDHR itself, so its figures here overstate it on other text.
+ */
+
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { XTTS_LANGUAGES, type XttsLanguage } from '../src/lang/index.ts'
+import { loadDeclarations } from './udhr-node.ts'
+import { BUCKETS, type Bucket, snippets } from './udhr-samples.ts'
+
+type Detect = (text: string) => string
+
+interface Contender {
+  name: string
+  /** Module source that imports the library and defines `detect`; run fresh for start-up time. */
+  init: string
+  setup(): Promise<Detect>
+}
+
+const ISO1 = XTTS_LANGUAGES.map((l) => (l === 'zh-cn' ? 'zh' : l))
+const ISO3: Record<string, XttsLanguage> = {
+  eng: 'en',
+  spa: 'es',
+  fra: 'fr',
+  deu: 'de',
+  ita: 'it',
+  por: 'pt',
+  pol: 'pl',
+  tur: 'tr',
+  rus: 'ru',
+  nld: 'nl',
+  ces: 'cs',
+  arb: 'ar',
+  cmn: 'zh-cn',
+  jpn: 'ja',
+  hun: 'hu',
+  kor: 'ko',
+  hin: 'hi',
+}
+const fromIso1 = (code: string): string => (code === 'zh' ? 'zh-cn' : code)
+
+const eldSize = (size: string): Contender => ({
+  name: `eld-${size}`,
+  init: `const { eld } = await import('eld/${size}'); eld.setLanguageSubset(${JSON.stringify(ISO1)}); eld.detect('Guten Morgen')`,
+  async setup() {
+    const { eld } = (await import(`eld/${size}`)) as {
+      eld: { setLanguageSubset(l: string[]): unknown; detect(t: string): { language: string } }
+    }
+    const instance = eld
+    instance.setLanguageSubset(ISO1)
+    return (text) => fromIso1(instance.detect(text).language)
+  },
+})
+
+const contenders: Contender[] = [
+  {
+    name: 'tts-core',
+    init: `const m = await import(${JSON.stringify(new URL('../src/lang/index.ts', import.meta.url).href)}); await m.detectLanguage('Guten Morgen')`,
+    async setup() {
+      const { detectLanguageSync, initLanguageDetector } = await import('../src/lang/index.ts')
+      await initLanguageDetector()
+      return (text) => detectLanguageSync(text).language
+    },
+  },
+  eldSize('large'),
+  eldSize('medium'),
+  eldSize('small'),
+  eldSize('extrasmall'),
+  {
+    name: 'franc-min',
+    init: `const { franc } = await import('franc-min'); franc('Guten Morgen', { only: ${JSON.stringify(Object.keys(ISO3))}, minLength: 1 })`,
+    async setup() {
+      const { franc } = await import('franc-min')
+      const only = Object.keys(ISO3)
+      return (text) => ISO3[franc(text, { only, minLength: 1 })] ?? 'und'
+    },
+  },
+  {
+    name: 'tinyld',
+    init: `const { detect } = await import('tinyld'); detect('Guten Morgen', { only: ${JSON.stringify(ISO1)} })`,
+    async setup() {
+      const { detect } = await import('tinyld')
+      return (text) => fromIso1(detect(text, { only: ISO1 }))
+    },
+  },
+  {
+    name: 'tinyld-heavy',
+    init: `const { detect } = await import('tinyld/heavy'); detect('Guten Morgen', { only: ${JSON.stringify(ISO1)} })`,
+    async setup() {
+      const { detect } = await import('tinyld/heavy')
+      return (text) => fromIso1(detect(text, { only: ISO1 }))
+    },
+  },
+]
+
+const quick = process.argv.includes('--quick')
+const declarations = loadDeclarations()
+const samples = {} as Record<XttsLanguage, Record<Bucket, string[]>>
+for (const language of XTTS_LANGUAGES) {
+  samples[language] = {} as Record<Bucket, string[]>
+  for (const bucket of BUCKETS)
+    samples[language][bucket] = snippets(declarations[language], language, bucket)
+}
+
+function startupMs(source: string): number {
+  const code = `const t0 = performance.now(); ${source}; console.log(performance.now() - t0)`
+  const runs = quick ? 1 : 3
+  const times: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      encoding: 'utf8',
+    })
+    times.push(Number(out.trim()))
+  }
+  return Math.min(...times)
+}
+
+function throughput(detect: Detect): number {
+  const texts = XTTS_LANGUAGES.flatMap((l) => samples[l].short)
+  let n = 0
+  const start = performance.now()
+  const budget = quick ? 300 : 1500
+  while (performance.now() - start < budget) {
+    for (const text of texts) detect(text)
+    n += texts.length
+  }
+  return Math.round(n / ((performance.now() - start) / 1000))
+}
+
+interface Result {
+  name: string
+  startupMs: number
+  detectionsPerSecond: number
+  accuracy: Record<Bucket, number>
+  perLanguage: Record<XttsLanguage, Record<Bucket, number>>
+  errors: Record<Bucket, Record<string, number>>
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}`.padStart(5)
+const results: Result[] = []
+for (const contender of contenders) {
+  const detect = await contender.setup()
+  const perLanguage = {} as Result['perLanguage']
+  const totals = { words: [0, 0], short: [0, 0], long: [0, 0] } as Record<Bucket, [number, number]>
+  const errors = { words: {}, short: {}, long: {} } as Result['errors']
+  for (const language of XTTS_LANGUAGES) {
+    perLanguage[language] = {} as Record<Bucket, number>
+    for (const bucket of BUCKETS) {
+      const texts = samples[language][bucket]
+      let ok = 0
+      for (const text of texts) {
+        const got = detect(text)
+        if (got === language) ok++
+        else {
+          const key = `${language}→${got}`
+          errors[bucket][key] = (errors[bucket][key] ?? 0) + 1
+        }
+      }
+      perLanguage[language][bucket] = ok / texts.length
+      totals[bucket][0] += ok
+      totals[bucket][1] += texts.length
+    }
+  }
+  const accuracy = Object.fromEntries(
+    BUCKETS.map((b) => [b, totals[b][0] / totals[b][1]]),
+  ) as Record<Bucket, number>
+  const result: Result = {
+    name: contender.name,
+    startupMs: Math.round(startupMs(contender.init)),
+    detectionsPerSecond: throughput(detect),
+    accuracy,
+    perLanguage,
+    errors,
+  }
+  results.push(result)
+  console.log(`\n${contender.name}  (accuracy %, per language)`)
+  console.log(`lang   ${BUCKETS.map((b) => b.padStart(6)).join('')}`)
+  for (const language of XTTS_LANGUAGES) {
+    console.log(
+      `${language.padEnd(6)} ${BUCKETS.map((b) => ` ${pct(perLanguage[language][b])}`).join('')}`,
+    )
+  }
+  console.log(`ALL    ${BUCKETS.map((b) => ` ${pct(accuracy[b])}`).join('')}`)
+  const worst = (b: Bucket) =>
+    Object.entries(errors[b])
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, 6)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')
+  console.log(`most common errors (1–3 words): ${worst('words')}`)
+  console.log(`most common errors (20–40 chars): ${worst('short')}`)
+}
+
+const counts = Object.fromEntries(
+  BUCKETS.map((b) => [b, XTTS_LANGUAGES.reduce((n, l) => n + samples[l][b].length, 0)]),
+)
+console.log(
+  `\nsummary (snippets: 1–3 words ${counts.words}, 20–40 chars ${counts.short}, 60–120 chars ${counts.long})`,
+)
+console.log('library          1–3 words  20–40 ch  60–120 ch   det/s (20–40 ch)  start-up ms')
+for (const r of results) {
+  console.log(
+    `${r.name.padEnd(16)} ${pct(r.accuracy.words).padStart(9)} ${pct(r.accuracy.short).padStart(9)} ${pct(r.accuracy.long).padStart(10)} ${String(r.detectionsPerSecond).padStart(15)} ${String(r.startupMs).padStart(12)}`,
+  )
+}
+
+const outDir = new URL('../../../bench/results/', import.meta.url)
+mkdirSync(outDir, { recursive: true })
+const out = new URL('lang.json', outDir)
+writeFileSync(
+  out,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, samples: counts, results }, null, 2)}\n`,
+)
+console.log(`\nwrote ${fileURLToPath(out)}`)

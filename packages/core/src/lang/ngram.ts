@@ -1,0 +1,228 @@
+/**
+ * @module lang/ngram — the n-gram half of language detection: eld's algorithm and its large
+ * n-gram set (Apache-2.0, Nito T.M.; it measured most accurate on short texts among eld, franc,
+ * tinyld — see bench/lang.bench.ts), restricted to the 13 languages scripts cannot decide.
+ *
+ * Why not eld's runtime: eld-large is one 4.4 MB module that takes 1.1–1.6 s to evaluate (a
+ * Worker must start in about 1 s) and is too large for workerd's module transport, and eld's own
+ * subset export is broken. So bench/gen-ngrams.ts trims its data into `data/ngrams-*.gen.ts`,
+ * imported here on first use only, and the ~40 lines of eld's scoring are ported below; they
+ * give the same answers as eld-large with `setLanguageSubset` (the benchmark checks).
+ */
+
+/** The model's languages, in eld's order (ties break towards the first, as in eld). */
+const MODEL_LANGUAGES = [
+  'cs',
+  'de',
+  'en',
+  'es',
+  'fr',
+  'hu',
+  'it',
+  'ja',
+  'nl',
+  'pl',
+  'pt',
+  'tr',
+  'zh',
+] as const
+type ModelLanguage = (typeof MODEL_LANGUAGES)[number]
+
+/** The XTTS languages written in Latin script, which only an n-gram model tells apart. */
+export const LATIN_LANGUAGES = [
+  'cs',
+  'de',
+  'en',
+  'es',
+  'fr',
+  'hu',
+  'it',
+  'nl',
+  'pl',
+  'pt',
+  'tr',
+] as const
+export type LatinLanguage = (typeof LATIN_LANGUAGES)[number]
+
+/** What the n-gram model says: the best candidate and how far ahead of the next it is. */
+export interface NgramGuess<L extends string> {
+  language: L
+  /** (best − runner-up) / best over eld's scaled scores, in 0..1. */
+  margin: number
+}
+
+/** n-gram → flat [language index, score, language index, score, ...]. */
+type Table = Map<string, number[]>
+
+let table: Table | undefined
+let loading: Promise<Table> | undefined
+
+function parseChunk(into: Table, chunk: string): void {
+  for (const line of chunk.split('\n')) {
+    const tab = line.indexOf('\t')
+    const pairs: number[] = []
+    let i = tab + 1
+    while (i < line.length) {
+      const language = line.charCodeAt(i) - 0x61
+      let score = 0
+      let c = line.charCodeAt(++i)
+      while (c >= 0x30 && c <= 0x39) {
+        score = score * 10 + (c - 0x30)
+        c = line.charCodeAt(++i)
+      }
+      pairs.push(language, score)
+    }
+    into.set(line.slice(0, tab), pairs)
+  }
+}
+
+/**
+ * Loads the n-gram data once (three modules, ~1.5 MB); later calls share the same promise.
+ *
+ * @example
+ * await loadNgramModel()
+ */
+export function loadNgramModel(): Promise<void> {
+  loading ??= Promise.all([
+    import('./data/ngrams-0.gen.ts'),
+    import('./data/ngrams-1.gen.ts'),
+    import('./data/ngrams-2.gen.ts'),
+  ]).then(
+    (chunks) => {
+      const loaded: Table = new Map()
+      for (const chunk of chunks) parseChunk(loaded, chunk.default)
+      table = loaded
+      return loaded
+    },
+    (error: unknown) => {
+      // Let a later call try again (a chunk that failed to load in a browser).
+      loading = undefined
+      throw error
+    },
+  )
+  return loading.then(() => undefined)
+}
+
+/** True once {@link loadNgramModel} has finished. */
+export function isNgramModelLoaded(): boolean {
+  return table !== undefined
+}
+
+/**
+ * eld's word separator: runs of non-letters, except that an apostrophe ending the run stays
+ * (l'homme). eld spells out the letter class of an older Unicode; `\p{L}` differs only in
+ * letters none of our languages use.
+ */
+const SEPARATORS = /[^\p{L}]+(?<![\x27\x60\u2019])/gu
+
+/**
+ * eld encodes text as UTF-8 bytes, one character per byte, through this table (it avoids
+ * invalid strings); the n-gram keys are written in it.
+ */
+const BYTE_CHARS = Array.from(
+  '                                       \'                                                        `abcdefghijklmnopqrstuvwxyz     M2RJOP{ä>âüé_QáôëåõèïZû}à3ùÉYîí]|)ÿ~1VDT48FIK7WS/EB5;NCê*X=^:[Hò  ¢!(,ß øó    Uö6@ÀÁ <ýG-Añú    $Læ?0"#%&+ì9.ç µ                ',
+)
+
+function utf8Words(text: string): string[] {
+  const words: string[] = []
+  let word = ''
+  let bytes = 0
+  const put = (b: number) => {
+    word += BYTE_CHARS[b] ?? ' '
+  }
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i)
+    if (c < 0x80) {
+      if (c === 32) {
+        if (word !== '') words.push(word)
+        word = ''
+        if (bytes > 350) break
+      } else word += text[i]
+      bytes++
+    } else if (c < 0x800) {
+      put(0xc0 | (c >> 6))
+      put(0x80 | (c & 0x3f))
+      bytes += 2
+    } else if (c < 0xd800 || c >= 0xe000) {
+      put(0xe0 | (c >> 12))
+      put(0x80 | ((c >> 6) & 0x3f))
+      put(0x80 | (c & 0x3f))
+      bytes += 3
+    } else {
+      c = 0x10000 + (((c & 0x3ff) << 10) | (text.charCodeAt(++i) & 0x3ff))
+      put(0xf0 | (c >> 18))
+      put(0x80 | ((c >> 12) & 0x3f))
+      put(0x80 | ((c >> 6) & 0x3f))
+      put(0x80 | (c & 0x3f))
+      bytes += 4
+    }
+    if (bytes > 380) break
+  }
+  if (word !== '') words.push(word)
+  return words
+}
+
+/** eld's n-grams: 4 bytes with a stride of 3, word starts and ends marked by a space. */
+function ngrams(text: string): Set<string> {
+  const out = new Set<string>()
+  const clean = text.slice(0, 1000).replace(SEPARATORS, ' ').trim().toLowerCase()
+  for (const word of utf8Words(clean)) {
+    const len = Math.min(word.length, 70)
+    let j = 0
+    for (; j + 4 < len; j += 3) out.add((j === 0 ? ' ' : '') + word.substring(j, j + 4))
+    out.add(`${j === 0 ? ' ' : ''}${word.substring(len !== 3 ? len - 4 : 0)} `)
+  }
+  return out
+}
+
+/** eld subtracts this from every stored score to keep its data small. */
+const BASE_SCORE = 53
+/** eld's hand-picked scale for its 0..1 scores. */
+const SCALE = 25
+
+function guess<L extends ModelLanguage>(
+  text: string,
+  allowed: readonly L[],
+): NgramGuess<L> | undefined {
+  if (table === undefined) throw new Error('n-gram model not loaded')
+  const mask = allowed.reduce((m, l) => m | (1 << MODEL_LANGUAGES.indexOf(l)), 0)
+  const scores = new Float64Array(MODEL_LANGUAGES.length)
+  const grams = ngrams(text)
+  for (const gram of grams) {
+    const pairs = table.get(gram)
+    if (pairs === undefined) continue
+    for (let i = 0; i < pairs.length; i += 2) {
+      const language = pairs[i] as number
+      if (mask & (1 << language))
+        scores[language] = (scores[language] as number) + (pairs[i + 1] as number) + BASE_SCORE
+    }
+  }
+  let best = -1
+  let bestScore = 0
+  let second = 0
+  for (let i = 0; i < scores.length; i++) {
+    const score = scores[i] as number
+    if (score > bestScore) {
+      second = bestScore
+      bestScore = score
+      best = i
+    } else if (score > second) second = score
+  }
+  if (best < 0) return undefined
+  const scaled = (s: number) => s / grams.size / (s / grams.size + SCALE)
+  const top = scaled(bestScore)
+  return { language: MODEL_LANGUAGES[best] as L, margin: (top - scaled(second)) / top }
+}
+
+/**
+ * Best Latin-script XTTS language for `text`, or `undefined` when no n-gram matched.
+ * Requires {@link loadNgramModel} to have finished.
+ */
+export function guessLatin(text: string): NgramGuess<LatinLanguage> | undefined {
+  return guess(text, LATIN_LANGUAGES)
+}
+
+/** `zh` or `ja` for text written in Han characters only. Requires the model loaded. */
+export function guessHan(text: string): NgramGuess<'zh' | 'ja'> | undefined {
+  return guess(text, ['zh', 'ja'] as const)
+}
