@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isTtsError } from '../errors/index.ts'
+import { isTtsError, TtsError } from '../errors/index.ts'
 import { type CircuitTransition, createCircuitBreaker } from './breaker.ts'
 import { HttpStatusError, isBrokenCircuitError } from './errors.ts'
 
@@ -245,6 +245,21 @@ describe('createCircuitBreaker', () => {
       await expect(breaker.execute(() => Promise.reject(abort))).rejects.toBe(abort)
       expect(breaker.state).toBe('half-open')
       expect(breaker.tryAcquire()).toBe(true)
+    })
+
+    it('our own bugs and bad input are not the upstream failing', async () => {
+      const breaker = createCircuitBreaker({ threshold: 1 })
+      await breaker
+        .execute(() => Promise.reject(new ReferenceError('oops is not defined')))
+        .catch(() => {})
+      await breaker
+        .execute(() => Promise.reject(new TtsError('invalid_options', 'x')))
+        .catch(() => {})
+      expect(breaker.state).toBe('closed')
+      await breaker
+        .execute(() => Promise.reject(new TtsError('invalid_audio', 'cut short')))
+        .catch(() => {})
+      expect(breaker.state).toBe('open')
     })
 
     it('uses a custom classify', async () => {

@@ -13,7 +13,7 @@
 
 import { ConsecutiveBreaker } from 'cockatiel'
 import { TtsError } from '../errors/index.ts'
-import { httpStatusOf, isAbortError, isRetryableStatus } from './classify.ts'
+import { httpStatusOf, isRetryableStatus, isTransientError } from './classify.ts'
 import { BrokenCircuitError } from './errors.ts'
 
 /** Where the breaker stands. */
@@ -49,9 +49,10 @@ export interface CircuitBreakerOptions {
   /** A value from an earlier `toJSON()` (e.g. read back from storage) to start from. */
   initialState?: CircuitBreakerSnapshot | unknown
   /**
-   * How `execute()` counts an error. Default: the caller's abort, `circuit_open` and
-   * `upstream_busy` are ignored (the upstream was never asked); an HTTP status that is not
-   * 408/429/5xx is a success (the upstream answered); anything else is a failure.
+   * How `execute()` counts an error. Default: an HTTP status that is not 408/429/5xx is a
+   * success (the upstream answered); other errors that `isTransientError` would not retry —
+   * the caller's abort, `circuit_open`, `upstream_busy`, bad input, our own bugs — are
+   * ignored (the upstream is not to blame); anything else is a failure.
    */
   classify?: (error: unknown) => FailureVerdict
 }
@@ -88,7 +89,11 @@ export interface CircuitBreaker {
   success(): void
   /** The call failed: counts it; opens the circuit at the threshold, re-opens a half-open one. */
   failure(error?: unknown): void
-  /** The call ended without a verdict (e.g. the caller aborted): frees the probe slot. */
+  /**
+   * The call ended without a verdict (e.g. the caller aborted): frees the half-open probe
+   * slot. It cannot tell the probe from a call begun before the circuit opened, so call it
+   * only for calls `tryAcquire()` let through.
+   */
   release(): void
   /** Ms until a call may be let through: 0 unless open. */
   retryAfterMs(): number
@@ -141,12 +146,9 @@ function restoreSnapshot(value: unknown): CircuitBreakerSnapshot {
 }
 
 function defaultClassify(error: unknown): FailureVerdict {
-  if (isAbortError(error)) return 'ignore'
-  const code = (error as { code?: unknown } | null)?.code
-  if (code === 'circuit_open' || code === 'upstream_busy') return 'ignore'
   const status = httpStatusOf(error)
-  if (status !== undefined && !isRetryableStatus(status)) return 'success'
-  return 'failure'
+  if (status !== undefined) return isRetryableStatus(status) ? 'failure' : 'success'
+  return isTransientError(error) ? 'failure' : 'ignore'
 }
 
 /**

@@ -68,9 +68,11 @@ export function isRetryableStatus(status: number): boolean {
  * by the breaker (does it count against the upstream?):
  * - an HTTP status decides by itself: 408, 429 and 5xx yes, anything else (400, 401, 404 …) no;
  * - a caller's abort, an open circuit and a full gate are not retried (the caller has moved
- *   on, or should fail over rather than wait);
+ *   on, or should fail over rather than wait), nor are bad input (`invalid_request`, `invalid_options` …) and our
+ *   own bugs (`ReferenceError`, `SyntaxError`): another try gives the same answer;
  * - timeouts and everything else — network errors are a `TypeError` from `fetch` in browsers
- *   and Node but a plain `Error` in workerd — are.
+ *   and Node but a plain `Error` in workerd; a truncated upstream stream is a `TtsError` —
+ *   are.
  *
  * @example
  * isTransientError(new HttpStatusError(404, 'no such voice')) // false
@@ -79,8 +81,11 @@ export function isTransientError(error: unknown): boolean {
   const status = httpStatusOf(error)
   if (status !== undefined) return isRetryableStatus(status)
   if (isAbortError(error)) return false
-  if (isTtsError(error) && (error.code === 'circuit_open' || error.code === 'upstream_busy')) {
-    return false
-  }
+  if (error instanceof ReferenceError || error instanceof SyntaxError) return false
+  if (isTtsError(error) && NOT_TRANSIENT_CODES.test(error.code)) return false
   return true
 }
+
+// Not `invalid_.*`: `invalid_audio` (a truncated upstream stream) is worth another try.
+const NOT_TRANSIENT_CODES =
+  /^(circuit_open|upstream_busy|unauthorized|forbidden|invalid_options|invalid_request|payload_too_large)$/

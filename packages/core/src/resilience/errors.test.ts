@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isTtsError } from '../errors/index.ts'
+import { isTtsError, TtsError } from '../errors/index.ts'
 import { httpStatusOf, isTransientError, retryAfterOf } from './classify.ts'
 import {
   BrokenCircuitError,
@@ -61,21 +61,34 @@ describe('HttpStatusError', () => {
 
 describe('classification', () => {
   it.each([
-    [new HttpStatusError(503, 'x'), true],
-    [new HttpStatusError(408, 'x'), true],
-    [new HttpStatusError(429, 'x'), true],
-    [new HttpStatusError(404, 'x'), false],
-    [new HttpStatusError(401, 'x'), false],
-    [{ status: 502 }, true],
-    [{ response: { status: 400 } }, false],
-    [new TypeError('fetch failed'), true],
-    [new Error('Network connection lost.'), true],
-    [new TimeoutError(10), true],
-    [new DOMException('signal timed out', 'TimeoutError'), true],
-    [new DOMException('aborted', 'AbortError'), false],
-    [new BrokenCircuitError(1000), false],
-    [new GateFullError(1, 1), false],
-  ])('isTransientError(%o) is %s', (error, expected) => {
+    ['HttpStatusError(503, x)', new HttpStatusError(503, 'x'), true],
+    ['HttpStatusError(408, x)', new HttpStatusError(408, 'x'), true],
+    ['HttpStatusError(429, x)', new HttpStatusError(429, 'x'), true],
+    ['HttpStatusError(404, x)', new HttpStatusError(404, 'x'), false],
+    ['HttpStatusError(401, x)', new HttpStatusError(401, 'x'), false],
+    ['{ status: 502 }', { status: 502 }, true],
+    ['{ response: { status: 400 } }', { response: { status: 400 } }, false],
+    ['TypeError(fetch failed)', new TypeError('fetch failed'), true],
+    ['Error(Network connection lost.)', new Error('Network connection lost.'), true],
+    ['TimeoutError(10)', new TimeoutError(10), true],
+    [
+      'DOMException(signal timed out, TimeoutError)',
+      new DOMException('signal timed out', 'TimeoutError'),
+      true,
+    ],
+    ['DOMException(aborted, AbortError)', new DOMException('aborted', 'AbortError'), false],
+    ['BrokenCircuitError(1000)', new BrokenCircuitError(1000), false],
+    ['GateFullError(1, 1)', new GateFullError(1, 1), false],
+    ['GateTimeoutError(10)', new GateTimeoutError(10), false],
+    ['TtsError(invalid_options, x)', new TtsError('invalid_options', 'x'), false],
+    ['TtsError(unauthorized, x)', new TtsError('unauthorized', 'x'), false],
+    [
+      'TtsError(invalid_audio, stream ended early)',
+      new TtsError('invalid_audio', 'stream ended early'),
+      true,
+    ],
+    ['ReferenceError(x is not defined)', new ReferenceError('x is not defined'), false],
+  ])('isTransientError(%s) is %s', (_, error, expected) => {
     expect(isTransientError(error)).toBe(expected)
   })
 
