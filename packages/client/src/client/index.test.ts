@@ -1,0 +1,233 @@
+import { importKeyRing } from '@tts/core/crypto'
+import { afterEach, describe, expect, it } from 'vitest'
+import { type Handler, sendProblem, sendWav, startServer, tinyWav } from '../../test/http-server.ts'
+import { createLocalCache } from '../cache/index.ts'
+import { memoryBackend } from '../cache/memory-backend.ts'
+import { isAbortedError, isEdgeRequestError, isEdgeUnavailableError } from '../errors/index.ts'
+import type { TtsClientOptions } from '../options/index.ts'
+import { memoryQueueStorage } from '../queue/index.ts'
+import type { LocalEngine, LocalSpeechRequest } from '../types.ts'
+import { createTtsClient, type FallbackEvent } from './index.ts'
+
+// A fake engine is fine here: this is a unit test of the client's routing, not of espeak.
+function fakeEngine(name = 'fake') {
+  const calls: LocalSpeechRequest[] = []
+  const engine: LocalEngine = {
+    name,
+    isAvailable: async () => true,
+    synthesize: async (request) => {
+      calls.push(request)
+      return { audio: tinyWav(100), mimeType: 'audio/wav', format: 'wav' }
+    },
+  }
+  return { engine, calls }
+}
+
+let closers: Array<() => Promise<void>> = []
+afterEach(async () => {
+  await Promise.all(closers.map((c) => c()))
+  closers = []
+})
+
+async function setup(handler: Handler, extra: Partial<TtsClientOptions> = {}) {
+  const server = await startServer(handler)
+  closers.push(server.close)
+  let t = 1_000_000
+  const local = fakeEngine()
+  const storage = memoryQueueStorage()
+  const client = createTtsClient({
+    endpoint: server.url,
+    apiKey: 'sk-unit',
+    cache: createLocalCache({
+      backend: memoryBackend(),
+      keyRing: importKeyRing([{ id: 'k', key: new Uint8Array(32).fill(1) }]),
+    }),
+    fallback: local.engine,
+    warmQueue: { storage },
+    now: () => t,
+    timeoutMs: 1000,
+    ...extra,
+  })
+  const fallbacks: FallbackEvent[] = []
+  client.on('fallback', (e) => fallbacks.push(e))
+  const speechRequests = () => server.requests.filter((r) => r.url === '/v1/audio/speech')
+  return { client, server, local, fallbacks, speechRequests, advance: (ms: number) => (t += ms) }
+}
+
+const opts = { language: 'en' } as const
+
+describe('createTtsClient', () => {
+  it('answers from the edge, then from the local cache with no request at all', async () => {
+    const { client, server } = await setup((_, res) => sendWav(res))
+    const first = await client.synthesize('Hello there', opts)
+    expect(first).toMatchObject({
+      provider: 'edge',
+      cacheStatus: 'miss',
+      cached: false,
+      language: 'en',
+      format: 'wav',
+    })
+    const second = await client.synthesize('  Hello   there ', opts) // same normalised text
+    expect(second).toMatchObject({ provider: 'cache', cacheStatus: 'hit', cached: true })
+    expect(second.audio).toEqual(first.audio)
+    expect(server.requests).toHaveLength(1)
+    const m = client.metrics.snapshot()
+    expect(m.providers).toEqual({ edge: 1, cache: 1, local: 0 })
+    expect(m.cache).toMatchObject({ hits: 1, misses: 1, hitRate: 0.5 })
+    expect(m.audioSeconds).toBeCloseTo(0.4, 2)
+  })
+
+  it('throws a caller 4xx as an error, never as a fallback', async () => {
+    const { client, local, fallbacks } = await setup((_, res) =>
+      sendProblem(res, 400, 'invalid_request'),
+    )
+    const error = await client.synthesize('Hello', opts).catch((e: unknown) => e)
+    expect(isEdgeRequestError(error)).toBe(true)
+    expect(local.calls).toHaveLength(0)
+    expect(fallbacks).toHaveLength(0)
+    expect(client.breaker.state).toBe('closed')
+  })
+
+  it('falls back at once on a 5xx: one edge attempt, local audio, text queued for warming', async () => {
+    const { client, local, fallbacks, speechRequests } = await setup((_, res) =>
+      sendProblem(res, 503, 'upstream_unavailable'),
+    )
+    const out = await client.synthesize('Bonjour', { language: 'fr', speed: 1.25, pitch: 1.5 })
+    expect(out).toMatchObject({ provider: 'local', engine: 'fake', cacheStatus: 'none' })
+    expect(speechRequests()).toHaveLength(1)
+    expect(local.calls[0]).toMatchObject({
+      text: 'Bonjour',
+      language: 'fr',
+      locale: 'fr-FR',
+      speed: 1.25,
+      pitch: 1.5,
+    })
+    expect(fallbacks[0]?.reason).toBe('upstream_unavailable')
+    await expect.poll(() => client.pendingWarm()).toBe(1)
+  })
+
+  it('opens after 5 failures, skips the edge while open, half-opens after the cool-down and warms on recovery', async () => {
+    let up = false
+    const prefetched: string[] = []
+    const { client, fallbacks, speechRequests, advance } = await setup(
+      (req, res) => {
+        if (req.url === '/v1/audio/speech/prefetch') {
+          prefetched.push(...JSON.parse(req.body).items.map((i: { input: string }) => i.input))
+          res.writeHead(202).end()
+          return
+        }
+        if (up) return sendWav(res)
+        res.destroy() // a network error for the caller
+      },
+      { breaker: { threshold: 5, openMs: 60_000 } },
+    )
+    const states: string[] = []
+    client.on('breaker', (t) => states.push(t.to))
+    for (let i = 0; i < 5; i++) await client.synthesize(`Sentence ${i}`, opts)
+    expect(client.breaker.state).toBe('open')
+    expect(speechRequests()).toHaveLength(5)
+    expect(fallbacks.map((f) => f.reason)).toEqual(Array(5).fill('network_error'))
+
+    const open = await client.synthesize('Sentence 0', opts)
+    expect(open.provider).toBe('local')
+    expect(speechRequests()).toHaveLength(5)
+    expect(fallbacks[5]).toMatchObject({
+      reason: 'circuit_open',
+      message: 'speech service temporarily unavailable, using device voice',
+    })
+    expect(await client.pendingWarm()).toBe(5) // 'Sentence 0' twice collapsed into one
+
+    advance(60_000)
+    expect(client.breaker.state).toBe('half-open')
+    up = true
+    const back = await client.synthesize('After recovery', opts)
+    expect(back.provider).toBe('edge')
+    expect(client.breaker.state).toBe('closed')
+    expect(states).toEqual(['open', 'half-open', 'closed'])
+    await expect.poll(() => client.pendingWarm()).toBe(0)
+    expect(prefetched.sort()).toEqual([0, 1, 2, 3, 4].map((i) => `Sentence ${i}`))
+  })
+
+  it('retries with the core policy only when nothing local can take over', async () => {
+    const { client, speechRequests } = await setup(
+      (_, res) => sendProblem(res, 502, 'upstream_unavailable'),
+      {
+        fallback: false,
+        maxRetries: 2,
+      },
+    )
+    const error = await client.synthesize('Hello', opts).catch((e: unknown) => e)
+    expect(isEdgeUnavailableError(error)).toBe(true)
+    expect(speechRequests()).toHaveLength(3)
+    expect(client.metrics.snapshot()).toMatchObject({ errors: 1, errorRate: 1 })
+  })
+
+  it("detects the language for voice 'auto' and picks the local locale from it", async () => {
+    const { client, local } = await setup((_, res) => sendProblem(res, 503, 'upstream_unavailable'))
+    const ar = await client.synthesize('مرحبا بكم في خدمة تحويل النص إلى كلام')
+    const fr = await client.synthesize(
+      "Bonjour à tous, je suis très heureux d'être ici aujourd'hui.",
+    )
+    expect([ar.language, fr.language]).toEqual(['ar', 'fr'])
+    expect(local.calls.map((c) => c.locale)).toEqual(['ar-SA', 'fr-FR'])
+  })
+
+  it('sends the detected language to the edge', async () => {
+    const { client, server } = await setup((_, res) => sendWav(res))
+    await client.synthesize(
+      "Je voudrais réserver une table pour deux personnes ce soir, s'il vous plaît.",
+    )
+    expect(JSON.parse(server.requests[0]?.body ?? '')).toMatchObject({
+      language: 'fr',
+      voice: 'default',
+    })
+  })
+
+  it('cancels with the caller signal without counting it against the edge', async () => {
+    const { client, local } = await setup(() => new Promise(() => {}))
+    const controller = new AbortController()
+    const pending = client
+      .synthesize('Hello', { ...opts, signal: controller.signal })
+      .catch((e: unknown) => e)
+    setTimeout(() => controller.abort(), 30)
+    expect(isAbortedError(await pending)).toBe(true)
+    expect(local.calls).toHaveLength(0)
+    expect(client.breaker.state).toBe('closed')
+  })
+
+  it('rejects bad call arguments with the field named', async () => {
+    const { client } = await setup((_, res) => sendWav(res))
+    await expect(client.synthesize('', opts)).rejects.toMatchObject({
+      code: 'invalid_config',
+      field: 'text',
+    })
+    await expect(client.synthesize('Hi', { ...opts, speed: 9 })).rejects.toThrow(/0.25 to 4/)
+  })
+
+  it('speaks through the player hook; stop() ends playback; a new speak interrupts', async () => {
+    const played: number[] = []
+    const { client } = await setup((_, res) => sendWav(res), {
+      player: (audio, signal) =>
+        new Promise<void>((resolve, reject) => {
+          played.push(audio.bytes.byteLength)
+          const timer = setTimeout(resolve, 5_000)
+          signal.addEventListener('abort', () => {
+            clearTimeout(timer)
+            reject(signal.reason)
+          })
+        }),
+    })
+    const first = client.speak('One', opts).catch((e: unknown) => e)
+    await expect.poll(() => played.length).toBe(1)
+    const second = client.speak('Two', opts).catch((e: unknown) => e)
+    expect(isAbortedError(await first)).toBe(true)
+    await expect.poll(() => played.length).toBe(2)
+    client.stop()
+    expect(isAbortedError(await second)).toBe(true)
+  })
+
+  it('speak() without a player in Node says what to do', async () => {
+    const { client } = await setup((_, res) => sendWav(res))
+    await expect(client.speak('Hi', opts)).rejects.toMatchObject({ field: 'player' })
+  })
+})
