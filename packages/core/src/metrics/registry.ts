@@ -1,0 +1,330 @@
+/**
+ * @module metrics/registry — `createMetrics()`: counters, gauges and histograms keyed by name
+ * and labels, snapshots as plain JSON, merging of snapshots from other isolates, METRIC log
+ * lines and Prometheus text.
+ */
+import { TtsError } from '../errors/index.ts'
+import { emitMetricLines, logObservation } from './emit.ts'
+import { toPrometheusText } from './prometheus.ts'
+import { QuantileSketch } from './sketch.ts'
+import {
+  type CacheResult,
+  computeRates,
+  type MetricDescriptor,
+  type RequestOutcome,
+  TTS_METRICS,
+} from './tts.ts'
+import type {
+  Labels,
+  MetricLogger,
+  MetricOptions,
+  MetricsSnapshot,
+  MetricType,
+  MetricUnit,
+} from './types.ts'
+
+/** Options of `createMetrics`. */
+export interface MetricsOptions {
+  /** Relative accuracy of every histogram's quantiles. Default 0.01 (1 %). */
+  relativeAccuracy?: number
+  /** When given, every observation is also written as one METRIC line, as it happens. */
+  logger?: MetricLogger
+  /** Label sets one metric may have before `counter()` etc. throw. Default 1000. */
+  maxSeriesPerMetric?: number
+}
+
+/** A monotonically increasing count. */
+export interface Counter {
+  inc(n?: number): void
+  readonly value: number
+}
+
+/** A value that goes up and down (in-flight requests, queue depth). */
+export interface Gauge {
+  set(value: number): void
+  inc(n?: number): void
+  dec(n?: number): void
+  readonly value: number
+}
+
+/** A distribution (latencies, sizes) with quantiles from a DDSketch. */
+export interface Histogram {
+  record(value: number): void
+  quantile(q: number): number
+  readonly count: number
+}
+
+/** What `createMetrics` returns. */
+export interface Metrics {
+  counter(name: string, labels?: Labels, options?: MetricOptions): Counter
+  gauge(name: string, labels?: Labels, options?: MetricOptions): Gauge
+  histogram(name: string, labels?: Labels, options?: MetricOptions): Histogram
+  /** One synthesis took `ms` (`tts.synthesis.duration`). */
+  recordSynthesis(ms: number, labels?: Labels): void
+  /** One cache lookup ended as `result` (`tts.cache.requests{result}`). */
+  recordCache(result: CacheResult, labels?: Labels): void
+  /** One request ended as `outcome` (`tts.requests{outcome}`). */
+  recordOutcome(outcome: RequestOutcome, labels?: Labels): void
+  /** Audio produced (`tts.audio.seconds`, `tts.audio.bytes`). */
+  recordAudio(produced: { seconds: number; bytes: number }, labels?: Labels): void
+  snapshot(): MetricsSnapshot
+  /** Adds another registry's (or snapshot's) counters, gauges and sketches to this one. */
+  merge(other: Metrics | MetricsSnapshot): void
+  toPrometheus(): string
+  /** Writes the current state as METRIC lines: values, quantiles and rates. */
+  emit(logger: MetricLogger): void
+  reset(): void
+}
+
+const METRIC_NAME = /^[a-zA-Z_][a-zA-Z0-9_.]*$/
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
+/** Taken by METRIC lines and Prometheus summaries; a label of that name would be lost. */
+const RESERVED_LABELS = new Set(['metric', 'value', 'unit', 'quantile', 'le'])
+
+const KNOWN = new Map<string, MetricDescriptor>(Object.values(TTS_METRICS).map((d) => [d.name, d]))
+
+interface Series {
+  labels: Labels
+  value: number
+  sketch?: QuantileSketch
+}
+
+interface Family {
+  name: string
+  type: MetricType
+  help: string
+  unit: MetricUnit
+  series: Map<string, Series>
+}
+
+function checkLabels(metric: string, labels: Labels): Labels {
+  const out: Record<string, string> = {}
+  for (const key of Object.keys(labels).sort()) {
+    const value = labels[key]
+    if (!LABEL_NAME.test(key) || key.startsWith('__') || RESERVED_LABELS.has(key)) {
+      throw new TtsError(
+        'invalid_metric',
+        `label ${JSON.stringify(key)} of ${metric} is not allowed; names match [a-zA-Z_][a-zA-Z0-9_]*, do not start with __ and are not ${[...RESERVED_LABELS].join(', ')}`,
+      )
+    }
+    if (typeof value !== 'string') {
+      throw new TtsError(
+        'invalid_metric',
+        `label ${key} of ${metric} must be a string, got ${typeof value}`,
+      )
+    }
+    out[key] = value
+  }
+  return out
+}
+
+function checkNumber(
+  metric: string,
+  value: number,
+  what: string,
+  min = Number.NEGATIVE_INFINITY,
+): void {
+  if (!Number.isFinite(value) || value < min) {
+    const range = min === Number.NEGATIVE_INFINITY ? 'a finite number' : `a finite number ≥ ${min}`
+    throw new TtsError('invalid_metric', `${metric}: ${what} must be ${range}, got ${value}`)
+  }
+}
+
+/**
+ * A metrics registry. Runs anywhere (no timers, no globals): keep one per isolate or client,
+ * and merge snapshots to see the whole.
+ *
+ * @example
+ * const metrics = createMetrics()
+ * metrics.recordSynthesis(450, { provider: 'xtts' })
+ * metrics.recordCache('hit')
+ * metrics.snapshot().histograms[0]?.p95
+ * return new Response(metrics.toPrometheus(), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE } })
+ */
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const { relativeAccuracy = 0.01, logger, maxSeriesPerMetric = 1000 } = options
+  new QuantileSketch({ relativeAccuracy }) // validates the accuracy up front
+  const families = new Map<string, Family>()
+
+  function family(name: string, type: MetricType, opts: MetricOptions = {}): Family {
+    if (!METRIC_NAME.test(name)) {
+      throw new TtsError(
+        'invalid_metric',
+        `metric name ${JSON.stringify(name)} is not allowed; names match [a-zA-Z_][a-zA-Z0-9_.]*`,
+      )
+    }
+    let f = families.get(name)
+    if (!f) {
+      const known = KNOWN.get(name)
+      f = {
+        name,
+        type,
+        help: opts.help ?? known?.help ?? name,
+        unit: opts.unit ?? known?.unit ?? (type === 'histogram' ? 'ms' : 'count'),
+        series: new Map(),
+      }
+      families.set(name, f)
+    }
+    if (f.type !== type) {
+      throw new TtsError('invalid_metric', `${name} is a ${f.type}; it cannot also be a ${type}`)
+    }
+    return f
+  }
+
+  function series(f: Family, raw: Labels): Series {
+    const labels = checkLabels(f.name, raw)
+    const key = JSON.stringify(labels)
+    let s = f.series.get(key)
+    if (!s) {
+      if (f.series.size >= maxSeriesPerMetric) {
+        throw new TtsError(
+          'invalid_metric',
+          `${f.name} already has ${maxSeriesPerMetric} label sets; a label probably holds unbounded values (ids, texts)`,
+        )
+      }
+      s = { labels, value: 0 }
+      if (f.type === 'histogram') s.sketch = new QuantileSketch({ relativeAccuracy })
+      f.series.set(key, s)
+    }
+    return s
+  }
+
+  const observed = (f: Family, s: Series, value: number) => {
+    if (logger) logObservation(logger, f, s.labels, value)
+  }
+
+  const metrics: Metrics = {
+    counter(name, labels = {}, opts) {
+      const f = family(name, 'counter', opts)
+      const s = series(f, labels)
+      return {
+        inc(n = 1) {
+          checkNumber(name, n, 'a counter increment', 0)
+          s.value += n
+          observed(f, s, n)
+        },
+        get value() {
+          return s.value
+        },
+      }
+    },
+
+    gauge(name, labels = {}, opts) {
+      const f = family(name, 'gauge', opts)
+      const s = series(f, labels)
+      const set = (v: number) => {
+        checkNumber(name, v, 'a gauge value')
+        s.value = v
+        observed(f, s, v)
+      }
+      return {
+        set,
+        inc: (n = 1) => set(s.value + n),
+        dec: (n = 1) => set(s.value - n),
+        get value() {
+          return s.value
+        },
+      }
+    },
+
+    histogram(name, labels = {}, opts) {
+      const f = family(name, 'histogram', opts)
+      const s = series(f, labels)
+      const sketch = s.sketch as QuantileSketch
+      return {
+        record(v) {
+          checkNumber(name, v, 'a recorded value', 0)
+          sketch.add(v)
+          observed(f, s, v)
+        },
+        quantile: (q) => sketch.quantile(q),
+        get count() {
+          return sketch.count
+        },
+      }
+    },
+
+    recordSynthesis(ms, labels) {
+      metrics.histogram(TTS_METRICS.synthesisDuration.name, labels).record(ms)
+    },
+    recordCache(result, labels = {}) {
+      metrics.counter(TTS_METRICS.cacheRequests.name, { ...labels, result }).inc()
+    },
+    recordOutcome(outcome, labels = {}) {
+      metrics.counter(TTS_METRICS.requests.name, { ...labels, outcome }).inc()
+    },
+    recordAudio({ seconds, bytes }, labels) {
+      metrics.counter(TTS_METRICS.audioSeconds.name, labels).inc(seconds)
+      metrics.counter(TTS_METRICS.audioBytes.name, labels).inc(bytes)
+    },
+
+    snapshot() {
+      const snap: MetricsSnapshot = {
+        counters: [],
+        gauges: [],
+        histograms: [],
+        rates: computeRates([]),
+      }
+      for (const f of [...families.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+        for (const s of f.series.values()) {
+          const base = { name: f.name, help: f.help, unit: f.unit, labels: { ...s.labels } }
+          if (f.type === 'histogram' && s.sketch) {
+            const sk = s.sketch
+            const q = (p: number) => (sk.count === 0 ? null : sk.quantile(p))
+            const json = sk.toJSON()
+            snap.histograms.push({
+              ...base,
+              count: sk.count,
+              sum: sk.sum,
+              min: json.min,
+              max: json.max,
+              mean: sk.count === 0 ? null : sk.sum / sk.count,
+              p50: q(0.5),
+              p95: q(0.95),
+              p99: q(0.99),
+              sketch: json,
+            })
+          } else {
+            ;(f.type === 'counter' ? snap.counters : snap.gauges).push({ ...base, value: s.value })
+          }
+        }
+      }
+      snap.rates = computeRates(snap.counters)
+      return snap
+    },
+
+    merge(other) {
+      const snap = 'snapshot' in other ? other.snapshot() : other
+      // Check everything first, so a bad snapshot leaves this registry as it was.
+      for (const v of [...snap.counters, ...snap.gauges]) {
+        checkNumber(v.name, v.value, 'a merged value', snap.counters.includes(v) ? 0 : undefined)
+      }
+      for (const h of snap.histograms) {
+        if (h.sketch.relativeAccuracy !== relativeAccuracy) {
+          throw new TtsError(
+            'invalid_metric',
+            `${h.name}: cannot merge a sketch of relative accuracy ${h.sketch.relativeAccuracy} into one of ${relativeAccuracy}`,
+          )
+        }
+      }
+      for (const c of snap.counters) {
+        const f = family(c.name, 'counter', { help: c.help, unit: c.unit })
+        series(f, c.labels).value += c.value
+      }
+      for (const g of snap.gauges) {
+        const f = family(g.name, 'gauge', { help: g.help, unit: g.unit })
+        // Gauges add up: in-flight requests or queue depths of several isolates are a total.
+        series(f, g.labels).value += g.value
+      }
+      for (const h of snap.histograms) {
+        const f = family(h.name, 'histogram', { help: h.help, unit: h.unit })
+        series(f, h.labels).sketch?.merge(h.sketch)
+      }
+    },
+
+    toPrometheus: () => toPrometheusText(metrics.snapshot()),
+    emit: (target) => emitMetricLines(target, metrics.snapshot()),
+    reset: () => families.clear(),
+  }
+  return metrics
+}
