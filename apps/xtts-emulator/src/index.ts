@@ -1,0 +1,28 @@
+/**
+ * @module xtts-emulator — an XTTS-v2 compatible server (xtts-streaming-server's API plus
+ * OpenAI's `/v1/audio/speech`) that speaks with espeak-ng and behaves like a GPU server:
+ * time to first byte, real-time factor, one synthesis at a time, faults on demand.
+ */
+export {
+  type Faults,
+  FaultsError,
+  mergeFaults,
+  NO_FAULTS,
+  type RateLimitFault,
+} from './faults/index.ts'
+export {
+  type Emulator,
+  type EmulatorOptions,
+  startEmulator,
+  XTTS_LANGUAGE_LIST,
+} from './server/index.ts'
+export { chunkSchedule, GARBAGE_BODY, type LatencyModel, SAMPLE_RATE } from './server/synthesis.ts'
+export {
+  latentsFromSeed,
+  OPENAI_VOICES,
+  type SpeakerLatents,
+  studioSpeakers,
+  type VoiceParams,
+  voiceForLatents,
+} from './speakers/index.ts'
+export type { EmulatorStats } from './stats/index.ts'
