@@ -1,8 +1,9 @@
 /**
- * @module audio/wav — RIFF/WAVE parse and write. Our own code, because the libraries on npm
- * (wavefile, node-wav) either need Node's `Buffer` or do not handle the streamed headers
- * XTTS sends (a 44-byte header whose RIFF and data sizes are 0) and we need both, in ~150 lines
- * over `DataView`.
+ * @module audio/wav — RIFF/WAVE parse and write over `DataView`. Our own code because the
+ * common pure-JS parser, wavefile, takes the data chunk's declared size as it is (its
+ * `riff-file.js`): the 0 of a streamed XTTS header gives no samples, 0xFFFFFFFF runs past the
+ * buffer, and a file cut short is not reported — the three cases the edge must get right. The
+ * format needs ~150 lines here.
  */
 import { AudioError } from './errors.ts'
 import {
