@@ -53,12 +53,3 @@ export function parseEndpoint(url: string, options: { debug?: boolean } = {}): U
 export function normalizeText(s: string): string {
   return s.normalize('NFC').replace(/\s+/g, ' ').trim()
 }
-
-// TODO(core): log
-export interface Logger {
-  debug(message: string, data?: unknown): void
-  info(message: string, data?: unknown): void
-  warn(message: string, data?: unknown): void
-  error(message: string, data?: unknown): void
-  metric(name: string, value: number, unit: string, data?: unknown): void
-}

@@ -4,8 +4,9 @@
  * says what is allowed.
  */
 
+import type { Logger } from '@tts/core/log'
 import type { LocalCache } from '../cache/index.ts'
-import { ConfigError, DEFAULTS, type Logger, parseEndpoint } from '../core-shim.ts'
+import { ConfigError, DEFAULTS, parseEndpoint } from '../core-shim.ts'
 import { ClientConfigError } from '../errors/index.ts'
 import type { QueueStorage } from '../queue/index.ts'
 import type { AudioFormat, LocalEngine } from '../types.ts'

@@ -1,0 +1,95 @@
+/**
+ * Packaging check: the browser entry bundles for the browser with no Node built-in, and its
+ * gzip size is printed (target ≤ 15 KB, espeak excluded — it is a separate entry).
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { builtinModules } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { build, type Plugin } from 'esbuild'
+import { describe, expect, it } from 'vitest'
+
+const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)])
+
+/** Records every Node built-in any module asks for, instead of letting esbuild shim it. */
+function catchBuiltins(found: string[]): Plugin {
+  return {
+    name: 'catch-node-builtins',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) => {
+        if (builtins.has(args.path) || args.path.startsWith('node:')) {
+          found.push(
+            `${args.kind} ${args.path} (from ${args.importer.replace(/.*node_modules\//, '')})`,
+          )
+          return { path: args.path, external: true }
+        }
+        return undefined
+      })
+    },
+  }
+}
+
+async function bundle(entry: string) {
+  const outdir = await mkdtemp(join(tmpdir(), 'tts-client-bundle-'))
+  const found: string[] = []
+  try {
+    const result = await build({
+      entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'browser',
+      conditions: ['browser'],
+      minify: true,
+      write: false,
+      outdir,
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [catchBuiltins(found)],
+    })
+    const files = result.outputFiles.map((f) => ({
+      name: f.path.slice(outdir.length + 1),
+      bytes: f.contents.byteLength,
+      gzip: gzipSync(f.contents).byteLength,
+    }))
+    return {
+      found,
+      files,
+      entry: files.find((f) => f.name.startsWith('index') || f.name.startsWith('espeak')),
+    }
+  } finally {
+    await rm(outdir, { recursive: true, force: true })
+  }
+}
+
+describe('browser bundle', () => {
+  it('has no Node built-in and prints its gzip size', async () => {
+    const { found, files, entry } = await bundle('../src/index.ts')
+    expect(found).toEqual([])
+    const lazy = files.filter((f) => f !== entry)
+    console.info(
+      `[bundle] @tts/client browser entry: ${entry?.bytes} B minified, ${((entry?.gzip ?? 0) / 1024).toFixed(1)} KB gzip ` +
+        `(target ≤ 15 KB); lazily loaded chunks: ${lazy.map((f) => `${f.name} ${(f.gzip / 1024).toFixed(1)} KB gzip`).join(', ') || 'none'}`,
+    )
+    expect(entry?.gzip).toBeGreaterThan(1000)
+  })
+
+  it('keeps espeak out of the main entry and loads it only from @tts/client/espeak', async () => {
+    const main = await bundle('../src/index.ts')
+    const all = main.files.map((f) => f.name).join(' ')
+    expect(all).not.toMatch(/espeak/i)
+    const espeak = await bundle('../src/espeak.ts')
+    // espeak-ng's Emscripten glue has one `import('module')` on its Node-only path, never taken
+    // in a browser; a static built-in import would break every browser bundler.
+    expect(espeak.found.filter((f) => !f.startsWith('dynamic-import '))).toEqual([])
+    if (espeak.found.length > 0)
+      console.info(`[bundle] espeak entry, Node-only dynamic imports: ${espeak.found.join('; ')}`)
+    console.info(
+      `[bundle] @tts/client/espeak entry: ${((espeak.entry?.gzip ?? 0) / 1024).toFixed(1)} KB gzip; with its lazy chunks ${(
+        espeak.files.reduce((n, f) => n + f.gzip, 0) / 1024
+      ).toFixed(1)} KB gzip`,
+    )
+  })
+})
