@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decodeBase64, toHex } from './bytes.ts'
+import { decodeBase64, encodeBase64, toHex } from './bytes.ts'
 import {
   ENVELOPE_VERSION,
   openEnvelope,
@@ -89,6 +89,25 @@ describe('sealEnvelope / openEnvelope', () => {
     expect(isCryptoError(error) && error.code).toBe('unknown_key_id')
     expect((error as Error).message).toMatch(/key id 'k1'.*ids: k2/)
     expect((error as Error).message).not.toContain(k1)
+  })
+
+  it('opens with a base64 ring what a CryptoKey ring sealed (browser key, server copy)', async () => {
+    const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, true, [
+      'encrypt',
+      'decrypt',
+    ])
+    const raw = new Uint8Array(await crypto.subtle.exportKey('raw', key))
+    const sealed = await sealEnvelope(
+      await importKeyRing([{ id: 'b', key }]),
+      utf8('from the browser'),
+      'k',
+    )
+    const opened = await openEnvelope(
+      await importKeyRing([{ id: 'b', key: encodeBase64(raw) }]),
+      sealed,
+      'k',
+    )
+    expect(new TextDecoder().decode(opened)).toBe('from the browser')
   })
 
   it('fails with tampered for a different key under the same id', async () => {

@@ -39,6 +39,26 @@ describe('importKeyRing', () => {
     expect((await failure([{ id: 'x', key: aes128 }])).code).toBe('invalid_key')
   })
 
+  it('requires encrypt on the newest CryptoKey and decrypt on all', async () => {
+    const gen = (usages: KeyUsage[]) =>
+      crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, usages)
+    const decryptOnly = await gen(['decrypt'])
+    const both = await gen(['encrypt', 'decrypt'])
+    await expect(
+      importKeyRing([
+        { id: 'new', key: both },
+        { id: 'old', key: decryptOnly },
+      ]),
+    ).resolves.toMatchObject({ ids: ['new', 'old'] })
+    const newest = await failure([{ id: 'new', key: decryptOnly }])
+    expect(newest.message).toMatch(/'new' lacks a usage.*encrypt and decrypt.*newest key seals/)
+    const old = await failure([
+      { id: 'new', key: both },
+      { id: 'old', key: await gen(['encrypt']) },
+    ])
+    expect(old.message).toMatch(/'old' lacks a usage.*usages decrypt/)
+  })
+
   const tooShort = encodeBase64(new Uint8Array(16))
   const tooLong = encodeBase64(new Uint8Array(33))
   it.each([

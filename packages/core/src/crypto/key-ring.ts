@@ -59,7 +59,7 @@ export async function importKeyRing(spec: string | readonly KeySpec[]): Promise<
         `key id '${id}' appears twice in the key ring; ids must be unique`,
       )
     }
-    map.set(id, await importOne(id, entry.key))
+    map.set(id, await importOne(id, entry.key, map.size === 0))
   }
   const ids = Object.freeze([...map.keys()])
   const ring: KeyRing = Object.freeze({ ids, currentId: ids[0] as string })
@@ -107,11 +107,20 @@ function parseRingString(spec: string): KeySpec[] {
     })
 }
 
-async function importOne(id: string, key: unknown): Promise<CryptoKey> {
+async function importOne(id: string, key: unknown, seals: boolean): Promise<CryptoKey> {
   if (isCryptoKey(key)) {
     const algorithm = key.algorithm as AesKeyAlgorithm
     if (algorithm.name !== 'AES-GCM' || algorithm.length !== 256) {
       throw new CryptoError('invalid_key', `key '${id}' is not an AES-GCM 256-bit CryptoKey`)
+    }
+    // Caught here, a missing usage is a clear message; at seal/open time it would be an
+    // opaque DOMException that looks like tampering.
+    const needed = seals ? ['encrypt', 'decrypt'] : ['decrypt']
+    if (!needed.every((usage) => key.usages.includes(usage as KeyUsage))) {
+      throw new CryptoError(
+        'invalid_key',
+        `key '${id}' lacks a usage it needs; allowed: a CryptoKey with usages ${needed.join(' and ')}${seals ? ' (the newest key seals)' : ''}`,
+      )
     }
     return key
   }
@@ -148,6 +157,13 @@ async function importOne(id: string, key: unknown): Promise<CryptoKey> {
   }
 }
 
+// Duck-typed: a key from another realm (an iframe, a structured clone) fails `instanceof`.
 function isCryptoKey(value: unknown): value is CryptoKey {
-  return typeof CryptoKey !== 'undefined' && value instanceof CryptoKey
+  if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return false
+  const candidate = value as Partial<CryptoKey>
+  return (
+    typeof candidate.type === 'string' &&
+    Array.isArray(candidate.usages) &&
+    typeof candidate.algorithm === 'object'
+  )
 }
