@@ -316,6 +316,17 @@ describe('truncateText', () => {
     expect(redact({ text: 'short' }, { maxTextLength: 100 })).toEqual({ text: 'short' })
   })
 
+  it('records the full length of a huge string, and masks a secret right at the cut', () => {
+    const huge = `${'z'.repeat(95)} token=atTheCutSecret0123 ${'q'.repeat(1_000_000)}`
+    const out = redact(huge, { maxTextLength: 100 }) as string
+    expect(out).toBe(`${'z'.repeat(95)} toke… [truncated, ${huge.length} chars]`)
+    const edge = redact(`${'z'.repeat(90)} Bearer atTheCutSecret0123 ${'q'.repeat(5000)}`, {
+      maxTextLength: 110,
+    }) as string
+    expect(edge).not.toContain('atTheCut')
+    expect(edge).toContain('Bearer ****0123')
+  })
+
   it('never splits a surrogate pair', () => {
     const out = truncateText(`ab${'😀'.repeat(10)}`, 3)
     expect(out).toBe('ab… [truncated, 22 chars]')

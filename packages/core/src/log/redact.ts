@@ -148,19 +148,34 @@ export function redact(value: unknown, options: RedactOptions = {}): unknown {
   }
 }
 
-/** Cuts `text` to `limit` characters (never inside a surrogate pair), recording its length. */
-export function truncateText(text: string, limit: number): string {
-  if (text.length <= limit) return text
+/**
+ * Cuts `text` to `limit` characters (never inside a surrogate pair), recording its length
+ * (`fullLength` when `text` is itself a cut of something longer).
+ *
+ * @example
+ * truncateText('a'.repeat(300), 5) // 'aaaaa… [truncated, 300 chars]'
+ */
+export function truncateText(text: string, limit: number, fullLength = text.length): string {
+  if (text.length <= limit && fullLength <= limit) return text
   let end = Math.max(0, limit)
   const last = text.charCodeAt(end - 1)
   if (last >= 0xd800 && last <= 0xdbff) end -= 1
-  return `${text.slice(0, end)}… [truncated, ${text.length} chars]`
+  return `${text.slice(0, end)}… [truncated, ${fullLength} chars]`
+}
+
+// Only what survives the cut is scanned, so a megabyte body costs no more than its head. The
+// margin lets a secret that starts before the cut still match its whole pattern.
+const SCAN_MARGIN = 512
+
+function redactAndCut(text: string, limit: number): string {
+  const head = text.length > limit + SCAN_MARGIN ? text.slice(0, limit + SCAN_MARGIN) : text
+  return truncateText(redactString(head), limit, text.length)
 }
 
 function walk(value: unknown, limit: number, ancestors: Set<object>, depth: number): unknown {
   switch (typeof value) {
     case 'string':
-      return truncateText(redactString(value), limit)
+      return redactAndCut(value, limit)
     case 'number':
       return Number.isFinite(value) ? value : String(value)
     case 'boolean':
@@ -223,7 +238,7 @@ function walkEntries(entries: Iterable<[unknown, unknown]>, next: (v: unknown) =
 function walkError(error: Error, limit: number, ancestors: Set<object>, depth: number) {
   const out: Record<string, unknown> = {
     name: String(error.name),
-    message: truncateText(redactString(String(error.message)), limit),
+    message: redactAndCut(String(error.message), limit),
   }
   const rest = walkEntries(
     Object.entries(error).filter(([k]) => k !== 'stack' && k !== 'message' && k !== 'cause'),
@@ -231,7 +246,7 @@ function walkError(error: Error, limit: number, ancestors: Set<object>, depth: n
   )
   Object.assign(out, rest)
   if (typeof error.stack === 'string') {
-    out.stack = truncateText(redactString(error.stack), MAX_STACK_LENGTH)
+    out.stack = redactAndCut(error.stack, MAX_STACK_LENGTH)
   }
   if (error.cause !== undefined) out.cause = walk(error.cause, limit, ancestors, depth)
   return out
