@@ -228,6 +228,28 @@ describe('Ogg Opus encoder', () => {
     checkOggOpus(await encodeWhole(pcm16k, 16000), pcm16k.length, 16000)
   })
 
+  it('loads libopus once per isolate and frees every encoder it made', async () => {
+    const [a, b] = await Promise.all([loadOpus(), loadOpus()])
+    expect(a).toBe(b)
+    const pcm = speechLike(0.5, 24000)
+    await encodeWhole(pcm) // let the heap reach its working size first
+    // Where a large block lands shows whether the heap got everything back: after a leak it
+    // has to go above the leaked blocks.
+    const probe = () => {
+      const ptr = a.malloc(1 << 20)
+      a.free(ptr)
+      return ptr
+    }
+    const before = probe()
+    for (let k = 0; k < 50; k++) {
+      const enc = await createOggOpusEncoder({ sampleRate: 24000, channels: 1 })
+      enc.push(pcm.subarray(0, 960))
+      if (k % 2 === 0) enc.end()
+      else enc.abort()
+    }
+    expect(probe()).toBeLessThanOrEqual(before)
+  })
+
   it('refuses rates Opus cannot take and use after end', async () => {
     await expect(createOggOpusEncoder({ sampleRate: 22050, channels: 1 })).rejects.toThrow(
       /8000, 12000, 16000, 24000, 48000/,

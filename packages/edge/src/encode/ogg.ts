@@ -32,7 +32,7 @@ const CRC_TABLE = (() => {
  * Ogg's CRC-32 of `bytes` (the checksum field of the page must be zero while it is computed).
  *
  * @example
- * oggCrc32(new TextEncoder().encode('OggS')) // 0x5fb0a94f
+ * oggCrc32(new TextEncoder().encode('123456789')) // 0x89a1897f
  */
 export function oggCrc32(bytes: Uint8Array): number {
   let crc = 0
