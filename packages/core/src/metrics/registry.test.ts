@@ -222,6 +222,14 @@ describe('merge', () => {
     other.recordSynthesis(10)
     expect(codeOf(() => m.merge(other))).toMatch(/relative accuracy 0.02 into one of 0.01/)
     expect(m.snapshot().counters.map((c) => c.labels.result)).toEqual(['hit'])
+    const corrupt = createMetrics()
+    corrupt.recordCache('miss')
+    corrupt.recordSynthesis(10)
+    const snap = corrupt.snapshot()
+    const [h] = snap.histograms
+    if (h) h.sketch.count = 5
+    expect(codeOf(() => m.merge(snap))).toMatch(/bins hold 1 values but its count is 5/)
+    expect(m.snapshot().counters.map((c) => c.labels.result)).toEqual(['hit'])
   })
 })
 

@@ -300,6 +300,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         checkNumber(v.name, v.value, 'a merged value', snap.counters.includes(v) ? 0 : undefined)
       }
       for (const h of snap.histograms) {
+        QuantileSketch.fromJSON(h.sketch) // throws on malformed sketch JSON
         if (h.sketch.relativeAccuracy !== relativeAccuracy) {
           throw new TtsError(
             'invalid_metric',

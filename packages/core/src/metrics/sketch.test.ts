@@ -109,9 +109,22 @@ describe('QuantileSketch merge and JSON', () => {
     expect(() => a.merge(b)).toThrow(/relative accuracy 0.02 into one of 0.01/)
   })
 
-  it('refuses garbage JSON bins', () => {
-    const bad = { ...new QuantileSketch().toJSON(), bins: { x: 3 } }
-    expect(() => QuantileSketch.fromJSON(bad)).toThrow(/bin x/)
+  it('refuses garbage JSON, and a refused merge changes nothing', () => {
+    const s = new QuantileSketch()
+    s.add(5)
+    const good = s.toJSON()
+    const target = new QuantileSketch()
+    target.add(1)
+    const before = JSON.stringify(target.toJSON())
+    for (const [bad, message] of [
+      [{ ...good, bins: { x: 3 } }, /bin x/],
+      [{ ...good, bins: { ...good.bins, 7: -1 } }, /bin 7: -1/],
+      [{ ...good, count: 2 }, /bins hold 1 values but its count is 2/],
+      [{ ...good, sum: Number.NaN }, /finite/],
+    ] as const) {
+      expect(() => target.merge(bad as never)).toThrow(message)
+      expect(JSON.stringify(target.toJSON())).toBe(before)
+    }
   })
 })
 

@@ -36,6 +36,31 @@ export interface SketchJSON {
 /** Values closer to zero than this land in the zero bin. */
 const MIN_POSITIVE = 2 ** -1023
 
+const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0
+
+/** Checks sketch JSON from elsewhere before any of it is used; returns its bins. */
+function checkJSON(json: SketchJSON): [number, number][] {
+  const bad = (why: string) => new TtsError('invalid_metric', `sketch JSON: ${why}`)
+  if (!isCount(json.count) || !isCount(json.zeroCount) || !Number.isFinite(json.sum)) {
+    throw bad('count, zeroCount and sum must be finite numbers ≥ 0')
+  }
+  const bins: [number, number][] = []
+  let total = json.zeroCount
+  for (const [k, n] of Object.entries(json.bins ?? {})) {
+    const key = Number(k)
+    if (!Number.isInteger(key) || !isCount(n) || n === 0) {
+      throw bad(`bin ${k}: ${n} is not an integer key with a positive count`)
+    }
+    bins.push([key, n])
+    total += n
+  }
+  // Float weights are allowed, so compare with a tolerance.
+  if (Math.abs(total - json.count) > 1e-9 * Math.max(1, json.count)) {
+    throw bad(`its bins hold ${total} values but its count is ${json.count}`)
+  }
+  return bins
+}
+
 function checkAccuracy(alpha: number): void {
   if (!(alpha > 0 && alpha < 1)) {
     throw new TtsError(
@@ -159,16 +184,8 @@ export class QuantileSketch {
         `cannot merge a sketch of relative accuracy ${json.relativeAccuracy} into one of ${this.relativeAccuracy}`,
       )
     }
-    for (const [k, n] of Object.entries(json.bins)) {
-      const key = Number(k)
-      if (!Number.isInteger(key) || !(n > 0)) {
-        throw new TtsError(
-          'invalid_metric',
-          `sketch bin ${k}: ${n} is not an integer key with a positive count`,
-        )
-      }
-      this.#addToBin(key, n)
-    }
+    const bins = checkJSON(json)
+    for (const [key, n] of bins) this.#addToBin(key, n)
     this.zeroCount += json.zeroCount
     this.count += json.count
     this.sum += json.sum
