@@ -3,6 +3,8 @@
  * encryption with key rotation, over Web Crypto only.
  */
 
+// Cache keys are made from normalised text; offered here so one import gives both.
+export { normalizeText } from '../text/normalize.ts'
 export type { CacheKeyFields, CacheKeyValue } from './cache-key.ts'
 export { cacheKey, canonicalJson } from './cache-key.ts'
 export type { EnvelopeHeader } from './envelope.ts'
