@@ -40,6 +40,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['./test/global-setup.ts'],
+    fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -1,8 +1,181 @@
 /**
- * @module app — the Hono application: routes, middleware and the one error handler.
+ * @module app — the Hono application: request logging, CORS, body limit, the routes, the
+ * OpenAPI document, and the one place where errors become problem+json answers.
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
+import { isTtsError } from '@tts/core/errors'
+import type { Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
+import { HTTPException } from 'hono/http-exception'
+import type { AppEnv } from './env.ts'
+import { metrics, requestLogger } from './observe/index.ts'
+import {
+  isProblemError,
+  PROBLEM_STATUS,
+  type ProblemCode,
+  ProblemError,
+  problemResponse,
+} from './problem/index.ts'
+import { cacheRoutes } from './routes/cache.ts'
+import { validationHook } from './routes/hook.ts'
+import { metaRoutes } from './routes/meta.ts'
+import { speechRoutes } from './routes/speech.ts'
+import { voiceRoutes } from './routes/voices.ts'
+import { settingsOf } from './settings/index.ts'
 
 /** The worker's HTTP application. */
-export const app = new OpenAPIHono<{ Bindings: Env }>()
-app.get('/healthz', (c) => c.json({ status: 'ok' }))
+export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+
+app.use('*', async (c, next) => {
+  const requestId = c.req.header('cf-ray') ?? crypto.randomUUID()
+  c.set('requestId', requestId)
+  c.set('log', requestLogger(settingsOf(c.env).logLevel, requestId))
+  await next()
+  c.header('x-request-id', requestId)
+})
+
+app.use('*', async (c, next) => {
+  const origins = settingsOf(c.env).corsOrigins
+  if (origins.length === 0) return next()
+  return cors({
+    origin: origins.includes('*') ? '*' : origins,
+    allowHeaders: ['authorization', 'content-type', 'range', 'if-none-match'],
+    exposeHeaders: [
+      'x-tts-cache',
+      'x-tts-language',
+      'x-tts-upstream',
+      'server-timing',
+      'etag',
+      'content-range',
+      'retry-after',
+    ],
+    maxAge: 600,
+  })(c, next)
+})
+
+app.use('*', async (c, next) => {
+  const settings = settingsOf(c.env)
+  const multipart = (c.req.header('content-type') ?? '').startsWith('multipart/')
+  const maxSize = multipart ? settings.maxCloneBytes : settings.maxBodyBytes
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new ProblemError(
+        'payload_too_large',
+        `the request body must be at most ${maxSize} bytes`,
+        {
+          details: { maxBytes: maxSize },
+        },
+      )
+    },
+  })(c, next)
+})
+
+app.route('/', metaRoutes)
+app.route('/', speechRoutes)
+app.route('/', voiceRoutes)
+app.route('/', cacheRoutes)
+
+app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+  type: 'http',
+  scheme: 'bearer',
+})
+app.doc31('/openapi.json', {
+  openapi: '3.1.0',
+  info: {
+    title: 'tts-edge',
+    version: '0.0.0',
+    description:
+      'OpenAI-compatible speech synthesis in front of XTTS-v2, with an encrypted edge cache.',
+  },
+})
+
+function routePattern(path: string): RegExp {
+  const escaped = path
+    .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\\\{[^}]+\\\}|:[^/]+/g, '[^/]+')
+  return new RegExp(`^${escaped.replace(/\*/g, '.*')}$`)
+}
+
+app.notFound((c) => {
+  const path = c.req.path
+  const methods = new Set(
+    app.routes
+      .filter((r) => r.method !== 'ALL' && !r.path.includes('*') && routePattern(r.path).test(path))
+      .map((r) => r.method),
+  )
+  if (methods.size > 0) {
+    const allow = [...methods].sort().join(', ')
+    throw new ProblemError(
+      'method_not_allowed',
+      `${c.req.method} is not allowed on ${path}; use ${allow}`,
+      {
+        headers: { allow },
+      },
+    )
+  }
+  throw new ProblemError(
+    'not_found',
+    `there is no route ${c.req.method} ${path}; see /openapi.json`,
+  )
+})
+
+function toProblem(error: unknown): ProblemError {
+  if (isProblemError(error)) return error
+  if (error instanceof HTTPException) {
+    if (error.status === 400) {
+      return new ProblemError(
+        'invalid_request',
+        `${error.message || 'the request is malformed'}; send a JSON object`,
+      )
+    }
+    if (error.status === 413) return new ProblemError('payload_too_large', error.message)
+  }
+  if (isTtsError(error) && error.code in PROBLEM_STATUS) {
+    const code = error.code as ProblemCode
+    const retryAfterS = (error as { retryAfterS?: unknown }).retryAfterS
+    return new ProblemError(code, error.message, {
+      cause: error,
+      ...(error.details ? { details: error.details } : {}),
+      ...(typeof retryAfterS === 'number' ? { retryAfterS } : {}),
+    })
+  }
+  if (isTtsError(error) && error.code === 'upstream_truncated') {
+    return new ProblemError('upstream_error', error.message, { cause: error })
+  }
+  if (
+    error instanceof DOMException &&
+    (error.name === 'TimeoutError' || error.name === 'AbortError')
+  ) {
+    return new ProblemError('upstream_timeout', 'the upstream did not answer in time', {
+      cause: error,
+    })
+  }
+  return new ProblemError(
+    'internal_error',
+    'something went wrong on our side; the request id is in x-request-id',
+    {
+      cause: error,
+    },
+  )
+}
+
+app.onError((error, c: Context<AppEnv>) => {
+  const problem = toProblem(error)
+  const log = c.get('log') ?? requestLogger('info', 'unknown')
+  metrics.recordOutcome('error', { code: problem.code })
+  const data = {
+    code: problem.code,
+    status: problem.status,
+    method: c.req.method,
+    path: c.req.path,
+  }
+  if (problem.status >= 500)
+    log.error(problem.message, { ...data, cause: String((error as Error).stack ?? error) })
+  else log.info(problem.message, data)
+  const response = problemResponse(problem, c.req.path)
+  const requestId = c.get('requestId')
+  if (requestId) response.headers.set('x-request-id', requestId)
+  return response
+})

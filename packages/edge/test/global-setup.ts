@@ -12,12 +12,6 @@ import type { TestProject } from 'vitest/node'
 const CLI = fileURLToPath(new URL('../../../apps/xtts-emulator/src/cli.ts', import.meta.url))
 const READY = /^xtts-emulator listening on (http:\/\/127\.0\.0\.1:\d+)\s*$/
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    upstreamUrl: string
-  }
-}
-
 let child: ChildProcess | undefined
 
 /** Spawns the emulator with no artificial latency and waits for its "listening" line. */

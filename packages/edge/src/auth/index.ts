@@ -1,0 +1,150 @@
+/**
+ * @module auth — bearer API keys: stored as SHA-256 hashes (secret `API_KEYS`), compared in
+ * constant time, each with scopes and a tenant. 401 when no valid key, 403 when the key lacks
+ * the scope.
+ */
+import type { MiddlewareHandler } from 'hono'
+import { ProblemError } from '../problem/index.ts'
+import { settingsOf } from '../settings/index.ts'
+
+/** What a key may do. */
+export type Scope = 'speech' | 'voices' | 'admin'
+
+/** The caller behind a valid key. */
+export interface Principal {
+  /** Cache and voice ownership scope. */
+  tenant: string
+  scopes: readonly Scope[]
+  /** A short, non-secret id of the key (first 12 hex chars of its hash) for logs and ownership. */
+  keyId: string
+}
+
+interface StoredKey {
+  hash: Uint8Array
+  hex: string
+  scopes: Scope[]
+  tenant: string
+}
+
+const SCOPES: readonly Scope[] = ['speech', 'voices', 'admin']
+const parsed = new Map<string, StoredKey[]>()
+
+function fromHex(hex: string): Uint8Array | undefined {
+  if (!/^[0-9a-f]{64}$/i.test(hex)) return undefined
+  const out = new Uint8Array(32)
+  for (let i = 0; i < 32; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16)
+  return out
+}
+
+function storedKeys(raw: string): StoredKey[] {
+  const known = parsed.get(raw)
+  if (known) return known
+  let list: unknown
+  try {
+    list = JSON.parse(raw)
+  } catch {
+    throw new ProblemError('internal_error', 'configuration API_KEYS is not valid JSON')
+  }
+  if (!Array.isArray(list))
+    throw new ProblemError('internal_error', 'configuration API_KEYS must be a JSON array')
+  const keys = list.map((entry: unknown, i): StoredKey => {
+    const e = (entry ?? {}) as { hash?: unknown; scopes?: unknown; tenant?: unknown }
+    const hash = typeof e.hash === 'string' ? fromHex(e.hash) : undefined
+    const scopes = Array.isArray(e.scopes)
+      ? e.scopes.filter((s): s is Scope => SCOPES.includes(s))
+      : []
+    if (!hash)
+      throw new ProblemError(
+        'internal_error',
+        `configuration API_KEYS[${i}].hash must be 64 hex characters`,
+      )
+    return {
+      hash,
+      hex: (e.hash as string).toLowerCase(),
+      scopes,
+      tenant: typeof e.tenant === 'string' && e.tenant ? e.tenant : 'default',
+    }
+  })
+  parsed.set(raw, keys)
+  return keys
+}
+
+async function sha256(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
+}
+
+/** Constant-time equality of two 32-byte digests (workerd's `timingSafeEqual` where present). */
+function equalDigests(a: Uint8Array, b: Uint8Array): boolean {
+  const subtle = crypto.subtle as SubtleCrypto & {
+    timingSafeEqual?: (a: BufferSource, b: BufferSource) => boolean
+  }
+  if (typeof subtle.timingSafeEqual === 'function')
+    return subtle.timingSafeEqual(a as BufferSource, b as BufferSource)
+  let diff = a.length ^ b.length
+  for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0)
+  return diff === 0
+}
+
+/**
+ * The principal for an `Authorization` header value, or a 401 problem.
+ * Every stored key is compared, so the time taken does not reveal which one matched.
+ *
+ * @example
+ * const who = await authenticate(env, request.headers.get('authorization'))
+ */
+export async function authenticate(env: Env, header: string | null): Promise<Principal> {
+  const settings = settingsOf(env)
+  if (!env.API_KEYS) {
+    if (settings.devMode) return { tenant: 'dev', scopes: SCOPES, keyId: 'dev' }
+    throw new ProblemError(
+      'unauthorized',
+      'this worker has no API keys configured (secret API_KEYS)',
+      {
+        headers: { 'www-authenticate': 'Bearer' },
+      },
+    )
+  }
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')
+  if (!match?.[1]) {
+    throw new ProblemError('unauthorized', 'send an API key as "Authorization: Bearer <key>"', {
+      headers: { 'www-authenticate': 'Bearer' },
+    })
+  }
+  const digest = await sha256(match[1])
+  let found: StoredKey | undefined
+  for (const key of storedKeys(env.API_KEYS)) {
+    if (equalDigests(digest, key.hash) && !found) found = key
+  }
+  if (!found) {
+    throw new ProblemError('unauthorized', 'the API key is not valid', {
+      headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+    })
+  }
+  return { tenant: found.tenant, scopes: found.scopes, keyId: found.hex.slice(0, 12) }
+}
+
+/** Hono variables set by {@link requireScope}. */
+export interface AuthVariables {
+  principal: Principal
+}
+
+/**
+ * Middleware: a valid key with `scope`, else 401/403 problem.
+ *
+ * @example
+ * app.use('/v1/cache', requireScope('admin'))
+ */
+export function requireScope(
+  scope: Scope,
+): MiddlewareHandler<{ Bindings: Env; Variables: AuthVariables }> {
+  return async (c, next) => {
+    const principal = await authenticate(c.env, c.req.header('authorization') ?? null)
+    if (!principal.scopes.includes(scope)) {
+      throw new ProblemError('forbidden', `this API key lacks the "${scope}" scope`, {
+        details: { requiredScope: scope },
+      })
+    }
+    c.set('principal', principal)
+    await next()
+  }
+}

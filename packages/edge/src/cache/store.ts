@@ -1,0 +1,163 @@
+/**
+ * @module cache/store — the encrypted audio cache: Cache API (per location) → R2 (envelope
+ * sealed with the cache key as AAD) → KV index (metadata for stats, expiry and LRU). Reads
+ * take no lock and write nothing synchronously; bookkeeping goes to `waitUntil`. An entry
+ * that is expired, corrupted, truncated or sealed with an unknown key is a miss and is
+ * deleted, so the miss path replaces it.
+ */
+import { isCryptoError, type KeyRing, openEnvelope, sealEnvelope } from '@tts/core/crypto'
+
+/** What the index knows about an entry — never the text. */
+export interface EntryMeta {
+  /** `response` (encoded answer) or `segment` (PCM of one sentence). */
+  kind: 'response' | 'segment'
+  format: string
+  language: string
+  sampleRate: number
+  durationMs: number
+  /** Bytes of the stored (sealed) object. */
+  size: number
+  created: number
+  expires: number
+  lastUsed: number
+  etag: string
+  upstream: string
+}
+
+/** A cache hit: the decrypted bytes and their metadata. */
+export interface CacheHit {
+  bytes: Uint8Array
+  meta: EntryMeta
+  /** Which layer answered. */
+  layer: 'cache-api' | 'r2'
+}
+
+/** Result of {@link AudioCache.get}: a hit, or why it missed. */
+export type CacheLookup = CacheHit | { miss: 'absent' | 'expired' | 'corrupt' }
+
+/** What the cache needs from the runtime. */
+export interface AudioCacheDeps {
+  r2: R2Bucket
+  kv: KVNamespace
+  ring: KeyRing
+  /** Per-location HTTP cache; `undefined` where there is none. */
+  edgeCache: Cache | undefined
+  waitUntil(promise: Promise<unknown>): void
+  now?: () => number
+  /** Told about corrupt entries (for logs/metrics). */
+  onCorrupt?: (key: string, error: unknown) => void
+}
+
+/** The encrypted audio cache. */
+export interface AudioCache {
+  get(key: string): Promise<CacheLookup>
+  put(key: string, plaintext: Uint8Array, meta: Omit<EntryMeta, 'size' | 'lastUsed'>): Promise<void>
+  delete(key: string): Promise<void>
+}
+
+/** The per-location HTTP cache (`caches.default`), where the runtime has one. */
+export function edgeCacheOf(): Cache | undefined {
+  const storage = (globalThis as { caches?: { default?: Cache } }).caches
+  return storage?.default
+}
+
+/** R2 object name of an entry. */
+export const r2Name = (key: string) => `audio/${key}`
+/** KV index name of an entry. */
+export const kvName = (key: string) => `cache:${key}`
+const edgeUrl = (key: string) => `https://tts-edge.cache/audio/${key}`
+const TOUCH_EVERY_MS = 60 * 60 * 1000
+
+function parseMeta(raw: string | null | undefined): EntryMeta | undefined {
+  if (!raw) return undefined
+  try {
+    const meta = JSON.parse(raw) as EntryMeta
+    return typeof meta.expires === 'number' && typeof meta.size === 'number' ? meta : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * A cache over the given bindings and key ring.
+ *
+ * @example
+ * const cache = createAudioCache({ r2: env.AUDIO, kv: env.INDEX, ring, edgeCache: caches.default, waitUntil: (p) => ctx.waitUntil(p) })
+ * const found = await cache.get(key)
+ */
+export function createAudioCache(deps: AudioCacheDeps): AudioCache {
+  const now = deps.now ?? Date.now
+
+  async function remove(key: string): Promise<void> {
+    await Promise.all([
+      deps.r2.delete(r2Name(key)),
+      deps.kv.delete(kvName(key)),
+      deps.edgeCache?.delete(edgeUrl(key)),
+    ])
+  }
+
+  async function read(
+    key: string,
+  ): Promise<{ sealed: Uint8Array; meta: EntryMeta; layer: CacheHit['layer'] } | undefined> {
+    const cached = await deps.edgeCache?.match(edgeUrl(key))
+    const cachedMeta = parseMeta(cached?.headers.get('x-tts-meta'))
+    if (cached && cachedMeta)
+      return {
+        sealed: new Uint8Array(await cached.arrayBuffer()),
+        meta: cachedMeta,
+        layer: 'cache-api',
+      }
+    await cached?.body?.cancel()
+    const object = await deps.r2.get(r2Name(key))
+    if (!object) return undefined
+    const meta = parseMeta(object.customMetadata?.meta)
+    const sealed = new Uint8Array(await object.arrayBuffer())
+    if (!meta) return { sealed, meta: { expires: 0 } as EntryMeta, layer: 'r2' }
+    return { sealed, meta, layer: 'r2' }
+  }
+
+  function remember(key: string, sealed: Uint8Array, meta: EntryMeta): Promise<void> {
+    const maxAge = Math.max(1, Math.floor((meta.expires - now()) / 1000))
+    const headers = { 'x-tts-meta': JSON.stringify(meta), 'cache-control': `max-age=${maxAge}` }
+    return (
+      deps.edgeCache?.put(edgeUrl(key), new Response(sealed as BodyInit, { headers })) ??
+      Promise.resolve()
+    )
+  }
+
+  return {
+    async get(key) {
+      const found = await read(key)
+      if (!found) return { miss: 'absent' }
+      const { sealed, meta, layer } = found
+      if (!(meta.expires > now())) {
+        deps.waitUntil(remove(key))
+        return { miss: 'expired' }
+      }
+      let bytes: Uint8Array
+      try {
+        bytes = await openEnvelope(deps.ring, sealed, key)
+      } catch (error) {
+        if (!isCryptoError(error)) throw error
+        deps.onCorrupt?.(key, error)
+        deps.waitUntil(remove(key))
+        return { miss: 'corrupt' }
+      }
+      if (layer === 'r2') deps.waitUntil(remember(key, sealed, meta))
+      const at = now()
+      if (at - meta.lastUsed > TOUCH_EVERY_MS) {
+        const touched = { ...meta, lastUsed: at }
+        deps.waitUntil(deps.kv.put(kvName(key), '', { metadata: touched }))
+      }
+      return { bytes, meta, layer }
+    },
+    async put(key, plaintext, partial) {
+      const sealed = await sealEnvelope(deps.ring, plaintext, key)
+      const meta: EntryMeta = { ...partial, size: sealed.byteLength, lastUsed: partial.created }
+      await deps.r2.put(r2Name(key), sealed, { customMetadata: { meta: JSON.stringify(meta) } })
+      await deps.kv.put(kvName(key), '', { metadata: meta })
+      await remember(key, sealed, meta)
+    },
+    delete: remove,
+  }
+}

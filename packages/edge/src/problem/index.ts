@@ -1,0 +1,113 @@
+/**
+ * @module problem — every error the worker answers is `application/problem+json` (RFC 9457)
+ * with a stable `code`, built here and only here.
+ */
+import { isTtsError, TtsError } from '@tts/core/errors'
+
+/** Stable problem codes and the HTTP status each one answers with. */
+export const PROBLEM_STATUS = {
+  invalid_request: 400,
+  unsupported_format: 400,
+  unknown_voice: 400,
+  unsupported_language: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  range_not_satisfiable: 416,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  not_implemented: 501,
+  upstream_error: 502,
+  upstream_invalid_audio: 502,
+  upstream_unavailable: 503,
+  circuit_open: 503,
+  upstream_busy: 503,
+  upstream_timeout: 504,
+} as const
+
+/** One of the stable problem codes. */
+export type ProblemCode = keyof typeof PROBLEM_STATUS
+
+/** Options of a {@link ProblemError}. */
+export interface ProblemOptions {
+  cause?: unknown
+  details?: Record<string, unknown>
+  /** Seconds for a `Retry-After` header. */
+  retryAfterS?: number
+  /** Extra response headers (e.g. `Allow`, `WWW-Authenticate`). */
+  headers?: Record<string, string>
+}
+
+/**
+ * An error that becomes a problem+json answer in the app's one `onError`.
+ *
+ * @example
+ * throw new ProblemError('unsupported_format', 'response_format "flac" is not supported; use wav, pcm, mp3 or opus')
+ */
+export class ProblemError extends TtsError {
+  readonly status: number
+  readonly retryAfterS: number | undefined
+  readonly headers: Record<string, string>
+
+  constructor(code: ProblemCode, message: string, options: ProblemOptions = {}) {
+    super(code, message, {
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+      ...(options.details === undefined ? {} : { details: options.details }),
+    })
+    this.name = 'ProblemError'
+    this.status = PROBLEM_STATUS[code]
+    this.retryAfterS = options.retryAfterS
+    this.headers = options.headers ?? {}
+  }
+}
+
+/** True for a {@link ProblemError} from any copy of this module. */
+export function isProblemError(value: unknown): value is ProblemError {
+  return isTtsError(value) && typeof (value as Partial<ProblemError>).status === 'number'
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  416: 'Range Not Satisfiable',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+}
+
+/**
+ * The problem+json response for an error.
+ *
+ * @example
+ * return problemResponse(new ProblemError('not_found', 'no route GET /nope'), '/nope')
+ */
+export function problemResponse(error: ProblemError, instance?: string): Response {
+  const body: Record<string, unknown> = {
+    type: `https://tts-edge.dev/problems/${error.code}`,
+    title: TITLES[error.status] ?? 'Error',
+    status: error.status,
+    code: error.code,
+    detail: error.message,
+    ...(instance === undefined ? {} : { instance }),
+    ...(error.details === undefined ? {} : error.details),
+  }
+  const headers = new Headers({
+    'content-type': 'application/problem+json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...error.headers,
+  })
+  if (error.retryAfterS !== undefined)
+    headers.set('retry-after', String(Math.ceil(error.retryAfterS)))
+  return new Response(JSON.stringify(body), { status: error.status, headers })
+}

@@ -1,0 +1,257 @@
+/**
+ * @module routes/speech — `POST /v1/audio/speech` (OpenAI-compatible, plus `language` and
+ * `stream`), the same as `GET` with query parameters (for `<audio src>`), and
+ * `POST /v1/audio/speech/prefetch` (202, synthesized through the Queue).
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { requireScope } from '../auth/index.ts'
+import { isSupportedFormat, type ResponseFormat, SUPPORTED_FORMATS } from '../encode/index.ts'
+import type { AppEnv } from '../env.ts'
+import { metrics } from '../observe/index.ts'
+import { ProblemError } from '../problem/index.ts'
+import { type AnswerReport, answerSpeech } from '../speech/answer.ts'
+import { createSpeechContext, type SpeechContext, type Timings } from '../speech/context.ts'
+import { prepareSpeech, type SpeechInput } from '../speech/prepare.ts'
+import { validationHook } from './hook.ts'
+
+const MAX_INPUT = 4096
+
+/** The request body of `POST /v1/audio/speech`. */
+export const SpeechRequestSchema = z
+  .object({
+    model: z.string().max(128).optional().openapi({ example: 'tts-1' }),
+    input: z
+      .string({ error: '`input` is required and must be a string' })
+      .min(1, '`input` must not be empty')
+      .max(MAX_INPUT, `\`input\` must be at most ${MAX_INPUT} characters`)
+      .openapi({ example: 'Hello from the edge.' }),
+    voice: z
+      .string({
+        error:
+          '`voice` is required: an OpenAI voice name, an upstream speaker or a cloned voice id',
+      })
+      .min(1)
+      .max(128)
+      .openapi({ example: 'alloy' }),
+    response_format: z
+      .string()
+      .default('mp3')
+      .openapi({ example: 'mp3', enum: [...SUPPORTED_FORMATS] }),
+    speed: z
+      .number({ error: '`speed` must be a number from 0.25 to 4.0' })
+      .min(0.25, '`speed` must be at least 0.25')
+      .max(4, '`speed` must be at most 4.0')
+      .default(1),
+    language: z.string().max(16).default('auto').openapi({ example: 'auto' }),
+    stream: z.boolean({ error: '`stream` must be true or false' }).default(false),
+  })
+  .openapi('SpeechRequest')
+
+const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number(),
+    code: z.string(),
+    detail: z.string(),
+  })
+  .openapi('Problem')
+
+const problems = {
+  400: {
+    description: 'Invalid request',
+    content: { 'application/problem+json': { schema: ProblemSchema } },
+  },
+  401: {
+    description: 'No valid API key',
+    content: { 'application/problem+json': { schema: ProblemSchema } },
+  },
+  403: {
+    description: 'API key lacks the scope',
+    content: { 'application/problem+json': { schema: ProblemSchema } },
+  },
+  503: {
+    description: 'Upstream unavailable',
+    content: { 'application/problem+json': { schema: ProblemSchema } },
+  },
+}
+
+const audio = Object.fromEntries(
+  SUPPORTED_FORMATS.map((f) => [
+    f === 'opus' ? 'audio/ogg' : `audio/${f === 'mp3' ? 'mpeg' : f}`,
+    { schema: z.string().openapi({ format: 'binary' }) },
+  ]),
+)
+
+const speechRoute = createRoute({
+  method: 'post',
+  path: '/v1/audio/speech',
+  summary: 'Synthesize speech (OpenAI-compatible)',
+  security: [{ bearer: [] }],
+  request: {
+    body: { required: true, content: { 'application/json': { schema: SpeechRequestSchema } } },
+  },
+  responses: { 200: { description: 'Audio', content: audio }, ...problems },
+})
+
+const QuerySchema = SpeechRequestSchema.extend({
+  speed: z.coerce
+    .number()
+    .min(0.25, '`speed` must be at least 0.25')
+    .max(4, '`speed` must be at most 4.0')
+    .default(1),
+  stream: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+})
+
+const speechGetRoute = createRoute({
+  method: 'get',
+  path: '/v1/audio/speech',
+  summary: 'Synthesize speech from query parameters (for <audio src>)',
+  security: [{ bearer: [] }],
+  request: { query: QuerySchema },
+  responses: { 200: { description: 'Audio', content: audio }, ...problems },
+})
+
+const PrefetchSchema = z
+  .object({
+    inputs: z.array(z.string().min(1).max(MAX_INPUT)).min(1).max(100),
+    voice: z.string().min(1).max(128),
+    response_format: z.string().default('mp3'),
+    speed: z.number().min(0.25).max(4).default(1),
+    language: z.string().max(16).default('auto'),
+  })
+  .openapi('PrefetchRequest')
+
+const prefetchRoute = createRoute({
+  method: 'post',
+  path: '/v1/audio/speech/prefetch',
+  summary: 'Warm the cache for phrases (synthesized later, through the Queue)',
+  security: [{ bearer: [] }],
+  request: {
+    body: { required: true, content: { 'application/json': { schema: PrefetchSchema } } },
+  },
+  responses: {
+    202: {
+      description: 'Accepted',
+      content: { 'application/json': { schema: z.object({ queued: z.number() }) } },
+    },
+    ...problems,
+  },
+})
+
+function checkFormat(format: string): ResponseFormat {
+  if (isSupportedFormat(format)) return format
+  throw new ProblemError(
+    'unsupported_format',
+    `response_format "${format}" is not supported; use one of ${SUPPORTED_FORMATS.join(', ')}`,
+    { details: { supported: [...SUPPORTED_FORMATS] } },
+  )
+}
+
+/** The speech context of a request. */
+function speechContext(c: Context<AppEnv>): Promise<SpeechContext> {
+  return createSpeechContext({
+    env: c.env,
+    principal: c.get('principal'),
+    log: c.get('log'),
+    waitUntil: (p) => c.executionCtx.waitUntil(p),
+  })
+}
+
+async function speak(
+  c: Context<AppEnv>,
+  body: z.infer<typeof SpeechRequestSchema>,
+): Promise<Response> {
+  const started = performance.now()
+  const format = checkFormat(body.response_format)
+  const ctx = await speechContext(c)
+  const input: SpeechInput = {
+    input: body.input,
+    voice: body.voice,
+    language: body.language,
+    format,
+    speed: body.speed,
+    stream: body.stream,
+  }
+  const timings: Timings = { cache: 0, upstream: 0, encode: 0 }
+  const report: AnswerReport = {
+    cache: 'MISS',
+    bytes: 0,
+    pieces: 0,
+    cachedPieces: 0,
+    upstream: undefined,
+    audioMs: 0,
+  }
+  const prepared = await prepareSpeech(ctx, input)
+  const response = await answerSpeech(ctx, c.req.raw, prepared, timings, report)
+  const latencyMs = performance.now() - started
+  metrics.recordCache(report.cache === 'HIT' ? 'hit' : 'miss')
+  metrics.recordOutcome('success')
+  metrics.recordAudio({ seconds: report.audioMs / 1000, bytes: report.bytes })
+  metrics
+    .histogram(
+      'tts.edge.latency',
+      { cache: report.cache.toLowerCase(), stream: String(prepared.stream) },
+      { unit: 'ms' },
+    )
+    .record(latencyMs)
+  metrics
+    .counter('tts.edge.pieces', { source: 'upstream' })
+    .inc(report.pieces - report.cachedPieces)
+  metrics.counter('tts.edge.pieces', { source: 'cache' }).inc(report.cachedPieces)
+  c.executionCtx.waitUntil(countCache(c.env, report.cache === 'HIT'))
+  ctx.log.metric('speech_request', Math.round(latencyMs), 'ms', {
+    cache: report.cache,
+    format,
+    language: prepared.language,
+    bytes: report.bytes,
+    audioSeconds: Math.round(report.audioMs) / 1000,
+    pieces: report.pieces,
+    cachedPieces: report.cachedPieces,
+    stream: prepared.stream,
+  })
+  return response
+}
+
+/** Hit/miss counts live in the pool object so `/v1/cache/stats` sees every isolate's. */
+async function countCache(env: Env, hit: boolean): Promise<void> {
+  try {
+    await env.UPSTREAM_POOL.getByName('default').countCache(hit)
+  } catch {}
+}
+
+/** Speech routes. */
+export const speechRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+
+speechRoutes.use('/v1/audio/speech', requireScope('speech'))
+speechRoutes.use('/v1/audio/speech/prefetch', requireScope('speech'))
+
+speechRoutes.openapi(speechRoute, (c) => speak(c, c.req.valid('json')))
+speechRoutes.openapi(speechGetRoute, (c) => speak(c, c.req.valid('query')))
+
+speechRoutes.openapi(prefetchRoute, async (c) => {
+  const body = c.req.valid('json')
+  const format = checkFormat(body.response_format)
+  const principal = c.get('principal')
+  await c.env.SYNTH_QUEUE.sendBatch(
+    body.inputs.map((input) => ({
+      body: {
+        kind: 'synthesize',
+        principal,
+        request: {
+          input,
+          voice: body.voice,
+          language: body.language,
+          format,
+          speed: body.speed,
+          stream: false,
+        },
+      },
+    })),
+  )
+  return c.json({ queued: body.inputs.length }, 202)
+})

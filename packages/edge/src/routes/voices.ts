@@ -1,0 +1,140 @@
+/**
+ * @module routes/voices — `GET /v1/voices` (upstream speakers, OpenAI names and the caller's
+ * cloned voices), `POST /v1/voices` (multipart reference clip → latents, owned by the key),
+ * `DELETE /v1/voices/{id}`, `GET /v1/languages`.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { requireScope } from '../auth/index.ts'
+import type { AppEnv } from '../env.ts'
+import { ProblemError } from '../problem/index.ts'
+import { settingsOf } from '../settings/index.ts'
+import { deleteVoice, isClonedVoiceId, listVoices, saveVoice } from '../speech/voices-store.ts'
+import { resolveSynthesizer } from '../upstream/index.ts'
+import { validationHook } from './hook.ts'
+
+const VoiceSchema = z
+  .object({ id: z.string(), name: z.string(), kind: z.enum(['openai', 'speaker', 'cloned']) })
+  .openapi('Voice')
+
+/** Voice and language routes. */
+export const voiceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+voiceRoutes.use('/v1/voices', requireScope('voices'))
+voiceRoutes.use('/v1/voices/*', requireScope('voices'))
+voiceRoutes.use('/v1/languages', requireScope('speech'))
+
+voiceRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/voices',
+    summary: 'List voices',
+    security: [{ bearer: [] }],
+    responses: {
+      200: {
+        description: 'Voices',
+        content: { 'application/json': { schema: z.object({ voices: z.array(VoiceSchema) }) } },
+      },
+    },
+  }),
+  async (c) => {
+    const settings = settingsOf(c.env)
+    const upstream = await resolveSynthesizer(settings)
+    const [speakers, cloned] = await Promise.all([
+      upstream.voices({}),
+      listVoices(c.env.INDEX, c.get('principal').keyId),
+    ])
+    const voices = [
+      ...Object.entries(settings.voiceMap).map(([id, name]) => ({
+        id,
+        name,
+        kind: 'openai' as const,
+      })),
+      ...speakers.map((s) => ({ id: s.id, name: s.name, kind: 'speaker' as const })),
+      ...cloned.map((v) => ({ id: v.id, name: v.name, kind: 'cloned' as const })),
+    ]
+    return c.json({ voices }, 200)
+  },
+)
+
+voiceRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/v1/voices',
+    summary: 'Clone a voice from a reference clip (multipart: file, name)',
+    security: [{ bearer: [] }],
+    request: {
+      body: {
+        required: true,
+        content: {
+          'multipart/form-data': {
+            schema: z.object({
+              file: z.any().openapi({ format: 'binary' }),
+              name: z.string().max(64).optional(),
+            }),
+          },
+        },
+      },
+    },
+    responses: {
+      201: { description: 'Created', content: { 'application/json': { schema: VoiceSchema } } },
+    },
+  }),
+  async (c) => {
+    const form = c.req.valid('form') as { file?: unknown; wav_file?: unknown; name?: unknown }
+    const file = form.file ?? form.wav_file
+    if (!(file instanceof File)) {
+      throw new ProblemError(
+        'invalid_request',
+        'send the reference clip as a multipart field "file" (a WAV file)',
+      )
+    }
+    const settings = settingsOf(c.env)
+    if (file.size > settings.maxCloneBytes) {
+      throw new ProblemError(
+        'payload_too_large',
+        `the reference clip must be at most ${settings.maxCloneBytes} bytes`,
+      )
+    }
+    const name = typeof form.name === 'string' && form.name ? form.name : 'cloned voice'
+    const upstream = await resolveSynthesizer(settings)
+    const latents = await upstream.cloneVoice(new Uint8Array(await file.arrayBuffer()), {})
+    const voice = await saveVoice(c.env.INDEX, c.get('principal').keyId, name, latents)
+    return c.json({ id: voice.id, name: voice.name, kind: 'cloned' as const }, 201)
+  },
+)
+
+voiceRoutes.openapi(
+  createRoute({
+    method: 'delete',
+    path: '/v1/voices/{id}',
+    summary: 'Delete a cloned voice',
+    security: [{ bearer: [] }],
+    request: { params: z.object({ id: z.string().min(1).max(64) }) },
+    responses: { 204: { description: 'Deleted' } },
+  }),
+  async (c) => {
+    const { id } = c.req.valid('param')
+    if (!isClonedVoiceId(id) || !(await deleteVoice(c.env.INDEX, c.get('principal').keyId, id))) {
+      throw new ProblemError('not_found', `voice "${id}" does not exist for this API key`)
+    }
+    return c.body(null, 204)
+  },
+)
+
+voiceRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/languages',
+    summary: 'Languages the worker speaks',
+    security: [{ bearer: [] }],
+    responses: {
+      200: {
+        description: 'Languages',
+        content: { 'application/json': { schema: z.object({ languages: z.array(z.string()) }) } },
+      },
+    },
+  }),
+  async (c) => {
+    const { XTTS_LANGUAGES } = await import('@tts/core/lang')
+    return c.json({ languages: ['auto', ...XTTS_LANGUAGES] }, 200)
+  },
+)

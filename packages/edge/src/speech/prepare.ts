@@ -1,0 +1,129 @@
+/**
+ * @module speech/prepare — turns a validated request into what the cache and upstream need:
+ * normalised text, resolved language, the voice and its identity, and the cache keys.
+ */
+import { cacheKey } from '@tts/core/crypto'
+import type { ResponseFormat } from '../encode/index.ts'
+import { ProblemError } from '../problem/index.ts'
+import { normalizeText } from '../shims/text.ts'
+import type { VoiceRef } from '../upstream/index.ts'
+import type { SpeechContext } from './context.ts'
+import { resolveLanguage } from './language.ts'
+import { isClonedVoiceId, loadVoice } from './voices-store.ts'
+
+/** The output sample rate every cache key is computed for (XTTS-v2 speaks at 24 kHz). */
+export const OUTPUT_SAMPLE_RATE = 24_000
+
+/** A speech request after validation. */
+export interface SpeechInput {
+  input: string
+  voice: string
+  language: string
+  format: ResponseFormat
+  speed: number
+  stream: boolean
+}
+
+/** Everything the hit and miss paths need. */
+export interface PreparedSpeech extends Omit<SpeechInput, 'input' | 'voice' | 'language'> {
+  text: string
+  language: string
+  voice: VoiceRef
+  voiceIdentity: string
+  tenant: string
+  key: string
+}
+
+function tenantOf(ctx: SpeechContext): string {
+  const mode = ctx.settings.cacheTenancy
+  return mode === 'shared'
+    ? '*'
+    : mode === 'key'
+      ? `key:${ctx.principal.keyId}`
+      : `tenant:${ctx.principal.tenant}`
+}
+
+/** Fields every key shares; the text and kind differ between response and segment keys. */
+function keyFields(p: Omit<PreparedSpeech, 'key'>, model: string) {
+  return {
+    v: 1,
+    language: p.language,
+    voice: p.voiceIdentity,
+    model,
+    sampleRate: OUTPUT_SAMPLE_RATE,
+    speed: p.speed,
+    tenant: p.tenant,
+  }
+}
+
+/** Cache key of a whole answer in `format`. */
+export function responseKey(p: Omit<PreparedSpeech, 'key'>, model: string): Promise<string> {
+  return cacheKey({ ...keyFields(p, model), kind: 'response', text: p.text, format: p.format })
+}
+
+/** Cache key of one sentence's PCM, whatever format it is later encoded to. */
+export function segmentKey(
+  p: Omit<PreparedSpeech, 'key'>,
+  model: string,
+  sentence: string,
+): Promise<string> {
+  return cacheKey({ ...keyFields(p, model), kind: 'segment', text: sentence, format: 'pcm' })
+}
+
+async function resolveVoice(
+  ctx: SpeechContext,
+  voice: string,
+): Promise<{ ref: VoiceRef; identity: string }> {
+  if (isClonedVoiceId(voice)) {
+    const stored = await loadVoice(ctx.env.INDEX, ctx.principal.keyId, voice)
+    if (!stored)
+      throw new ProblemError('unknown_voice', `voice "${voice}" does not exist for this API key`)
+    return {
+      ref: { kind: 'latents', id: stored.id, latents: stored.latents },
+      identity: stored.identity,
+    }
+  }
+  // VOICE_MAP is per deployment: empty for an OpenAI-style upstream that knows OpenAI's names.
+  const name = ctx.settings.voiceMap[voice] ?? voice
+  const ref: VoiceRef = { kind: 'speaker', name }
+  // Speaker identities are kept in KV so a cold isolate can answer a hit without the upstream.
+  const memo = `speaker:${await cacheKey({ url: ctx.settings.upstreamUrl, name })}`
+  const known = await ctx.env.INDEX.get(memo)
+  if (known) return { ref, identity: known }
+  const identity = await (await ctx.upstream()).voiceIdentity(ref, {})
+  ctx.waitUntil(ctx.env.INDEX.put(memo, identity, { expirationTtl: 86_400 }))
+  return { ref, identity }
+}
+
+/**
+ * Prepares a request for the cache and the upstream.
+ *
+ * @example
+ * const prepared = await prepareSpeech(ctx, { input: 'Hello.', voice: 'alloy', language: 'auto', format: 'mp3', speed: 1, stream: false })
+ */
+export async function prepareSpeech(
+  ctx: SpeechContext,
+  input: SpeechInput,
+): Promise<PreparedSpeech> {
+  const text = normalizeText(input.input)
+  if (text === '')
+    throw new ProblemError(
+      'invalid_request',
+      '`input` must contain text to speak, not only whitespace',
+    )
+  const [language, voice] = await Promise.all([
+    resolveLanguage(input.language, text),
+    resolveVoice(ctx, input.voice),
+  ])
+  const base = {
+    text,
+    language,
+    voice: voice.ref,
+    voiceIdentity: voice.identity,
+    format: input.format,
+    speed: input.speed,
+    stream: input.stream,
+    tenant: tenantOf(ctx),
+  }
+  return { ...base, key: await responseKey(base, ctx.settings.upstreamModel) }
+}

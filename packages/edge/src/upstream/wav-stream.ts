@@ -1,0 +1,172 @@
+/**
+ * @module upstream/wav-stream — reads a WAV body as it streams in and yields 16-bit PCM.
+ * Our own because core's `parseWav` needs the whole file: XTTS streams a header whose sizes
+ * are 0 (or 0xFFFFFFFF) and then audio for seconds, and we pass audio on as it arrives.
+ * Handles any chunk order before `data`, 16-bit PCM and 32-bit float.
+ */
+import { UpstreamError } from './errors.ts'
+
+/** The audio format read from a WAV header. */
+export interface PcmFormat {
+  sampleRate: number
+  channels: number
+}
+
+/** A WAV stream being read: its format, then its samples. */
+export interface PcmStream extends PcmFormat {
+  chunks: AsyncIterable<Int16Array>
+}
+
+const MAX_HEADER_BYTES = 64 * 1024
+
+function ascii(bytes: Uint8Array, at: number): string {
+  return String.fromCharCode(
+    bytes[at] ?? 0,
+    bytes[at + 1] ?? 0,
+    bytes[at + 2] ?? 0,
+    bytes[at + 3] ?? 0,
+  )
+}
+
+interface Header extends PcmFormat {
+  float: boolean
+  dataOffset: number
+  dataBytes: number | undefined
+}
+
+function parseHeader(bytes: Uint8Array): Header | 'more' {
+  if (bytes.length < 12) return 'more'
+  if (ascii(bytes, 0) !== 'RIFF' || ascii(bytes, 8) !== 'WAVE') {
+    throw new UpstreamError(
+      'upstream_invalid_audio',
+      'the upstream answered with something that is not WAV audio',
+    )
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  let at = 12
+  let fmt: { rate: number; channels: number; bits: number; tag: number } | undefined
+  while (at + 8 <= bytes.length) {
+    const id = ascii(bytes, at)
+    const size = view.getUint32(at + 4, true)
+    if (id === 'data') {
+      if (!fmt)
+        throw new UpstreamError(
+          'upstream_invalid_audio',
+          'the upstream WAV has no fmt chunk before its data',
+        )
+      const float = fmt.tag === 3 || (fmt.tag === 0xfffe && fmt.bits === 32)
+      if (!(fmt.bits === 16 && !float) && !(fmt.bits === 32 && float)) {
+        throw new UpstreamError(
+          'upstream_invalid_audio',
+          `unsupported upstream WAV encoding (${fmt.bits}-bit, tag ${fmt.tag})`,
+        )
+      }
+      const unknown = size === 0 || size === 0xffffffff
+      return {
+        sampleRate: fmt.rate,
+        channels: fmt.channels,
+        float,
+        dataOffset: at + 8,
+        dataBytes: unknown ? undefined : size,
+      }
+    }
+    if (at + 8 + size > bytes.length) return 'more'
+    if (id === 'fmt ') {
+      fmt = {
+        tag: view.getUint16(at + 8, true),
+        channels: view.getUint16(at + 10, true),
+        rate: view.getUint32(at + 12, true),
+        bits: view.getUint16(at + 22, true),
+      }
+      if (fmt.channels < 1 || fmt.rate < 8000) {
+        throw new UpstreamError(
+          'upstream_invalid_audio',
+          'the upstream WAV header is not plausible',
+        )
+      }
+    }
+    at += 8 + size + (size % 2)
+  }
+  return 'more'
+}
+
+function toPcm16(bytes: Uint8Array, float: boolean): Int16Array {
+  if (!float) return new Int16Array(bytes.slice().buffer)
+  const floats = new Float32Array(bytes.slice().buffer)
+  const out = new Int16Array(floats.length)
+  for (let i = 0; i < floats.length; i++) {
+    const s = Math.max(-1, Math.min(1, floats[i] ?? 0))
+    out[i] = s < 0 ? s * 0x8000 : s * 0x7fff
+  }
+  return out
+}
+
+/**
+ * Reads the WAV header from `body` (waiting for the first bytes) and returns the format and an
+ * iterator over 16-bit samples. The iterator throws `UpstreamError('upstream_truncated')` when
+ * the body ends before a declared data size, or in the middle of a sample.
+ *
+ * @example
+ * const { sampleRate, chunks } = await readWavStream(response.body)
+ * for await (const pcm of chunks) encoder.push(pcm)
+ */
+export async function readWavStream(body: ReadableStream<Uint8Array>): Promise<PcmStream> {
+  const reader = body.getReader()
+  let buffered: Uint8Array = new Uint8Array(0)
+  let header: Header | undefined
+  while (!header) {
+    const { done, value } = await reader.read()
+    if (done) {
+      throw new UpstreamError(
+        'upstream_invalid_audio',
+        buffered.length === 0
+          ? 'the upstream answered with no audio'
+          : 'the upstream audio ended inside its WAV header',
+      )
+    }
+    buffered = concat(buffered, value)
+    const parsed = parseHeader(buffered)
+    if (parsed !== 'more') header = parsed
+    else if (buffered.length > MAX_HEADER_BYTES)
+      throw new UpstreamError('upstream_invalid_audio', 'the upstream WAV header is too large')
+  }
+  const h = header
+  const unit = h.float ? 4 : 2
+  const frame = unit * h.channels
+  async function* chunks(): AsyncGenerator<Int16Array> {
+    let pending: Uint8Array = buffered.subarray(h.dataOffset)
+    let received = 0
+    try {
+      for (;;) {
+        if (h.dataBytes !== undefined && received + pending.length >= h.dataBytes) {
+          pending = pending.subarray(0, h.dataBytes - received)
+        }
+        const whole = pending.length - (pending.length % frame)
+        if (whole > 0) {
+          received += whole
+          yield toPcm16(pending.subarray(0, whole), h.float)
+          pending = pending.subarray(whole)
+        }
+        if (h.dataBytes !== undefined && received >= h.dataBytes) return
+        const { done, value } = await reader.read()
+        if (done) break
+        pending = concat(pending, value)
+      }
+      if (pending.length > 0 || (h.dataBytes !== undefined && received < h.dataBytes)) {
+        throw new UpstreamError('upstream_truncated', 'the upstream audio stream ended early')
+      }
+    } finally {
+      reader.releaseLock()
+      await body.cancel().catch(() => {})
+    }
+  }
+  return { sampleRate: h.sampleRate, channels: h.channels, chunks: chunks() }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a)
+  out.set(b, a.length)
+  return out
+}

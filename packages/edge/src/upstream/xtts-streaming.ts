@@ -1,0 +1,147 @@
+/**
+ * @module upstream/xtts-streaming — adapter for coqui-ai/xtts-streaming-server: `/tts_stream`
+ * (streamed WAV), `/tts` (a JSON string holding a base64 WAV), `/studio_speakers` (fetched
+ * once per isolate and kept), `/clone_speaker`, `/languages`.
+ */
+import { TtsError } from '@tts/core/errors'
+import { UpstreamError } from './errors.ts'
+import { sha256Hex, type UpstreamTarget, upstreamFetch } from './http.ts'
+import type { Latents, Synthesizer, UpstreamVoice, VoiceRef } from './types.ts'
+import { readWavStream } from './wav-stream.ts'
+
+const speakerCache = new Map<string, Promise<Record<string, Latents>>>()
+const identityCache = new Map<string, string>()
+
+function isLatents(value: unknown): value is Latents {
+  const v = value as Partial<Latents> | null
+  return !!v && Array.isArray(v.speaker_embedding) && Array.isArray(v.gpt_cond_latent)
+}
+
+function latentsBody(text: string, language: string, latents: Latents): Record<string, unknown> {
+  return {
+    text,
+    language,
+    speaker_embedding: latents.speaker_embedding,
+    gpt_cond_latent: latents.gpt_cond_latent,
+  }
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text)
+  const out = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i)
+  return out
+}
+
+/**
+ * An adapter for an xtts-streaming-server at `target`.
+ *
+ * @example
+ * const xtts = createXttsStreaming({ url: 'http://127.0.0.1:8020', apiKey: undefined }, 'xtts-v2')
+ */
+export function createXttsStreaming(target: UpstreamTarget, model: string): Synthesizer {
+  const origin = `xtts-streaming ${new URL(target.url).host}`
+
+  function speakers(signal: AbortSignal | undefined): Promise<Record<string, Latents>> {
+    const known = speakerCache.get(target.url)
+    if (known) return known
+    const loading = (async () => {
+      const res = await upstreamFetch(target, '/studio_speakers', { signal })
+      const body = (await res.json().catch(() => null)) as Record<string, unknown> | null
+      if (!body || typeof body !== 'object')
+        throw new UpstreamError(
+          'upstream_error',
+          'the upstream /studio_speakers answer is not JSON',
+        )
+      return Object.fromEntries(
+        Object.entries(body).filter((e): e is [string, Latents] => isLatents(e[1])),
+      )
+    })()
+    speakerCache.set(target.url, loading)
+    loading.catch(() => speakerCache.delete(target.url))
+    return loading
+  }
+
+  async function latentsOf(voice: VoiceRef, signal: AbortSignal | undefined): Promise<Latents> {
+    if (voice.kind === 'latents') return voice.latents
+    const latents = (await speakers(signal))[voice.name]
+    if (!latents)
+      throw new TtsError('unknown_voice', `the upstream has no speaker named "${voice.name}"`)
+    return latents
+  }
+
+  return {
+    adapter: 'xtts-streaming',
+    model,
+    async synthesize(request, { signal }) {
+      const latents = await latentsOf(request.voice, signal)
+      const body = latentsBody(request.text, request.language, latents)
+      const init = { method: 'POST', headers: { 'content-type': 'application/json' }, signal }
+      if (request.stream) {
+        const res = await upstreamFetch(target, '/tts_stream', {
+          ...init,
+          body: JSON.stringify({ ...body, add_wav_header: true, stream_chunk_size: '20' }),
+        })
+        if (!res.body)
+          throw new UpstreamError('upstream_invalid_audio', 'the upstream answered with no body')
+        return { ...(await readWavStream(res.body)), upstream: origin }
+      }
+      const res = await upstreamFetch(target, '/tts', { ...init, body: JSON.stringify(body) })
+      const encoded: unknown = await res.json().catch(() => null)
+      if (typeof encoded !== 'string')
+        throw new UpstreamError(
+          'upstream_invalid_audio',
+          'the upstream /tts answer is not a base64 string',
+        )
+      let wav: Uint8Array
+      try {
+        wav = decodeBase64(encoded)
+      } catch (cause) {
+        throw new UpstreamError(
+          'upstream_invalid_audio',
+          'the upstream /tts answer is not valid base64',
+          { cause },
+        )
+      }
+      return { ...(await readWavStream(new Blob([wav as BlobPart]).stream())), upstream: origin }
+    },
+    async voices({ signal }) {
+      return Object.keys(await speakers(signal)).map((name): UpstreamVoice => ({ id: name, name }))
+    },
+    async languages({ signal }) {
+      const res = await upstreamFetch(target, '/languages', { signal })
+      const body: unknown = await res.json().catch(() => null)
+      const list = Array.isArray(body) ? body : (body as { languages?: unknown } | null)?.languages
+      if (!Array.isArray(list))
+        throw new UpstreamError('upstream_error', 'the upstream /languages answer is not a list')
+      return list.filter((l): l is string => typeof l === 'string')
+    },
+    async cloneVoice(wav, { signal }) {
+      const form = new FormData()
+      form.append('wav_file', new Blob([wav as BlobPart], { type: 'audio/wav' }), 'reference.wav')
+      const res = await upstreamFetch(target, '/clone_speaker', {
+        method: 'POST',
+        body: form,
+        signal,
+      })
+      const latents: unknown = await res.json().catch(() => null)
+      if (!isLatents(latents))
+        throw new UpstreamError(
+          'upstream_error',
+          'the upstream /clone_speaker answer has no latents',
+        )
+      return latents
+    },
+    async voiceIdentity(voice, { signal }) {
+      const memo = voice.kind === 'speaker' ? `${target.url}#${voice.name}` : undefined
+      const known = memo ? identityCache.get(memo) : undefined
+      if (known) return known
+      const latents = await latentsOf(voice, signal)
+      const digest = await sha256Hex(
+        JSON.stringify([latents.speaker_embedding, latents.gpt_cond_latent]),
+      )
+      if (memo) identityCache.set(memo, digest)
+      return digest
+    },
+  }
+}

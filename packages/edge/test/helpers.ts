@@ -1,0 +1,130 @@
+/**
+ * @module test/helpers — drive the worker inside workerd the way the runtime does (its default
+ * export's `fetch`, an execution context, `waitUntil` work awaited) against the real emulator.
+ */
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
+import { inject } from 'vitest'
+import worker from '../src/index.ts'
+
+/** The API keys of this test run, by role. */
+export const keys = JSON.parse(env.TEST_KEYS) as Record<
+  'speech' | 'voices' | 'admin' | 'other',
+  string
+>
+
+/** The emulator's base URL (started by the global setup). */
+export function upstreamUrl(): string {
+  const url = inject('upstreamUrl')
+  if (!url) throw new Error('the XTTS emulator is not running (see test/global-setup.ts)')
+  return url
+}
+
+/** The env the worker sees, pointed at the emulator, with overrides. */
+export function testEnv(overrides: Partial<Env> = {}): Env {
+  return { ...env, UPSTREAM_URL: upstreamUrl(), ...overrides }
+}
+
+/** An answer with its body fully read, after the request's `waitUntil` work finished. */
+export interface Answer {
+  res: Response
+  status: number
+  headers: Headers
+  body: Uint8Array
+  json<T = Record<string, unknown>>(): T
+  ms: number
+}
+
+/**
+ * Calls the worker and reads the whole body.
+ *
+ * @example
+ * const a = await call('/v1/audio/speech', { method: 'POST', json: { input: 'Hi.', voice: 'alloy' } })
+ */
+export async function call(
+  path: string,
+  init: {
+    method?: string
+    json?: unknown
+    body?: BodyInit
+    key?: string | null
+    headers?: Record<string, string>
+    env?: Partial<Env>
+  } = {},
+): Promise<Answer> {
+  const headers = new Headers(init.headers)
+  const key = init.key === undefined ? keys.admin : init.key
+  if (key) headers.set('authorization', `Bearer ${key}`)
+  let body = init.body
+  if (init.json !== undefined) {
+    headers.set('content-type', 'application/json')
+    body = JSON.stringify(init.json)
+  }
+  const ctx = createExecutionContext()
+  const started = performance.now()
+  const res = await worker.fetch(
+    new Request(`http://edge.test${path}`, {
+      method: init.method ?? (body ? 'POST' : 'GET'),
+      headers,
+      body: body ?? null,
+    }),
+    testEnv(init.env),
+    ctx,
+  )
+  const bytes = new Uint8Array(await res.arrayBuffer())
+  const ms = performance.now() - started
+  await waitOnExecutionContext(ctx)
+  return {
+    res,
+    status: res.status,
+    headers: res.headers,
+    body: bytes,
+    json: <T>() => JSON.parse(new TextDecoder().decode(bytes)) as T,
+    ms,
+  }
+}
+
+/** Speech request shorthand. */
+export function speak(
+  json: Record<string, unknown>,
+  options: { key?: string | null; env?: Partial<Env>; headers?: Record<string, string> } = {},
+) {
+  return call('/v1/audio/speech', {
+    method: 'POST',
+    json: { model: 'tts-1', voice: 'alloy', ...json },
+    ...options,
+  })
+}
+
+/** The emulator's counters. */
+export async function emulatorStats(): Promise<{
+  syntheses: number
+  requests: Record<string, number>
+}> {
+  const res = await fetch(`${upstreamUrl()}/__stats`)
+  return (await res.json()) as { syntheses: number; requests: Record<string, number> }
+}
+
+/** Sets the emulator's faults (merged with the defaults: no fault). */
+export async function setFaults(faults: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${upstreamUrl()}/__faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      errorRate: 0,
+      hang: false,
+      firstByteDelayMs: 0,
+      cutAfterBytes: null,
+      rateLimit: null,
+      garbage: false,
+      down: false,
+      ...faults,
+    }),
+  })
+  if (!res.ok) throw new Error(`setting emulator faults failed: ${res.status}`)
+  await res.body?.cancel()
+}
+
+/** A unique sentence, so tests never share cache entries by accident. */
+export function sentence(words = 'The quick brown fox jumps over the lazy dog'): string {
+  return `${words} number ${crypto.randomUUID().slice(0, 8).replace(/\d/g, '')}.`
+}
