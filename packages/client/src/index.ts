@@ -69,13 +69,15 @@ export type { EdgeSpeech, SpeechRequest } from './edge/index.ts'
 export { type WebSpeechEngineOptions, webSpeechEngine } from './engines/web-speech.ts'
 export {
   AbortedError,
-  ClientConfigError,
+  ConfigError,
   EdgeRequestError,
   EdgeUnavailableError,
+  InvalidRequestError,
   isAbortedError,
-  isClientConfigError,
+  isConfigError,
   isEdgeRequestError,
   isEdgeUnavailableError,
+  isInvalidRequestError,
   isLocalEngineError,
   isTtsError,
   LocalEngineError,

@@ -198,7 +198,7 @@ describe('createTtsClient', () => {
   it('rejects bad call arguments with the field named', async () => {
     const { client } = await setup((_, res) => sendWav(res))
     await expect(client.synthesize('', opts)).rejects.toMatchObject({
-      code: 'invalid_config',
+      code: 'invalid_request',
       field: 'text',
     })
     await expect(client.synthesize('Hi', { ...opts, speed: 9 })).rejects.toThrow(/0.25 to 4/)
@@ -228,6 +228,9 @@ describe('createTtsClient', () => {
 
   it('speak() without a player in Node says what to do', async () => {
     const { client } = await setup((_, res) => sendWav(res))
-    await expect(client.speak('Hi', opts)).rejects.toMatchObject({ field: 'player' })
+    await expect(client.speak('Hi', opts)).rejects.toMatchObject({
+      code: 'invalid_config',
+      field: 'player',
+    })
   })
 })

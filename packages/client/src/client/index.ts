@@ -7,13 +7,14 @@ import { parseWav } from '@tts/core/audio'
 import { cacheKey } from '@tts/core/crypto'
 import { detectLanguage, normalizeLanguage, toLocale, type XttsLanguage } from '@tts/core/lang'
 import { type CircuitState, createCircuitBreaker, retry } from '@tts/core/resilience'
+import { normalizeText } from '@tts/core/text'
 import type { CacheStats, LocalCache } from '../cache/index.ts'
-import { normalizeText } from '../core-shim.ts'
 import { createEdgeTransport, type SpeechRequest } from '../edge/index.ts'
 import {
   AbortedError,
-  ClientConfigError,
+  ConfigError,
   EdgeUnavailableError,
+  InvalidRequestError,
   isAbortedError,
   isEdgeRequestError,
   LocalEngineError,
@@ -436,10 +437,13 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
           }
         }
         if (!o.player) {
-          throw new ClientConfigError(
-            'player',
-            'speak() has no player here (Node): pass `player` to createTtsClient, or use synthesize()',
-          )
+          throw new ConfigError([
+            {
+              field: 'player',
+              message:
+                'speak() has no player here (Node): pass `player` to createTtsClient, or use synthesize()',
+            },
+          ])
         }
         await o.player({ bytes: out.audio, mimeType: out.mimeType }, t.signal)
         if (t.signal.aborted) throw new AbortedError()
@@ -464,10 +468,10 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
 
 function checkText(text: unknown): string {
   if (typeof text !== 'string' || text.trim() === '') {
-    throw new ClientConfigError('text', 'text to speak must be a non-empty string')
+    throw new InvalidRequestError('text', 'text to speak must be a non-empty string')
   }
   if (text.length > MAX_INPUT) {
-    throw new ClientConfigError(
+    throw new InvalidRequestError(
       'text',
       `text must be at most ${MAX_INPUT} characters, got ${text.length}`,
     )
@@ -477,7 +481,7 @@ function checkText(text: unknown): string {
 
 function range(field: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new ClientConfigError(
+    throw new InvalidRequestError(
       field,
       `\`${field}\` must be a number from ${min} to ${max}, got ${String(value)}`,
     )

@@ -3,9 +3,10 @@
  * subclasses for the cases an app handles differently, and guards that check the marker and
  * `code`, so they hold across bundles where `instanceof` fails.
  */
+import { ConfigError, isConfigError } from '@tts/core/config'
 import { isTtsError, TtsError } from '@tts/core/errors'
 
-export { isTtsError, TtsError }
+export { ConfigError, isConfigError, isTtsError, TtsError }
 
 /**
  * The edge refused the request because of the caller (bad input, auth, payload too large):
@@ -75,21 +76,18 @@ export class AbortedError extends TtsError {
 }
 
 /**
- * An option given to `createTtsClient` or a call was malformed; the message names the field
- * and what is allowed.
+ * A call's argument was malformed (empty text, speed out of range); the message names the
+ * field and what is allowed. Bad `createTtsClient` options throw core's `ConfigError`.
  *
  * @example
- * try { createTtsClient({ endpoint: 'http://example.com' }) } catch (e) { if (isClientConfigError(e)) ... }
+ * try { await tts.synthesize('') } catch (e) { if (isInvalidRequestError(e)) console.warn(e.field) }
  */
-export class ClientConfigError extends TtsError {
+export class InvalidRequestError extends TtsError {
   readonly field: string
 
-  constructor(field: string, message: string, cause?: unknown) {
-    super('invalid_config', message, {
-      details: { field },
-      ...(cause === undefined ? {} : { cause }),
-    })
-    this.name = 'ClientConfigError'
+  constructor(field: string, message: string) {
+    super('invalid_request', message, { details: { field } })
+    this.name = 'InvalidRequestError'
     this.field = field
   }
 }
@@ -107,5 +105,5 @@ export const isEdgeUnavailableError = is<EdgeUnavailableError>('EdgeUnavailableE
 export const isLocalEngineError = is<LocalEngineError>('LocalEngineError')
 /** True for an `AbortedError`, even one from another copy of this module. */
 export const isAbortedError = is<AbortedError>('AbortedError')
-/** True for a `ClientConfigError`, even one from another copy of this module. */
-export const isClientConfigError = is<ClientConfigError>('ClientConfigError')
+/** True for an `InvalidRequestError`, even one from another copy of this module. */
+export const isInvalidRequestError = is<InvalidRequestError>('InvalidRequestError')

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { isClientConfigError } from '../errors/index.ts'
+import { isConfigError } from '../errors/index.ts'
 import { normalizeOptions, type TtsClientOptions } from './index.ts'
 
 const fieldOf = (options: TtsClientOptions) => {
   try {
     normalizeOptions(options)
   } catch (error) {
-    if (isClientConfigError(error)) return error.field
+    if (isConfigError(error)) return error.field
     throw error
   }
   return 'ok'

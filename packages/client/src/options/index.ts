@@ -1,13 +1,15 @@
 /**
  * @module options — `TtsClientOptions` and the one step that turns them into the internal,
- * fully-defaulted shape, rejecting bad input early with a message that names the field and
- * says what is allowed.
+ * fully-defaulted shape, rejecting bad input early with core's `ConfigError`, which names the
+ * field and says what is allowed. Core's endpoint rule (HTTPS unless loopback or debug),
+ * defaults and bounds apply; core's zod schema does not, because zod would add about 95 KB
+ * gzip to a browser bundle whose target is 15 KB, and these options are objects (engines,
+ * caches) that a config-file schema does not describe anyway.
  */
 
+import { ConfigError, DEFAULTS, endpointBase, LIMITS, parseEndpoint } from '@tts/core/config'
 import type { Logger } from '@tts/core/log'
 import type { LocalCache } from '../cache/index.ts'
-import { ConfigError, DEFAULTS, parseEndpoint } from '../core-shim.ts'
-import { ClientConfigError } from '../errors/index.ts'
 import type { QueueStorage } from '../queue/index.ts'
 import type { AudioFormat, LocalEngine } from '../types.ts'
 
@@ -82,22 +84,13 @@ const FORMATS: readonly AudioFormat[] = ['wav', 'pcm', 'mp3', 'opus']
  */
 export function normalizeOptions(options: TtsClientOptions): NormalizedOptions {
   if (typeof options !== 'object' || options === null) {
-    throw new ClientConfigError(
-      'options',
-      'createTtsClient needs an options object with at least `endpoint`',
-    )
+    throw invalid('options', 'createTtsClient needs an options object with at least `endpoint`')
   }
   const debug = options.debug === true
-  let endpoint: URL
-  try {
-    endpoint = parseEndpoint(String(options.endpoint ?? ''), { debug })
-  } catch (error) {
-    if (error instanceof ConfigError) throw new ClientConfigError(error.field, error.message, error)
-    throw error
-  }
+  const endpoint = parseEndpoint(options.endpoint ?? '', { debug })
   const apiKey = options.apiKey
   if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey.trim() === '')) {
-    throw new ClientConfigError('apiKey', '`apiKey` must be a non-empty string when given')
+    throw invalid('apiKey', '`apiKey` must be a non-empty string when given')
   }
   const fallback =
     options.fallback === false || options.fallback === undefined
@@ -107,7 +100,7 @@ export function normalizeOptions(options: TtsClientOptions): NormalizedOptions {
         : [options.fallback as LocalEngine]
   fallback.forEach((engine, i) => {
     if (typeof engine?.name !== 'string' || typeof engine.isAvailable !== 'function') {
-      throw new ClientConfigError(
+      throw invalid(
         `fallback[${i}]`,
         '`fallback` entries must be local engines such as webSpeechEngine() or espeakEngine()',
       )
@@ -115,17 +108,27 @@ export function normalizeOptions(options: TtsClientOptions): NormalizedOptions {
   })
   const format = options.format ?? 'wav'
   if (!FORMATS.includes(format)) {
-    throw new ClientConfigError(
+    throw invalid(
       'format',
       `\`format\` must be one of ${FORMATS.join(', ')}, got '${String(format)}'`,
     )
   }
   const wq = options.warmQueue
   return {
-    endpoint: endpoint.href.replace(/\/+$/, ''),
+    endpoint: endpointBase(endpoint),
     apiKey,
-    timeoutMs: integer('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs, 1, 600_000),
-    maxRetries: integer('maxRetries', options.maxRetries ?? DEFAULTS.maxRetries, 0, 10),
+    timeoutMs: integer(
+      'timeoutMs',
+      options.timeoutMs ?? DEFAULTS.timeoutMs,
+      LIMITS.timeoutMs.min,
+      LIMITS.timeoutMs.max,
+    ),
+    maxRetries: integer(
+      'maxRetries',
+      options.maxRetries ?? DEFAULTS.maxRetries,
+      LIMITS.maxRetries.min,
+      LIMITS.maxRetries.max,
+    ),
     cache: options.cache === false ? undefined : options.cache,
     fallback,
     logger: options.logger,
@@ -152,7 +155,7 @@ export function normalizeOptions(options: TtsClientOptions): NormalizedOptions {
 
 function integer(field: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ClientConfigError(
+    throw invalid(
       field,
       `\`${field}\` must be an integer from ${min} to ${max}, got ${String(value)}`,
     )
@@ -162,7 +165,11 @@ function integer(field: string, value: unknown, min: number, max: number): numbe
 
 function nonEmpty(field: string, value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new ClientConfigError(field, `\`${field}\` must be a non-empty string`)
+    throw invalid(field, `\`${field}\` must be a non-empty string`)
   }
   return value
+}
+
+function invalid(field: string, message: string): ConfigError {
+  return new ConfigError([{ field, message }])
 }
