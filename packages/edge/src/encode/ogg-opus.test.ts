@@ -67,7 +67,7 @@ function readOgg(file: Uint8Array): { pages: Page[]; packets: Uint8Array[] } {
   return { pages, packets }
 }
 
-function checkOggOpus(file: Uint8Array, samples: number, sampleRate: number) {
+function checkOggOpus(file: Uint8Array, samples: number, sampleRate: number, channels = 1) {
   const { pages, packets } = readOgg(file)
   const [first, second] = pages
   if (!first || !second) throw new Error('fewer than two pages')
@@ -77,7 +77,7 @@ function checkOggOpus(file: Uint8Array, samples: number, sampleRate: number) {
   const head = new DataView(first.body.buffer, first.body.byteOffset, first.body.byteLength)
   expect(new TextDecoder().decode(first.body.subarray(0, 8))).toBe('OpusHead')
   expect(head.getUint8(8)).toBe(1)
-  expect(head.getUint8(9)).toBe(1)
+  expect(head.getUint8(9)).toBe(channels)
   const preSkip = head.getUint16(10, true)
   expect(head.getUint32(12, true)).toBe(sampleRate)
   expect(head.getInt16(16, true)).toBe(0)
@@ -222,10 +222,19 @@ describe('Ogg Opus encoder', () => {
     expect(streamed.audioPackets.length).toBe(whole.audioPackets.length)
   })
 
-  it('handles an empty input and other Opus rates', async () => {
+  it('handles an empty input, other Opus rates and stereo', async () => {
     checkOggOpus(await encodeWhole(new Int16Array(0)), 0, 24000)
     const pcm16k = speechLike(1.01, 16000)
     checkOggOpus(await encodeWhole(pcm16k, 16000), pcm16k.length, 16000)
+    const mono = speechLike(1, 48000)
+    const stereo = new Int16Array(mono.length * 2)
+    mono.forEach((v, i) => {
+      stereo[2 * i] = v
+      stereo[2 * i + 1] = v >> 1
+    })
+    const enc = await createOggOpusEncoder({ sampleRate: 48000, channels: 2 })
+    const file = new Uint8Array([...enc.push(stereo), ...enc.end()])
+    checkOggOpus(file, mono.length, 48000, 2)
   })
 
   it('loads libopus once per isolate and frees every encoder it made', async () => {

@@ -44,17 +44,9 @@ export const OPUS_SAMPLE_RATES: readonly number[] = [8000, 12000, 16000, 24000, 
 // buffer size its documentation recommends.
 const MAX_PACKET_BYTES = 4000
 
-let instance: OpusExports | undefined
+let loading: Promise<OpusExports> | undefined
 
-/**
- * The isolate's libopus instance, created on first use. All encoders share it: each keeps its
- * state in its own `malloc`ed block, and calls never interleave (JS is single-threaded).
- *
- * @example
- * const opus = await loadOpus()
- */
-export async function loadOpus(): Promise<OpusExports> {
-  if (instance) return instance
+async function instantiate(): Promise<OpusExports> {
   const created = await WebAssembly.instantiate(opusModule, {
     wasi_snapshot_preview1: {
       fd_close: () => 0,
@@ -66,12 +58,24 @@ export async function loadOpus(): Promise<OpusExports> {
     },
     env: { emscripten_notify_memory_growth: () => {} },
   })
-  // Another caller may have finished first while this one awaited: keep a single instance.
-  if (instance) return instance
   const exports = created.exports as unknown as OpusExports
-  exports._initialize()
-  instance = exports
+  exports._initialize() // a WASI reactor: runs libopus's static constructors once
   return exports
+}
+
+/**
+ * The isolate's libopus instance, created on first use. All encoders share it: each keeps its
+ * state in its own `malloc`ed block, and calls never interleave (JS is single-threaded).
+ *
+ * @example
+ * const opus = await loadOpus()
+ */
+export function loadOpus(): Promise<OpusExports> {
+  loading ??= instantiate().catch((error: unknown) => {
+    loading = undefined // let a later request try again
+    throw error
+  })
+  return loading
 }
 
 /** Reads libopus's message for a negative return code. */
