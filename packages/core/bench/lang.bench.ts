@@ -15,7 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { XTTS_LANGUAGES, type XttsLanguage } from '../src/lang/index.ts'
 import { loadDeclarations } from './udhr-node.ts'
-import { BUCKETS, type Bucket, snippets } from './udhr-samples.ts'
+import { BUCKETS, type Bucket, snippets, wordRuns } from './udhr-samples.ts'
 
 type Detect = (text: string) => string
 
@@ -110,6 +110,19 @@ for (const language of XTTS_LANGUAGES) {
   for (const bucket of BUCKETS)
     samples[language][bucket] = snippets(declarations[language], language, bucket)
 }
+
+// How many 1–3-word snippets also occur word for word in another language's declaration.
+const runs = XTTS_LANGUAGES.map((l) => [l, wordRuns(declarations[l], l)] as const)
+const shared = Object.fromEntries(
+  XTTS_LANGUAGES.map((language) => {
+    const texts = samples[language].words
+    const ambiguous = texts.filter((t) => runs.some(([other, set]) => other !== language && set.has(t.toLowerCase())))
+    return [language, ambiguous.length / texts.length]
+  }),
+) as Record<XttsLanguage, number>
+const sharedAll =
+  XTTS_LANGUAGES.reduce((n, l) => n + shared[l] * samples[l].words.length, 0) /
+  XTTS_LANGUAGES.reduce((n, l) => n + samples[l].words.length, 0)
 
 function startupMs(source: string): number {
   const code = `const t0 = performance.now(); ${source}; console.log(performance.now() - t0)`
@@ -214,11 +227,47 @@ for (const r of results) {
   )
 }
 
+// Is tts-core's confidence worth reading? Accuracy and coverage above a few thresholds.
+const { detectLanguageSync } = await import('../src/lang/index.ts')
+const thresholds = [0, 0.01, 0.02, 0.05, 0.1, 0.2]
+const calibration = Object.fromEntries(
+  BUCKETS.map((bucket) => {
+    const judged = XTTS_LANGUAGES.flatMap((language) =>
+      samples[language][bucket].map((text) => {
+        const r = detectLanguageSync(text)
+        return [r.confidence, r.language === language] as const
+      }),
+    )
+    return [
+      bucket,
+      thresholds.map((min) => {
+        const kept = judged.filter(([c]) => c >= min)
+        return { min, coverage: kept.length / judged.length, accuracy: kept.filter(([, ok]) => ok).length / kept.length }
+      }),
+    ]
+  }),
+) as Record<Bucket, { min: number; coverage: number; accuracy: number }[]>
+console.log('\ntts-core accuracy (coverage) when only results with confidence ≥ min are kept')
+console.log(`bucket ${thresholds.map((t) => `≥${t}`.padStart(14)).join('')}`)
+for (const bucket of BUCKETS) {
+  const cells = calibration[bucket].map((c) => `${pct(c.accuracy)} (${pct(c.coverage).trim()})`.padStart(14))
+  console.log(`${bucket.padEnd(6)} ${cells.join('')}`)
+}
+
+console.log(
+  `\n1–3-word snippets that also occur word for word in another language's declaration: ${pct(sharedAll)} %`,
+)
+console.log(
+  XTTS_LANGUAGES.filter((l) => shared[l] > 0)
+    .map((l) => `${l} ${pct(shared[l]).trim()}`)
+    .join(', '),
+)
+
 const outDir = new URL('../../../bench/results/', import.meta.url)
 mkdirSync(outDir, { recursive: true })
 const out = new URL('lang.json', outDir)
 writeFileSync(
   out,
-  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, samples: counts, results }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, samples: counts, sharedWordSnippets: { all: sharedAll, ...shared }, calibration, results }, null, 2)}\n`,
 )
 console.log(`\nwrote ${fileURLToPath(out)}`)

@@ -163,3 +163,23 @@ export function snippets(
   }
   return spread(all, max)
 }
+
+/**
+ * Every run of 1–3 consecutive words in a declaration, lower-cased, joined as `snippets` joins
+ * them — to count how many 1–3-word snippets of one language also occur, word for word, in
+ * another language's declaration (no detector can be sure of those).
+ *
+ * @example
+ * wordRuns(html, 'fr').has('de la') // true
+ */
+export function wordRuns(html: string, language: XttsLanguage): Set<string> {
+  const joiner = UNSPACED.has(language) ? '' : ' '
+  const runs = new Set<string>()
+  for (const paragraph of paragraphs(html)) {
+    const ws = words(paragraph, language).map((w) => w.bare.toLowerCase())
+    for (let i = 0; i < ws.length; i++) {
+      for (let n = 1; n <= 3 && i + n <= ws.length; n++) runs.add(ws.slice(i, i + n).join(joiner))
+    }
+  }
+  return runs
+}

@@ -180,12 +180,14 @@ const BASE_SCORE = 53
 /** eld's hand-picked scale for its 0..1 scores. */
 const SCALE = 25
 
-function guess<L extends ModelLanguage>(
-  text: string,
-  allowed: readonly L[],
-): NgramGuess<L> | undefined {
+const maskOf = (languages: readonly ModelLanguage[]): number =>
+  languages.reduce((m, l) => m | (1 << MODEL_LANGUAGES.indexOf(l)), 0)
+const LATIN_MASK = maskOf(LATIN_LANGUAGES)
+const HAN_MASK = maskOf(['zh', 'ja'])
+
+/** The best of the languages in `mask` (bit i is MODEL_LANGUAGES[i]). */
+function guess<L extends ModelLanguage>(text: string, mask: number): NgramGuess<L> | undefined {
   if (table === undefined) throw new Error('n-gram model not loaded')
-  const mask = allowed.reduce((m, l) => m | (1 << MODEL_LANGUAGES.indexOf(l)), 0)
   const scores = new Float64Array(MODEL_LANGUAGES.length)
   const grams = ngrams(text)
   for (const gram of grams) {
@@ -219,10 +221,10 @@ function guess<L extends ModelLanguage>(
  * Requires {@link loadNgramModel} to have finished.
  */
 export function guessLatin(text: string): NgramGuess<LatinLanguage> | undefined {
-  return guess(text, LATIN_LANGUAGES)
+  return guess(text, LATIN_MASK)
 }
 
 /** `zh` or `ja` for text written in Han characters only. Requires the model loaded. */
 export function guessHan(text: string): NgramGuess<'zh' | 'ja'> | undefined {
-  return guess(text, ['zh', 'ja'] as const)
+  return guess(text, HAN_MASK)
 }
