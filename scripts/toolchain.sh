@@ -8,10 +8,7 @@
 set -euo pipefail
 
 TTS_NODE_VERSION="${TTS_NODE_VERSION:-24.21.0}"
-# pnpm is pinned here rather than in package.json's `packageManager`: pnpm 12 then tries to
-# record itself in the lockfile, which fails (and breaks --frozen-lockfile) for this release.
-# package.json's `engines.pnpm` states the range the project accepts.
-TTS_PNPM_VERSION="${TTS_PNPM_VERSION:-12.21.0}"
+TTS_PNPM_VERSION="${TTS_PNPM_VERSION:-$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$(dirname "${BASH_SOURCE[0]}")/../package.json")}"
 TTS_TOOLS_DIR="${TTS_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tts-edge}"
 
 node_ok() {
