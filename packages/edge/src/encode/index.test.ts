@@ -33,6 +33,21 @@ async function stream(format: ResponseFormat, pcm: Int16Array, pieces: number) {
   return { parts, file: join(parts) }
 }
 
+// Page bodies and granules of an Ogg file, without the per-stream serial and CRC.
+function oggBodies(file: Uint8Array): string[] {
+  const out: string[] = []
+  for (let at = 0; at < file.length; ) {
+    const count = file[at + 26] ?? 0
+    const lacing = file.subarray(at + 27, at + 27 + count)
+    const length = lacing.reduce((sum, v) => sum + v, 0)
+    const granule = new DataView(file.buffer, file.byteOffset + at + 6, 8).getBigUint64(0, true)
+    const body = file.subarray(at + 27 + count, at + 27 + count + length)
+    out.push(`${granule}:${Array.from(lacing)}:${Array.from(body)}`)
+    at += 27 + count + length
+  }
+  return out
+}
+
 // Enough of each container to tell a real file from anything else; the codec-specific suites
 // (mp3.test.ts, ogg-opus.test.ts) check every frame and page.
 function looksLike(format: ResponseFormat, file: Uint8Array, samples: number) {
@@ -137,6 +152,29 @@ describe('createEncoder (streaming)', () => {
     expect(head.getUint32(40, true)).toBe(0xffffffff)
     expect(parts[0]?.length).toBe(44 + (pcm.length / 4) * 2)
     expect(toPcm16(parseWav(file))).toEqual(pcm)
+  })
+
+  it('keeps concurrent streams apart (one isolate serves many requests at once)', async () => {
+    const a = speechLike(1.5, 24000, 11)
+    const b = speechLike(1.5, 24000, 12)
+    for (const format of ['mp3', 'opus'] as const) {
+      const alone = [(await stream(format, a, 5)).file, (await stream(format, b, 5)).file]
+      const encA = await createEncoder(format, audio)
+      const encB = await createEncoder(format, audio)
+      const partsA: Uint8Array[] = []
+      const partsB: Uint8Array[] = []
+      const step = Math.ceil(a.length / 5)
+      for (let at = 0; at < a.length; at += step) {
+        partsA.push(encA.push(a.subarray(at, at + step)))
+        partsB.push(encB.push(b.subarray(at, at + step)))
+      }
+      partsB.push(encB.end())
+      partsA.push(encA.end())
+      // Ogg serials (and so page CRCs) are random per stream; the audio must be identical.
+      const audioOf = (file: Uint8Array) => (format === 'opus' ? oggBodies(file) : file)
+      expect(audioOf(join(partsA))).toEqual(audioOf(alone[0] as Uint8Array))
+      expect(audioOf(join(partsB))).toEqual(audioOf(alone[1] as Uint8Array))
+    }
   })
 
   it('fails clearly on use after end and on partial frames', async () => {
