@@ -19,6 +19,12 @@ const VECTORS = [
     json: '{"a":[3,{"x":null,"y":true}],"b":{"c":"é","d":-0.5}}',
     sha256: 'f5c7f837dc7b8d69b87ff23fa4d4cf8ec8d0f8b27435caaf08fdd0e9b7c12cb8',
   },
+  {
+    // RFC 8785 orders keys by UTF-16 code units: U+1F600 (D83D DE00) sorts before U+FB01.
+    fields: { ﬁ: 2, '😀': 1 },
+    json: '{"😀":1,"ﬁ":2}',
+    sha256: '00ab868e70bbb0fb50d560d1a59c0c27c10e8ff0760c288249b824274d6b3133',
+  },
 ] as const
 
 describe('cacheKey', () => {
