@@ -116,7 +116,9 @@ const runs = XTTS_LANGUAGES.map((l) => [l, wordRuns(declarations[l], l)] as cons
 const shared = Object.fromEntries(
   XTTS_LANGUAGES.map((language) => {
     const texts = samples[language].words
-    const ambiguous = texts.filter((t) => runs.some(([other, set]) => other !== language && set.has(t.toLowerCase())))
+    const ambiguous = texts.filter((t) =>
+      runs.some(([other, set]) => other !== language && set.has(t.toLowerCase())),
+    )
     return [language, ambiguous.length / texts.length]
   }),
 ) as Record<XttsLanguage, number>
@@ -242,7 +244,11 @@ const calibration = Object.fromEntries(
       bucket,
       thresholds.map((min) => {
         const kept = judged.filter(([c]) => c >= min)
-        return { min, coverage: kept.length / judged.length, accuracy: kept.filter(([, ok]) => ok).length / kept.length }
+        return {
+          min,
+          coverage: kept.length / judged.length,
+          accuracy: kept.filter(([, ok]) => ok).length / kept.length,
+        }
       }),
     ]
   }),
@@ -250,7 +256,9 @@ const calibration = Object.fromEntries(
 console.log('\ntts-core accuracy (coverage) when only results with confidence ≥ min are kept')
 console.log(`bucket ${thresholds.map((t) => `≥${t}`.padStart(14)).join('')}`)
 for (const bucket of BUCKETS) {
-  const cells = calibration[bucket].map((c) => `${pct(c.accuracy)} (${pct(c.coverage).trim()})`.padStart(14))
+  const cells = calibration[bucket].map((c) =>
+    `${pct(c.accuracy)} (${pct(c.coverage).trim()})`.padStart(14),
+  )
   console.log(`${bucket.padEnd(6)} ${cells.join('')}`)
 }
 
