@@ -19,7 +19,10 @@ export interface LoggerOptions {
   sink?: LogSink
   /** Fields added to the `data` of every line. */
   context?: LogData
-  /** Strings longer than this are cut, with their length recorded. Default 256. */
+  /**
+   * Strings in `data` longer than this are cut, with their length recorded. Default 256.
+   * Messages, written by us rather than users, may be four times as long.
+   */
   maxTextLength?: number
   /** Clock for timestamps (ms since the epoch). Default `Date.now`. */
   now?: () => number
