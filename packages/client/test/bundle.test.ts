@@ -31,12 +31,12 @@ function catchBuiltins(found: string[]): Plugin {
   }
 }
 
-async function bundle(entry: string) {
+async function bundle(entryPoint: string) {
   const outdir = await mkdtemp(join(tmpdir(), 'tts-client-bundle-'))
   const found: string[] = []
   try {
     const result = await build({
-      entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
+      entryPoints: [fileURLToPath(new URL(entryPoint, import.meta.url))],
       bundle: true,
       splitting: true,
       format: 'esm',
@@ -54,11 +54,19 @@ async function bundle(entry: string) {
       bytes: f.contents.byteLength,
       gzip: gzipSync(f.contents).byteLength,
     }))
-    return {
-      found,
-      files,
-      entry: files.find((f) => f.name.startsWith('index') || f.name.startsWith('espeak')),
+    const entry = files.find((f) => f.name.startsWith('index') || f.name.startsWith('espeak'))
+    // Minified bytes per source in the entry chunk, to show where the weight is.
+    const output = Object.entries(result.metafile.outputs).find(
+      ([k]) => entry && k.endsWith(entry.name),
+    )?.[1]
+    const parts = new Map<string, number>()
+    for (const [path, input] of Object.entries(output?.inputs ?? {})) {
+      const dep = /.*node_modules\/(@[^/]+\/[^/]+|[^/]+)/.exec(path)?.[1]
+      const core = /\.\.\/core\/src\/([^/]+)/.exec(path)?.[1]
+      const name = dep ?? (core ? `@tts/core/${core}` : '@tts/client')
+      parts.set(name, (parts.get(name) ?? 0) + input.bytesInOutput)
     }
+    return { found, files, entry, parts: [...parts].sort((a, b) => b[1] - a[1]) }
   } finally {
     await rm(outdir, { recursive: true, force: true })
   }
@@ -66,12 +74,15 @@ async function bundle(entry: string) {
 
 describe('browser bundle', () => {
   it('has no Node built-in and prints its gzip size', async () => {
-    const { found, files, entry } = await bundle('../src/index.ts')
+    const { found, files, entry, parts } = await bundle('../src/index.ts')
     expect(found).toEqual([])
     const lazy = files.filter((f) => f !== entry)
     console.info(
       `[bundle] @tts/client browser entry: ${entry?.bytes} B minified, ${((entry?.gzip ?? 0) / 1024).toFixed(1)} KB gzip ` +
         `(target ≤ 15 KB); lazily loaded chunks: ${lazy.map((f) => `${f.name} ${(f.gzip / 1024).toFixed(1)} KB gzip`).join(', ') || 'none'}`,
+    )
+    console.info(
+      `[bundle] minified bytes by source: ${parts.map(([k, v]) => `${k} ${v}`).join(', ')}`,
     )
     expect(entry?.gzip).toBeGreaterThan(1000)
   })

@@ -6,6 +6,7 @@
 import { parseWav } from '@tts/core/audio'
 import { cacheKey } from '@tts/core/crypto'
 import { detectLanguage, normalizeLanguage, toLocale, type XttsLanguage } from '@tts/core/lang'
+import type { Logger } from '@tts/core/log'
 import { type CircuitState, createCircuitBreaker, retry } from '@tts/core/resilience'
 import { normalizeText } from '@tts/core/text'
 import type { CacheStats, LocalCache } from '../cache/index.ts'
@@ -80,7 +81,12 @@ export interface TtsClient extends Emitter<TtsClientEvents> {
   speak(text: string, options?: SpeakOptions): Promise<SpeakResult>
   /** Stops what is playing and cancels what is in flight or queued. */
   stop(): void
-  readonly metrics: { snapshot(): MetricsSnapshot }
+  /** `snapshot()` of the seed's figures; `toPrometheus()`; `emit(logger)` writes METRIC lines. */
+  readonly metrics: {
+    snapshot(): MetricsSnapshot
+    toPrometheus(): string
+    emit(logger: Logger): void
+  }
   readonly cache: { stats(): Promise<CacheStats | undefined>; clear(): Promise<void> }
   readonly breaker: { readonly state: CircuitState }
   /** Sends the texts spoken locally to the edge's prefetch; resolves to how many were sent. */
@@ -186,12 +192,11 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
       response_format: format,
       speed,
     }
-    const done = (r: Omit<SynthesizeResult, 'latencyMs'>, fallback: boolean): SynthesizeResult => {
+    const done = (r: Omit<SynthesizeResult, 'latencyMs'>): SynthesizeResult => {
       const result = { ...r, latencyMs: Math.round((performance.now() - started) * 10) / 10 }
       metrics.success({
         provider: r.provider,
         latencyMs: result.latencyMs,
-        fallback,
         audioSeconds: audioSeconds(r.audio, r.format),
         audioBytes: r.audio.byteLength,
       })
@@ -223,18 +228,15 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
       const hit = await safeCache(() => (o.cache as LocalCache).get(key), null)
       metrics.cacheLookup(hit !== null)
       if (hit) {
-        return done(
-          {
-            audio: hit.audio,
-            mimeType: hit.mimeType,
-            format: hit.format,
-            language,
-            provider: 'cache',
-            cacheStatus: 'hit',
-            cached: true,
-          },
-          false,
-        )
+        return done({
+          audio: hit.audio,
+          mimeType: hit.mimeType,
+          format: hit.format,
+          language,
+          provider: 'cache',
+          cacheStatus: 'hit',
+          cached: true,
+        })
       }
     }
 
@@ -257,18 +259,15 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
           await safeCache(() => (o.cache as LocalCache).set(key, value), undefined)
         }
         if (queue) void warm()
-        return done(
-          {
-            audio: answer.audio,
-            mimeType: answer.mimeType,
-            format,
-            language,
-            provider: 'edge',
-            cacheStatus: answer.cacheStatus,
-            cached: answer.cacheStatus === 'hit' || answer.cacheStatus === 'stale',
-          },
-          false,
-        )
+        return done({
+          audio: answer.audio,
+          mimeType: answer.mimeType,
+          format,
+          language,
+          provider: 'edge',
+          cacheStatus: answer.cacheStatus,
+          cached: answer.cacheStatus === 'hit' || answer.cacheStatus === 'stale',
+        })
       } catch (error) {
         if (signal.aborted || isAbortedError(error)) {
           breaker.release()
@@ -306,17 +305,14 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
             void queue
               .add(request)
               .catch((error) => events.emit('error', { error, operation: 'warm' }))
-          return done(
-            {
-              ...out,
-              language,
-              provider: 'local',
-              cacheStatus: 'none',
-              cached: false,
-              engine: engine.name,
-            },
-            true,
-          )
+          return done({
+            ...out,
+            language,
+            provider: 'local',
+            cacheStatus: 'none',
+            cached: false,
+            engine: engine.name,
+          })
         }
         if (queue)
           void queue
@@ -364,14 +360,18 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
   }
 
   const fail = (error: unknown, operation: 'synthesize' | 'speak') => {
-    metrics.failure(false)
+    metrics.failure()
     events.emit('error', { error, operation })
     return error
   }
 
   return {
     on: events.on,
-    metrics: { snapshot: () => metrics.snapshot() },
+    metrics: {
+      snapshot: () => metrics.snapshot(),
+      toPrometheus: () => metrics.registry.toPrometheus(),
+      emit: (logger) => metrics.registry.emit(logger),
+    },
     cache: {
       stats: async () => (o.cache ? o.cache.stats() : undefined),
       clear: async () => {
@@ -409,12 +409,12 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
         if (t.signal.aborted) throw new AbortedError()
         const out = await run(text, call, t.signal, true)
         if ('direct' in out) {
-          await out.direct.speak?.(out.request)
+          // Latency is to the hand-off to the device voice, as for bytes it is to the audio in hand.
           const latencyMs = Math.round((performance.now() - out.started) * 10) / 10
+          await out.direct.speak?.(out.request)
           metrics.success({
             provider: 'local',
             latencyMs,
-            fallback: true,
             audioSeconds: 0,
             audioBytes: 0,
           })

@@ -1,9 +1,14 @@
 /**
  * @module metrics — the client's figures, as the original integration reported them: latency
- * P50/P95/P99, local cache hit/miss, success/fallback/error rates, audio seconds produced.
- * TODO(core): quantiles move onto core's `createMetrics()` (DDSketch) once it lands; the
- * log-bucket histogram below is the stand-in (relative error under 2 %, no sorting).
+ * P50/P95/P99 (core's DDSketch), local cache hit/miss, success/fallback/error rates, audio
+ * seconds produced — over core's `createMetrics`, so the same snapshot merges, renders as
+ * Prometheus text and writes METRIC lines like the edge's.
  */
+import {
+  type MetricsSnapshot as CoreSnapshot,
+  createMetrics,
+  type Metrics,
+} from '@tts/core/metrics'
 import type { Provider } from '../types.ts'
 
 /** `client.metrics.snapshot()`. */
@@ -25,7 +30,6 @@ export interface MetricsSnapshot {
 export interface CallOutcome {
   provider: Provider
   latencyMs: number
-  fallback: boolean
   audioSeconds: number
   audioBytes: number
 }
@@ -33,81 +37,75 @@ export interface CallOutcome {
 /** The recorder the client writes to. */
 export interface ClientMetrics {
   success(outcome: CallOutcome): void
-  failure(fallback: boolean): void
+  failure(): void
   cacheLookup(hit: boolean): void
   snapshot(): MetricsSnapshot
+  /** Core's registry, for `toPrometheus()`, `emit(logger)` and `merge()`. */
+  readonly registry: Metrics
 }
 
-const GAMMA = 1.02
-const LOG_GAMMA = Math.log(GAMMA)
+const PROVIDER_COUNTER = 'tts.client.provider'
 
 /**
  * Makes a recorder.
  *
  * @example
  * const metrics = createClientMetrics()
- * metrics.success({ provider: 'edge', latencyMs: 120, fallback: false, audioSeconds: 1.2, audioBytes: 57_644 })
+ * metrics.success({ provider: 'edge', latencyMs: 120, audioSeconds: 1.2, audioBytes: 57_644 })
  * metrics.snapshot().latencyMs.p50 // ≈ 120
  */
 export function createClientMetrics(): ClientMetrics {
-  const providers: Record<Provider, number> = { edge: 0, cache: 0, local: 0 }
-  let errors = 0
-  let fallbacks = 0
-  let hits = 0
-  let misses = 0
-  let audioSeconds = 0
-  let audioBytes = 0
-  const buckets = new Map<number, number>()
-  let count = 0
-
-  const quantile = (q: number) => {
-    if (count === 0) return 0
-    const rank = q * (count - 1)
-    let seen = 0
-    for (const index of [...buckets.keys()].sort((a, b) => a - b)) {
-      seen += buckets.get(index) ?? 0
-      if (seen > rank)
-        return index === -Infinity ? 0 : Math.round(((2 * GAMMA ** index) / (1 + GAMMA)) * 10) / 10
-    }
-    return 0
-  }
-
+  const registry = createMetrics()
   return {
+    registry,
     success(outcome) {
-      providers[outcome.provider]++
-      if (outcome.fallback) fallbacks++
-      audioSeconds += outcome.audioSeconds
-      audioBytes += outcome.audioBytes
-      const index =
-        outcome.latencyMs <= 0 ? -Infinity : Math.ceil(Math.log(outcome.latencyMs) / LOG_GAMMA)
-      buckets.set(index, (buckets.get(index) ?? 0) + 1)
-      count++
+      registry.recordSynthesis(outcome.latencyMs)
+      registry.counter(PROVIDER_COUNTER, { provider: outcome.provider }).inc()
+      registry.recordOutcome(outcome.provider === 'local' ? 'fallback' : 'success')
+      registry.recordAudio({ seconds: outcome.audioSeconds, bytes: outcome.audioBytes })
     },
-    failure(fallback) {
-      errors++
-      if (fallback) fallbacks++
+    failure() {
+      registry.recordOutcome('error')
     },
     cacheLookup(hit) {
-      if (hit) hits++
-      else misses++
+      registry.recordCache(hit ? 'hit' : 'miss')
     },
     snapshot() {
-      const successes = providers.edge + providers.cache + providers.local
-      const requests = successes + errors
-      const rate = (n: number) => (requests === 0 ? 0 : n / requests)
-      return {
-        requests,
-        providers: { ...providers },
-        errors,
-        fallbacks,
-        successRate: rate(successes),
-        fallbackRate: rate(fallbacks),
-        errorRate: rate(errors),
-        cache: { hits, misses, hitRate: hits + misses === 0 ? 0 : hits / (hits + misses) },
-        latencyMs: { count, p50: quantile(0.5), p95: quantile(0.95), p99: quantile(0.99) },
-        audioSeconds: Math.round(audioSeconds * 1000) / 1000,
-        audioBytes,
-      }
+      return summarize(registry.snapshot())
     },
+  }
+}
+
+function summarize(snap: CoreSnapshot): MetricsSnapshot {
+  const sum = (name: string, label?: string, value?: string) =>
+    snap.counters
+      .filter((c) => c.name === name && (label === undefined || c.labels[label] === value))
+      .reduce((total, c) => total + c.value, 0)
+  const providers = {
+    edge: sum(PROVIDER_COUNTER, 'provider', 'edge'),
+    cache: sum(PROVIDER_COUNTER, 'provider', 'cache'),
+    local: sum(PROVIDER_COUNTER, 'provider', 'local'),
+  }
+  const latency = snap.histograms.find((h) => h.name === 'tts.synthesis.duration')
+  const hits = sum('tts.cache.requests', 'result', 'hit')
+  const misses = sum('tts.cache.requests', 'result', 'miss')
+  const round = (n: number | null | undefined) => Math.round((n ?? 0) * 10) / 10
+  return {
+    requests: sum('tts.requests'),
+    providers,
+    errors: sum('tts.requests', 'outcome', 'error'),
+    fallbacks: sum('tts.requests', 'outcome', 'fallback'),
+    successRate: snap.rates.successRate ?? 0,
+    fallbackRate: snap.rates.fallbackRate ?? 0,
+    errorRate: snap.rates.errorRate ?? 0,
+    cache: { hits, misses, hitRate: snap.rates.cacheHitRate ?? 0 },
+    latencyMs: {
+      count: latency?.count ?? 0,
+      p50: round(latency?.p50),
+      p95: round(latency?.p95),
+      p99: round(latency?.p99),
+    },
+    audioSeconds: Math.round(sum('tts.audio.seconds') * 1000) / 1000,
+    audioBytes: sum('tts.audio.bytes'),
   }
 }
