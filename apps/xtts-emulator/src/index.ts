@@ -3,6 +3,7 @@
  * OpenAI's `/v1/audio/speech`) that speaks with espeak-ng and behaves like a GPU server:
  * time to first byte, real-time factor, one synthesis at a time, faults on demand.
  */
+export { createWorkerEngine, type WorkerEngine } from './engine/index.ts'
 export {
   type Faults,
   FaultsError,
@@ -16,7 +17,13 @@ export {
   startEmulator,
   XTTS_LANGUAGE_LIST,
 } from './server/index.ts'
-export { chunkSchedule, GARBAGE_BODY, type LatencyModel, SAMPLE_RATE } from './server/synthesis.ts'
+export {
+  chunkSchedule,
+  GARBAGE_BODY,
+  type LatencyModel,
+  nextDue,
+  SAMPLE_RATE,
+} from './server/synthesis.ts'
 export {
   latentsFromSeed,
   OPENAI_VOICES,

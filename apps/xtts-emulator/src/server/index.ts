@@ -5,7 +5,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { createEspeakEngine, type EspeakEngine } from '@tts/espeak'
+import type { EspeakEngine } from '@tts/espeak'
+import { createWorkerEngine } from '../engine/index.ts'
 import { type Faults, FaultsError, mergeFaults, NO_FAULTS } from '../faults/index.ts'
 import { createGpu } from '../gpu/index.ts'
 import { OPENAPI_DOCUMENT } from '../openapi/index.ts'
@@ -63,7 +64,7 @@ export interface EmulatorOptions {
   faults?: Partial<Faults>
   /** Fail latents of the wrong shape (512 / n×1024) as the real server does. Default false. */
   strictLatents?: boolean
-  /** The speech engine; default a new espeak-ng engine. */
+  /** The speech engine; default espeak-ng in a worker thread, ended by `close()`. */
   engine?: EspeakEngine
   /** Source of randomness for `errorRate`; default `Math.random`. */
   random?: () => number
@@ -106,7 +107,7 @@ function normalizeOptions(options: EmulatorOptions) {
     apiKey: options.apiKey || undefined,
     faults: mergeFaults(NO_FAULTS, options.faults ?? {}),
     strictLatents: options.strictLatents ?? false,
-    engine: options.engine ?? createEspeakEngine(),
+    engine: options.engine,
     random: options.random ?? Math.random,
   }
 }
@@ -146,13 +147,22 @@ function latencyPatch(latency: LatencyModel, patch: unknown): LatencyModel {
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const config = normalizeOptions(options)
-  await config.engine.warmUp()
+  const ownEngine = config.engine ? undefined : createWorkerEngine()
+  const engine = config.engine ?? (ownEngine as EspeakEngine)
+  // wasm2js code runs slowly until the JIT has seen it; a few phrases make the first
+  // request's timing follow the latency model instead of the JIT's.
+  for (const language of ['en', 'fr', 'en']) {
+    await engine.synthesize('Warming up the speech engine, one sentence at a time.', {
+      language,
+      sampleRate: 24_000,
+    })
+  }
   const gpu = createGpu()
   const stats = createStats()
   const keyDigest = config.apiKey === undefined ? undefined : digest(config.apiKey)
   let faults = config.faults
   const ctx: SynthesisContext = {
-    engine: config.engine,
+    engine,
     gpu,
     stats,
     latency: config.latency,
@@ -320,7 +330,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     async resume() {
       if (!server.listening) await listen(port)
     },
-    close: stop,
+    async close() {
+      await stop()
+      await ownEngine?.close()
+    },
   }
   return emulator
 }

@@ -71,13 +71,26 @@ export function chunkSchedule(
   ttfbMs: number,
   rtf: number,
 ): number[] {
-  const out: number[] = []
-  let at = 0
-  chunkSeconds.forEach((seconds, i) => {
-    at = i === 0 ? Math.max(ttfbMs, rtf * seconds * 1000) : at + rtf * seconds * 1000
-    out.push(at)
+  let previous: number | undefined
+  return chunkSeconds.map((seconds) => {
+    previous = nextDue(previous, seconds, { ttfbMs, rtf })
+    return previous
   })
-  return out
+}
+
+/**
+ * When the chunk after one due at `previous` (undefined for the first) is due.
+ *
+ * @example
+ * nextDue(undefined, 0.85, { ttfbMs: 600, rtf: 0.3 }) // 600
+ */
+export function nextDue(
+  previous: number | undefined,
+  seconds: number,
+  latency: LatencyModel,
+): number {
+  const work = latency.rtf * seconds * 1000
+  return previous === undefined ? Math.max(latency.ttfbMs, work) : previous + work
 }
 
 interface Job {
@@ -111,9 +124,20 @@ function checkJob(
   return resolved
 }
 
+// Sentences, so that the first audio is ready after the first sentence, not the whole text:
+// espeak-ng's synthesis is synchronous and, on a busy machine, only ~10-20× faster than real time.
+function sentences(text: string, language: string): string[] {
+  const segmenter = new Intl.Segmenter(language === 'zh-cn' ? 'zh' : language, {
+    granularity: 'sentence',
+  })
+  const out = [...segmenter.segment(text)].map((s) => s.segment.trim()).filter((s) => s !== '')
+  return out.length > 0 ? out : [text]
+}
+
 /**
- * Takes the GPU, synthesizes, and hands each chunk to `emit` when the latency model says it
- * is ready. Stops early when `emit` returns false (the connection is gone).
+ * Takes the GPU, synthesizes sentence by sentence, and hands each chunk to `emit` when the
+ * latency model says it is ready (or when it exists, if synthesis is the slower of the two).
+ * Stops early when `emit` returns false (the connection is gone).
  */
 async function produce(
   ctx: SynthesisContext,
@@ -122,29 +146,39 @@ async function produce(
   emit: (chunk: Int16Array, index: number) => Promise<boolean>,
 ): Promise<void> {
   const release = await ctx.gpu.acquire(signal)
+  let produced = 0
   try {
     const startedAt = performance.now()
-    const { pcm } = await ctx.engine.synthesize(job.text, {
-      language: job.language,
-      speed: job.speed,
-      pitch: job.voice.pitch,
-      variant: job.voice.variant,
-      sampleRate: SAMPLE_RATE,
-    })
-    ctx.stats.synthesis(pcm.length / SAMPLE_RATE)
-    const chunks: Int16Array[] = []
-    for (let at = 0; at < pcm.length; at += job.chunkSamples)
-      chunks.push(pcm.subarray(at, at + job.chunkSamples))
-    const due = chunkSchedule(
-      chunks.map((c) => c.length / SAMPLE_RATE),
-      ctx.latency.ttfbMs,
-      ctx.latency.rtf,
-    )
-    for (const [i, chunk] of chunks.entries()) {
-      await sleep(startedAt + (due[i] ?? 0) - performance.now(), signal)
-      if (!(await emit(chunk, i))) return
+    const pieces = sentences(job.text, job.language)
+    let pending: Int16Array<ArrayBufferLike> = new Int16Array(0)
+    let index = 0
+    let due: number | undefined
+    for (const [p, piece] of pieces.entries()) {
+      const { pcm } = await ctx.engine.synthesize(piece, {
+        language: job.language,
+        speed: job.speed,
+        pitch: job.voice.pitch,
+        variant: job.voice.variant,
+        sampleRate: SAMPLE_RATE,
+      })
+      produced += pcm.length
+      const joined = new Int16Array(pending.length + pcm.length)
+      joined.set(pending, 0)
+      joined.set(pcm, pending.length)
+      pending = joined
+      const last = p === pieces.length - 1
+      while (pending.length >= job.chunkSamples || (last && pending.length > 0)) {
+        const chunk = pending.subarray(0, job.chunkSamples)
+        pending = pending.subarray(chunk.length)
+        due = nextDue(due, chunk.length / SAMPLE_RATE, ctx.latency)
+        await sleep(startedAt + due - performance.now(), signal)
+        if (!(await emit(chunk, index++))) return
+      }
+      // Let the sockets breathe between sentences.
+      await new Promise((resolve) => setImmediate(resolve))
     }
   } finally {
+    if (produced > 0) ctx.stats.synthesis(produced / SAMPLE_RATE)
     release()
   }
 }

@@ -1,7 +1,8 @@
 /**
  * @module speakers — XTTS speaker latents, emulated: studio speakers with fixed voices, clones
  * whose latents are a deterministic function of the clip, and the mapping from any latents
- * to espeak-ng voice parameters, so a voice sounds the same for the same latents, always.
+ * to espeak-ng voice parameters, so the same latents always get the same voice (espeak-ng's
+ * output itself varies slightly from call to call: it draws random noise, unseedably).
  */
 import { createHash } from 'node:crypto'
 
@@ -26,8 +27,8 @@ export interface VoiceParams {
 
 /** Studio speakers (names from XTTS-v2's own list) and how each sounds here. */
 const STUDIO: Record<string, VoiceParams> = {
-  'Claribel Dervla': { variant: 'f3', pitch: 1.1 },
-  'Daisy Studious': { variant: 'f1', pitch: 1.3 },
+  'Claribel Dervla': { variant: 'f3', pitch: 1 },
+  'Daisy Studious': { variant: 'f1', pitch: 1.5 },
   'Gracie Wise': { variant: 'f4', pitch: 0.95 },
   'Andrew Chipper': { variant: 'm3', pitch: 1.05 },
   'Badr Odhiambo': { variant: 'm1', pitch: 0.75 },

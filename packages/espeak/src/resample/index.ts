@@ -108,11 +108,13 @@ export function resamplePcm16(
     const base = Math.floor(position / up)
     const phase = position - base * up
     const offset = phase * taps
+    // Taps that fall outside the input count as zeros; bounds are hoisted out of the hot loop.
+    const first = base - half + 1
+    const kStart = Math.max(0, -first)
+    const kEnd = Math.min(taps, input.length - first)
     let acc = 0
-    for (let k = 0; k < taps; k++) {
-      const index = base + k - half + 1
-      if (index >= 0 && index < input.length) acc += (input[index] ?? 0) * (table[offset + k] ?? 0)
-    }
+    for (let k = kStart; k < kEnd; k++)
+      acc += (input[first + k] as number) * (table[offset + k] as number)
     const rounded = Math.round(acc)
     output[n] = Math.min(32767, Math.max(-32768, rounded))
   }
