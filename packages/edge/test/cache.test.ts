@@ -1,6 +1,6 @@
 import { parseWav } from '@tts/core/audio'
 import { describe, expect, it } from 'vitest'
-import { emulatorStats, sentence, speak } from './helpers.ts'
+import { emulatorStats, keys, sentence, speak } from './helpers.ts'
 
 describe('cache: hit and miss', () => {
   it('answers a second identical request from cache without reaching the emulator', async () => {
@@ -27,5 +27,33 @@ describe('cache: hit and miss', () => {
     expect(wav.sampleRate).toBe(24_000)
     expect(wav.durationMs).toBeGreaterThan(500)
     console.log(`[latency] wav miss ${miss.ms.toFixed(1)} ms, hit ${hit.ms.toFixed(1)} ms`)
+  })
+})
+
+describe('cache: per sentence', () => {
+  it('does not synthesize again a sentence heard before, in a new paragraph', async () => {
+    const a = sentence('First we say this')
+    const b = sentence('Then we say that')
+    const c = sentence('Finally something new')
+    const first = await speak({ input: `${a} ${b}`, response_format: 'mp3' })
+    expect(first.status).toBe(200)
+    const before = await emulatorStats()
+    const second = await speak({ input: `${c} ${b}`, response_format: 'wav' })
+    expect(second.status).toBe(200)
+    expect(second.headers.get('x-tts-cache')).toBe('MISS')
+    const after = await emulatorStats()
+    expect(after.syntheses - before.syntheses).toBe(1)
+    const again = await speak({ input: `${b} ${a}`, response_format: 'opus' })
+    expect(again.status).toBe(200)
+    expect((await emulatorStats()).syntheses).toBe(after.syntheses)
+  })
+
+  it('keeps tenants apart: the same text for another tenant is a miss', async () => {
+    const input = sentence('Tenant scoped')
+    await speak({ input, response_format: 'pcm' }, { key: keys.speech })
+    const before = await emulatorStats()
+    const other = await speak({ input, response_format: 'pcm' }, { key: keys.other })
+    expect(other.headers.get('x-tts-cache')).toBe('MISS')
+    expect((await emulatorStats()).syntheses).toBe(before.syntheses + 1)
   })
 })

@@ -130,8 +130,9 @@ export function createAudioCache(deps: AudioCacheDeps): AudioCache {
       const found = await read(key)
       if (!found) return { miss: 'absent' }
       const { sealed, meta, layer } = found
+      // A miss may write: the entry goes before the miss path stores its replacement.
       if (!(meta.expires > now())) {
-        deps.waitUntil(remove(key))
+        await remove(key)
         return { miss: 'expired' }
       }
       let bytes: Uint8Array
@@ -140,7 +141,7 @@ export function createAudioCache(deps: AudioCacheDeps): AudioCache {
       } catch (error) {
         if (!isCryptoError(error)) throw error
         deps.onCorrupt?.(key, error)
-        deps.waitUntil(remove(key))
+        await remove(key)
         return { miss: 'corrupt' }
       }
       if (layer === 'r2') deps.waitUntil(remember(key, sealed, meta))

@@ -4,10 +4,10 @@
  * So a sentence already synthesized is never synthesized again, whatever paragraph holds it.
  */
 import { isAudioError, validateAudio } from '@tts/core/audio'
-import { splitForSynthesis } from '../shims/text.ts'
 import { UpstreamError } from '../upstream/index.ts'
 import type { SpeechContext, Timings } from './context.ts'
 import { type PreparedSpeech, segmentKey } from './prepare.ts'
+import { sentencesOf } from './sentences.ts'
 
 /** A run of PCM of one piece, with its format. */
 export interface PcmChunk {
@@ -65,7 +65,7 @@ export async function* speechPieces(
   signal: AbortSignal,
 ): AsyncGenerator<PcmChunk> {
   const model = ctx.settings.upstreamModel
-  const sentences = splitForSynthesis(prepared.text, prepared.language)
+  const sentences = sentencesOf(prepared.text, prepared.language)
   report.pieces = sentences.length
   const started = performance.now()
   const keys = await Promise.all(sentences.map((s) => segmentKey(prepared, model, s)))

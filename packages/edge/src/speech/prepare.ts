@@ -3,9 +3,9 @@
  * normalised text, resolved language, the voice and its identity, and the cache keys.
  */
 import { cacheKey } from '@tts/core/crypto'
+import { normalizeText } from '@tts/core/text'
 import type { ResponseFormat } from '../encode/index.ts'
 import { ProblemError } from '../problem/index.ts'
-import { normalizeText } from '../shims/text.ts'
 import type { VoiceRef } from '../upstream/index.ts'
 import type { SpeechContext } from './context.ts'
 import { resolveLanguage } from './language.ts'

@@ -1,0 +1,25 @@
+/**
+ * @module speech/sentences — the unit of the segment cache: one sentence (cut further by core's
+ * `splitForSynthesis` only when it exceeds the language's XTTS limit). Core packs several
+ * sentences into one piece, which is right for a single synthesis but would make a sentence's
+ * cache entry depend on its neighbours; here each sentence stands alone, so one heard before
+ * is found again in any paragraph.
+ */
+import { splitForSynthesis } from '@tts/core/text'
+
+/**
+ * The normalised text's sentences, each under the language's limit.
+ *
+ * @example
+ * sentencesOf('Hello there. How are you?', 'en') // ['Hello there.', 'How are you?']
+ */
+export function sentencesOf(text: string, language: string): string[] {
+  const locale = language === 'zh-cn' ? 'zh' : language
+  const segmenter = new Intl.Segmenter(locale, { granularity: 'sentence' })
+  const out: string[] = []
+  for (const { segment } of segmenter.segment(text)) {
+    const sentence = segment.trim()
+    if (sentence !== '') out.push(...splitForSynthesis(sentence, language))
+  }
+  return out
+}
