@@ -112,7 +112,7 @@ describe('createTtsClient', () => {
     const { client, fallbacks, speechRequests, advance } = await setup(
       (req, res) => {
         if (req.url === '/v1/audio/speech/prefetch') {
-          prefetched.push(...JSON.parse(req.body).items.map((i: { input: string }) => i.input))
+          prefetched.push(...JSON.parse(req.body).inputs)
           res.writeHead(202).end()
           return
         }
@@ -179,7 +179,7 @@ describe('createTtsClient', () => {
     )
     expect(JSON.parse(server.requests[0]?.body ?? '')).toMatchObject({
       language: 'fr',
-      voice: 'default',
+      voice: 'alloy',
     })
   })
 

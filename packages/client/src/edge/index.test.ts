@@ -97,13 +97,35 @@ describe('edge transport', () => {
     expect(isAbortedError(await pending)).toBe(true)
   })
 
-  it('prefetches a batch and resolves on 202', async () => {
+  it('prefetches in the edge shape: one request per voice/format/speed/language, resolving on 202', async () => {
     const { edge, server } = await edgeWith((_, res) => {
       res.writeHead(202, { 'content-type': 'application/json' })
-      res.end('{"accepted":2}')
+      res.end('{"queued":2}')
     })
-    await edge.prefetch([request, { ...request, input: 'Bye' }])
-    expect(server.requests[0]?.url).toBe('/v1/audio/speech/prefetch')
-    expect(JSON.parse(server.requests[0]?.body ?? '').items).toHaveLength(2)
+    await edge.prefetch([
+      request,
+      { ...request, input: 'Bye' },
+      { ...request, input: 'Hola', language: 'es' },
+    ])
+    const bodies = server.requests.map((r) => JSON.parse(r.body))
+    expect(server.requests.every((r) => r.url === '/v1/audio/speech/prefetch')).toBe(true)
+    expect(bodies).toEqual([
+      {
+        model: 'xtts-v2',
+        voice: 'default',
+        language: 'en',
+        response_format: 'wav',
+        speed: 1,
+        inputs: ['Hello', 'Bye'],
+      },
+      {
+        model: 'xtts-v2',
+        voice: 'default',
+        language: 'es',
+        response_format: 'wav',
+        speed: 1,
+        inputs: ['Hola'],
+      },
+    ])
   })
 })

@@ -44,6 +44,8 @@ export interface EdgeTransport {
   prefetch(items: readonly SpeechRequest[], signal?: AbortSignal): Promise<void>
 }
 
+/** The edge's limit of inputs per prefetch request. */
+const PREFETCH_MAX_INPUTS = 100
 const CACHE_STATUSES: readonly CacheStatus[] = ['hit', 'miss', 'coalesced', 'stale']
 
 /**
@@ -91,13 +93,34 @@ export function createEdgeTransport(options: EdgeTransportOptions): EdgeTranspor
       }
     },
     async prefetch(items, signal) {
-      try {
-        await http.post('v1/audio/speech/prefetch', {
-          json: { items: items.map((item) => ({ model: options.model, ...item })) },
-          ...(signal === undefined ? {} : { signal }),
-        })
-      } catch (error) {
-        throw await toClientError(error, signal)
+      // The edge takes one voice, format, speed and language per request and a list of inputs.
+      const groups = new Map<string, { settings: Omit<SpeechRequest, 'input'>; inputs: string[] }>()
+      for (const { input, ...settings } of items) {
+        const id = JSON.stringify([
+          settings.voice,
+          settings.language,
+          settings.response_format,
+          settings.speed,
+        ])
+        const group = groups.get(id) ?? { settings, inputs: [] }
+        group.inputs.push(input)
+        groups.set(id, group)
+      }
+      for (const { settings, inputs } of groups.values()) {
+        for (let at = 0; at < inputs.length; at += PREFETCH_MAX_INPUTS) {
+          try {
+            await http.post('v1/audio/speech/prefetch', {
+              json: {
+                model: options.model,
+                ...settings,
+                inputs: inputs.slice(at, at + PREFETCH_MAX_INPUTS),
+              },
+              ...(signal === undefined ? {} : { signal }),
+            })
+          } catch (error) {
+            throw await toClientError(error, signal)
+          }
+        }
       }
     },
   }

@@ -36,7 +36,7 @@ export interface TtsClientOptions {
   logger?: Logger
   /** Allows plain http to any host and logs METRIC lines. */
   debug?: boolean
-  /** Default voice. Default `'default'`. */
+  /** The edge voice `voice: 'auto'` stands for. Default `'alloy'` (the edge maps OpenAI names). */
   voice?: string
   /** Default format. Default `'wav'`. */
   format?: AudioFormat
@@ -133,7 +133,7 @@ export function normalizeOptions(options: TtsClientOptions): NormalizedOptions {
     fallback,
     logger: options.logger,
     debug,
-    voice: nonEmpty('voice', options.voice ?? 'default'),
+    voice: nonEmpty('voice', options.voice ?? 'alloy'),
     format,
     model: nonEmpty('model', options.model ?? 'xtts-v2'),
     breaker: {
