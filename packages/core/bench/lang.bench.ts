@@ -229,6 +229,35 @@ for (const r of results) {
   )
 }
 
+// The ported scorer on trimmed data must answer exactly as eld-large restricted the same way.
+{
+  const { guessHan, guessLatin, LATIN_LANGUAGES } = await import('../src/lang/ngram.ts')
+  type Eld = {
+    newInstance(): Eld
+    setLanguageSubset(l: string[]): unknown
+    detect(t: string): { language: string }
+  }
+  const { eld } = (await import('eld/large')) as unknown as { eld: Eld }
+  const latin = eld.newInstance()
+  latin.setLanguageSubset([...LATIN_LANGUAGES])
+  const han = eld.newInstance()
+  han.setLanguageSubset(['zh', 'ja'])
+  let same = 0
+  let total = 0
+  for (const language of XTTS_LANGUAGES) {
+    for (const bucket of BUCKETS) {
+      for (const text of samples[language][bucket]) {
+        total++
+        const ours = `${guessLatin(text)?.language ?? ''}/${guessHan(text)?.language ?? ''}`
+        if (ours === `${latin.detect(text).language}/${han.detect(text).language}`) same++
+      }
+    }
+  }
+  console.log(
+    `\nparity with eld-large (same subsets): ${same} of ${total} snippets answered the same`,
+  )
+}
+
 // Is tts-core's confidence worth reading? Accuracy and coverage above a few thresholds.
 const { detectLanguageSync } = await import('../src/lang/index.ts')
 const thresholds = [0, 0.01, 0.02, 0.05, 0.1, 0.2]

@@ -56,6 +56,28 @@ describe('detectLanguage', () => {
     expect(detectLanguageSync('日本国憲法').language).toBe('ja')
   })
 
+  it('lets a sizeable non-Latin minority decide mixed text', async () => {
+    expect(await detectLanguage('ImageProxy HTTPエラー')).toMatchObject({
+      language: 'ja',
+      source: 'script',
+    })
+    expect(await detectLanguage('Ошибка в ImageProxy')).toMatchObject({
+      language: 'ru',
+      source: 'script',
+    })
+    expect((await detectLanguage('I had sushi in 東京 last week with my friends')).language).toBe(
+      'en',
+    )
+  })
+
+  it('falls back with zero confidence for a script XTTS does not speak', async () => {
+    expect(await detectLanguage('Καλημέρα σας', { fallback: 'fr' })).toEqual({
+      language: 'fr',
+      confidence: 0,
+      source: 'fallback',
+    })
+  })
+
   it('falls back with zero confidence when there is nothing to go on', async () => {
     expect(await detectLanguage('12345 !!!')).toEqual({
       language: 'en',

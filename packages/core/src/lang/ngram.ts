@@ -6,8 +6,9 @@
  * Why not eld's runtime: eld-large is one 4.4 MB module that takes 1.1–1.6 s to evaluate (a
  * Worker must start in about 1 s) and is too large for workerd's module transport, and eld's own
  * subset export is broken. So bench/gen-ngrams.ts trims its data into `data/ngrams-*.gen.ts`,
- * imported here on first use only, and the ~40 lines of eld's scoring are ported below; they
- * give the same answers as eld-large with `setLanguageSubset` (the benchmark checks).
+ * imported here on first use only (~0.15 s to parse, 11 MB of heap), and the ~40 lines of
+ * eld's scoring are ported below; they give the same answers as eld-large with
+ * `setLanguageSubset` (the benchmark checks this on every snippet).
  */
 
 /** The model's languages, in eld's order (ties break towards the first, as in eld). */
@@ -51,29 +52,44 @@ export interface NgramGuess<L extends string> {
   margin: number
 }
 
-/** n-gram → flat [language index, score, language index, score, ...]. */
-type Table = Map<string, number[]>
+/**
+ * The loaded model, kept compact (a Worker has 128 MB): each n-gram maps to one number,
+ * `offset << 4 | count`, locating its (language << 8 | score) entries in `entries`.
+ */
+interface Table {
+  index: Map<string, number>
+  entries: Uint16Array
+}
 
 let table: Table | undefined
 let loading: Promise<Table> | undefined
 
-function parseChunk(into: Table, chunk: string): void {
-  for (const line of chunk.split('\n')) {
-    const tab = line.indexOf('\t')
-    const pairs: number[] = []
-    let i = tab + 1
-    while (i < line.length) {
-      const language = line.charCodeAt(i) - 0x61
-      let score = 0
-      let c = line.charCodeAt(++i)
-      while (c >= 0x30 && c <= 0x39) {
-        score = score * 10 + (c - 0x30)
-        c = line.charCodeAt(++i)
+function parseChunks(chunks: readonly string[]): Table {
+  const index = new Map<string, number>()
+  const entries: number[] = []
+  for (const chunk of chunks) {
+    let start = 0
+    while (start < chunk.length) {
+      let end = chunk.indexOf('\n', start)
+      if (end < 0) end = chunk.length
+      const tab = chunk.indexOf('\t', start)
+      const offset = entries.length
+      let i = tab + 1
+      while (i < end) {
+        const language = chunk.charCodeAt(i) - 0x61
+        let score = 0
+        let c = chunk.charCodeAt(++i)
+        while (i < end && c >= 0x30 && c <= 0x39) {
+          score = score * 10 + (c - 0x30)
+          c = chunk.charCodeAt(++i)
+        }
+        entries.push((language << 8) | score)
       }
-      pairs.push(language, score)
+      index.set(chunk.slice(start, tab), (offset << 4) | (entries.length - offset))
+      start = end + 1
     }
-    into.set(line.slice(0, tab), pairs)
   }
+  return { index, entries: Uint16Array.from(entries) }
 }
 
 /**
@@ -89,10 +105,8 @@ export function loadNgramModel(): Promise<void> {
     import('./data/ngrams-2.gen.ts'),
   ]).then(
     (chunks) => {
-      const loaded: Table = new Map()
-      for (const chunk of chunks) parseChunk(loaded, chunk.default)
-      table = loaded
-      return loaded
+      table = parseChunks(chunks.map((chunk) => chunk.default))
+      return table
     },
     (error: unknown) => {
       // Let a later call try again (a chunk that failed to load in a browser).
@@ -190,13 +204,16 @@ function guess<L extends ModelLanguage>(text: string, mask: number): NgramGuess<
   if (table === undefined) throw new Error('n-gram model not loaded')
   const scores = new Float64Array(MODEL_LANGUAGES.length)
   const grams = ngrams(text)
+  const { index, entries } = table
   for (const gram of grams) {
-    const pairs = table.get(gram)
-    if (pairs === undefined) continue
-    for (let i = 0; i < pairs.length; i += 2) {
-      const language = pairs[i] as number
-      if (mask & (1 << language))
-        scores[language] = (scores[language] as number) + (pairs[i + 1] as number) + BASE_SCORE
+    const at = index.get(gram)
+    if (at === undefined) continue
+    for (let i = at >> 4, end = i + (at & 15); i < end; i++) {
+      const entry = entries[i] as number
+      const language = entry >> 8
+      if (mask & (1 << language)) {
+        scores[language] = (scores[language] as number) + (entry & 255) + BASE_SCORE
+      }
     }
   }
   let best = -1
