@@ -59,14 +59,17 @@ export function splitForSynthesis(
 }
 
 class Splitter {
+  private readonly text: string
+  private readonly locale: string
+  private readonly limit: number
   /** Code points before each UTF-16 index, so lengths are O(1). */
   private readonly codePoints: Uint32Array
 
-  constructor(
-    private readonly text: string,
-    private readonly locale: string,
-    private readonly limit: number,
-  ) {
+  // Plain fields, not parameter properties: Node's type stripping runs this file as is.
+  constructor(text: string, locale: string, limit: number) {
+    this.text = text
+    this.locale = locale
+    this.limit = limit
     this.codePoints = new Uint32Array(text.length + 1)
     for (let i = 0, n = 0; i < text.length; i++) {
       const c = text.charCodeAt(i)
