@@ -1,0 +1,96 @@
+/**
+ * @module commands/cache — `tts cache stats` and `tts cache purge`: the local encrypted cache,
+ * and with `--edge` the edge's cache too (stats with the configured key; purge needs an admin
+ * key, from `TTS_ADMIN_KEY` or the configured key when it has the admin scope).
+ */
+import type { CacheStats } from '@tts/client'
+import type { CliContext } from '../context/index.ts'
+import { callEdge, describeProblem } from '../edge-api/index.ts'
+import { UserError } from '../errors/index.ts'
+import { formatBytes } from '../io/index.ts'
+import * as prompts from '../prompts/index.ts'
+import { cacheDir, makeClient } from './client.ts'
+import { edgeTarget, loadSettings } from './settings.ts'
+
+/** What `tts cache stats` reports. */
+export interface CacheStatsResult {
+  local: (CacheStats & { dir: string }) | null
+  edge?: Record<string, unknown>
+}
+
+/**
+ * Runs `tts cache stats`.
+ *
+ * @example
+ * const { local } = await cacheStats(ctx, {})
+ */
+export async function cacheStats(
+  ctx: CliContext,
+  options: { edge?: boolean | undefined } = {},
+): Promise<CacheStatsResult> {
+  const settings = await loadSettings(ctx)
+  const stats = await makeClient(ctx, settings).cache.stats()
+  const result: CacheStatsResult = { local: stats ? { ...stats, dir: cacheDir(ctx) } : null }
+  if (stats) {
+    const lookups = stats.hits + stats.misses
+    ctx.print(
+      `local  ${stats.entries} entries · ${formatBytes(stats.bytes)} of ${formatBytes(stats.maxBytes)} · hit rate ${lookups ? `${Math.round((stats.hits / lookups) * 100)} %` : 'n/a'} · ${cacheDir(ctx)}`,
+    )
+  }
+  if (options.edge) {
+    const answer = await callEdge(edgeTarget(ctx, settings), 'GET', '/v1/cache/stats')
+    if (answer.status !== 200) {
+      throw new UserError('edge_refused', `edge cache stats: ${describeProblem(answer)}`)
+    }
+    result.edge = answer.json as Record<string, unknown>
+    const e = answer.json as { entries?: number; bytes?: number; hitRate?: number | null }
+    ctx.print(
+      `edge   ${e.entries ?? '?'} entries · ${formatBytes(e.bytes ?? 0)} · hit rate ${typeof e.hitRate === 'number' ? `${Math.round(e.hitRate * 100)} %` : 'n/a'}`,
+    )
+  }
+  return result
+}
+
+/**
+ * Runs `tts cache purge`: always the local cache, the edge's with `--edge`.
+ *
+ * @example
+ * await cachePurge(ctx, { edge: true, yes: true })
+ */
+export async function cachePurge(
+  ctx: CliContext,
+  options: { edge?: boolean | undefined; yes?: boolean | undefined } = {},
+): Promise<{ local: boolean; edgeDeleted?: number }> {
+  const settings = await loadSettings(ctx)
+  if (options.edge && !options.yes) {
+    if (!ctx.interactive) {
+      throw new UserError(
+        'confirmation_needed',
+        'purging the edge cache affects every user; pass --yes to confirm without a terminal',
+      )
+    }
+    if (
+      !(await prompts.confirm({
+        message: `Delete every entry of the edge cache at ${settings.config.endpoint}?`,
+      }))
+    ) {
+      throw new UserError('cancelled', 'cancelled; nothing was deleted')
+    }
+  }
+  await makeClient(ctx, settings).cache.clear()
+  ctx.print(`local cache cleared (${cacheDir(ctx)})`)
+  if (!options.edge) return { local: true }
+  const adminKey = ctx.env.TTS_ADMIN_KEY?.trim() || undefined
+  const answer = await callEdge(edgeTarget(ctx, settings, adminKey), 'DELETE', '/v1/cache')
+  if (answer.status === 403 || answer.status === 401) {
+    throw new UserError(
+      'admin_key_needed',
+      `the edge refused to purge (${describeProblem(answer)}); purging needs a key with the admin scope: set TTS_ADMIN_KEY`,
+    )
+  }
+  if (answer.status !== 200)
+    throw new UserError('edge_refused', `edge purge: ${describeProblem(answer)}`)
+  const deleted = (answer.json as { deleted?: number }).deleted ?? 0
+  ctx.print(`edge cache: ${deleted} entries deleted`)
+  return { local: true, edgeDeleted: deleted }
+}

@@ -1,0 +1,172 @@
+/**
+ * @module commands/doctor — `tts doctor`: one ✓/✗ line per check, with a hint under each ✗:
+ * config valid, TLS rule, endpoint reachable, key accepted, edge readiness with the upstreams'
+ * breaker states, a timed synthesis, the local engine. Checks after a failed one that cannot
+ * run are skipped, not failed twice.
+ */
+import { espeakEngine } from '@tts/client/node'
+import { isLoopbackHost } from '@tts/core/config'
+import type { CliContext } from '../context/index.ts'
+import { callEdge, describeProblem } from '../edge-api/index.ts'
+import { UserError } from '../errors/index.ts'
+import { edgeTarget, loadSettings, type Settings } from './settings.ts'
+
+/** One check's outcome. */
+export interface Check {
+  name: string
+  ok: boolean | 'skipped'
+  detail: string
+  hint?: string
+}
+
+/** What `tts doctor` reports; `ok` is false when any check failed. */
+export interface DoctorResult {
+  ok: boolean
+  checks: Check[]
+}
+
+const wavOk = (b: Uint8Array) =>
+  b.byteLength > 44 && String.fromCharCode(...b.subarray(0, 4)) === 'RIFF'
+
+/**
+ * Runs `tts doctor`.
+ *
+ * @example
+ * const { ok, checks } = await doctor(ctx)
+ */
+export async function doctor(
+  ctx: CliContext,
+  options: { engine?: boolean } = {},
+): Promise<DoctorResult> {
+  const checks: Check[] = []
+  const { color: c } = ctx
+  const add = (check: Check) => {
+    checks.push(check)
+    const mark = check.ok === 'skipped' ? c.dim('-') : check.ok ? c.green('✓') : c.red('✗')
+    ctx.print(`${mark} ${check.name}: ${check.detail}`)
+    if (check.ok === false && check.hint) ctx.print(`    ${c.dim('hint:')} ${check.hint}`)
+  }
+  const skip = (name: string) =>
+    add({ name, ok: 'skipped', detail: 'skipped (an earlier check failed)' })
+
+  let settings: Settings | undefined
+  try {
+    settings = await loadSettings(ctx)
+    add({ name: 'config', ok: true, detail: `${ctx.configFile} is valid` })
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error
+    add({ name: 'config', ok: false, detail: error.message, hint: 'run `tts setup`' })
+  }
+
+  if (settings) {
+    const url = new URL(settings.config.endpoint)
+    const https = url.protocol === 'https:'
+    const loopback = isLoopbackHost(url.hostname)
+    add({
+      name: 'TLS',
+      ok: https || loopback,
+      detail: https
+        ? 'HTTPS'
+        : loopback
+          ? 'plain HTTP on loopback (allowed for local development)'
+          : `plain HTTP to ${url.hostname}`,
+      hint: 'use an https:// endpoint; plain HTTP is allowed only on loopback or with debug on',
+    })
+    const target = edgeTarget(ctx, settings)
+    let reachable = false
+    try {
+      const health = await callEdge(target, 'GET', '/healthz')
+      reachable = health.status === 200
+      add({
+        name: 'endpoint',
+        ok: reachable,
+        detail: reachable
+          ? `${settings.config.endpoint} answered in ${health.ms} ms`
+          : `/healthz answered ${describeProblem(health)}`,
+        hint: 'check the endpoint URL (`tts config set endpoint URL`) and that the edge is deployed',
+      })
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error
+      add({
+        name: 'endpoint',
+        ok: false,
+        detail: error.message,
+        hint: 'start the edge (`make dev` locally) or fix the endpoint with `tts config set endpoint URL`',
+      })
+    }
+    let keyOk = false
+    if (!reachable) skip('API key')
+    else if (!settings.key) {
+      add({
+        name: 'API key',
+        ok: false,
+        detail: 'no API key stored',
+        hint: 'run `tts config set apiKey -` or set TTS_API_KEY',
+      })
+    } else {
+      const auth = await callEdge(target, 'GET', '/v1/cache/stats')
+      keyOk = auth.status === 200 || auth.status === 403
+      add({
+        name: 'API key',
+        ok: keyOk,
+        detail: keyOk ? `accepted (${settings.key.where})` : `rejected: ${describeProblem(auth)}`,
+        hint: 'the edge does not know this key: check its API_KEYS, or mint one with `tts keys create`',
+      })
+    }
+    if (!reachable) skip('readiness')
+    else {
+      const ready = await callEdge(target, 'GET', '/readyz')
+      const body = (ready.json ?? {}) as {
+        status?: string
+        upstreams?: Array<{ url?: string; healthy?: boolean; breaker?: string; error?: string }>
+      }
+      const ups = (body.upstreams ?? []).map(
+        (u) =>
+          `${u.url ?? '?'} ${u.healthy ? 'healthy' : `down${u.error ? ` (${u.error})` : ''}`}, breaker ${u.breaker ?? '?'}`,
+      )
+      add({
+        name: 'readiness',
+        ok: ready.status === 200,
+        detail: `${body.status ?? ready.status}${ups.length ? `; ${ups.join('; ')}` : ''}`,
+        hint: "the edge cannot reach its XTTS upstream: check that the XTTS server runs and the edge's UPSTREAM_URL",
+      })
+    }
+    if (!keyOk) skip('synthesis')
+    else {
+      const speech = await callEdge(target, 'POST', '/v1/audio/speech', {
+        model: 'xtts-v2',
+        input: 'tts doctor check',
+        voice: 'default',
+        language: 'en',
+        response_format: 'wav',
+      })
+      const ok = speech.status === 200 && wavOk(speech.body)
+      add({
+        name: 'synthesis',
+        ok,
+        detail: ok
+          ? `${speech.body.byteLength} bytes of WAV in ${speech.ms} ms (cache ${speech.headers.get('x-tts-cache')?.toLowerCase() ?? '?'})`
+          : `failed: ${speech.status === 200 ? 'the answer was not WAV audio' : describeProblem(speech)}`,
+        hint: 'the edge could not synthesize; `tts say` will fall back to the local voice meanwhile',
+      })
+    }
+  } else {
+    for (const name of ['TLS', 'endpoint', 'API key', 'readiness', 'synthesis']) skip(name)
+  }
+
+  if (options.engine !== false) {
+    const engine = espeakEngine()
+    const started = performance.now()
+    const available = await engine.isAvailable().catch(() => false)
+    add({
+      name: 'local engine',
+      ok: available,
+      detail: available
+        ? `${engine.name} available (${Math.round(performance.now() - started)} ms to load)`
+        : `${engine.name} not available`,
+      hint: 'reinstall @tts/cli: @tts/espeak and its voice data ship with it',
+    })
+  }
+  const ok = checks.every((check) => check.ok !== false)
+  return { ok, checks }
+}

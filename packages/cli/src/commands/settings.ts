@@ -1,0 +1,42 @@
+/**
+ * @module commands/settings — what most commands start with: the validated config and the API
+ * key (from `TTS_API_KEY`, the keychain or the fallback file).
+ */
+
+import { type CliConfig, requireConfig } from '../config/index.ts'
+import type { CliContext } from '../context/index.ts'
+import type { EdgeTarget } from '../edge-api/index.ts'
+import type { FoundKey } from '../secrets/index.ts'
+
+/** The config and the key of a run. */
+export interface Settings {
+  config: CliConfig
+  key: FoundKey | undefined
+}
+
+/**
+ * Loads the config (an error if missing or damaged) and the key.
+ *
+ * @example
+ * const { config, key } = await loadSettings(ctx)
+ */
+export async function loadSettings(ctx: CliContext): Promise<Settings> {
+  const config = await requireConfig(ctx.configFile)
+  const key = await ctx.keys.get(config.keyStorage)
+  return { config, key }
+}
+
+/**
+ * The edge target of a run.
+ *
+ * @example
+ * await callEdge(edgeTarget(ctx, settings), 'GET', '/healthz')
+ */
+export function edgeTarget(ctx: CliContext, settings: Settings, apiKey?: string): EdgeTarget {
+  return {
+    endpoint: settings.config.endpoint,
+    apiKey: apiKey ?? settings.key?.key,
+    timeoutMs: settings.config.timeoutMs,
+    fetch: ctx.fetch,
+  }
+}

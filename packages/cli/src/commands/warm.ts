@@ -1,0 +1,250 @@
+/**
+ * @module commands/warm — `tts warm FILE`: warms the edge cache for a list of phrases through
+ * `POST /v1/audio/speech/prefetch`. FILE holds one phrase per line (blank lines and `#` comments
+ * skipped) or JSON: an array of strings or of `{text, voice?, language?, format?, speed?}`.
+ * Each phrase is checked here first (a bad line is reported with its number, never sent);
+ * languages are detected as the SDK does, so warmed entries are the ones `say` will hit.
+ * A progress bar shows on a terminal only; the exit is non-zero when any phrase failed.
+ */
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { detectLanguage, isXttsLanguage, normalizeLanguage } from '@tts/core/lang'
+import { FORMATS } from '../config/index.ts'
+import type { CliContext } from '../context/index.ts'
+import { callEdge, describeProblem, type EdgeTarget } from '../edge-api/index.ts'
+import { UserError } from '../errors/index.ts'
+import { readAll } from '../io/index.ts'
+import * as prompts from '../prompts/index.ts'
+import { edgeTarget, loadSettings } from './settings.ts'
+
+const MAX_INPUT = 4096
+const BATCH = 50
+
+/** One phrase to warm, with where it came from. */
+export interface WarmItem {
+  line: number
+  input: string
+  voice: string
+  language: string
+  format: string
+  speed: number
+}
+
+/** A phrase that could not be warmed. */
+export interface WarmFailure {
+  line: number
+  text: string
+  error: string
+}
+
+/** What `tts warm` reports; `ok` is false when any phrase failed. */
+export interface WarmResult {
+  ok: boolean
+  total: number
+  queued: number
+  failed: WarmFailure[]
+}
+
+/** Flags of `tts warm`. */
+export interface WarmOptions {
+  voice?: string | undefined
+  format?: string | undefined
+  language?: string | undefined
+}
+
+interface Entry {
+  line: number
+  value: unknown
+}
+
+function entriesOf(text: string): Entry[] {
+  const trimmed = text.trimStart()
+  if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch (error) {
+      throw new UserError(
+        'invalid_file',
+        `the file looks like JSON but does not parse (${(error as Error).message}); use one phrase per line or a JSON array`,
+      )
+    }
+    const list = Array.isArray(parsed) ? parsed : (parsed as { items?: unknown }).items
+    if (!Array.isArray(list)) {
+      throw new UserError(
+        'invalid_file',
+        'JSON must be an array of phrases (strings or {text, voice, language, format, speed}) or {items: [...]}',
+      )
+    }
+    return list.map((value, i) => ({ line: i + 1, value }))
+  }
+  return text
+    .split(/\r?\n/)
+    .map((value, i) => ({ line: i + 1, value }))
+    .filter(
+      (e) => (e.value as string).trim() !== '' && !(e.value as string).trimStart().startsWith('#'),
+    )
+}
+
+async function toItem(
+  entry: Entry,
+  defaults: { voice: string; format: string; language: string },
+): Promise<WarmItem> {
+  const o =
+    typeof entry.value === 'string'
+      ? { text: entry.value }
+      : ((entry.value ?? {}) as Record<string, unknown>)
+  const text = typeof o.text === 'string' ? o.text : typeof o.input === 'string' ? o.input : ''
+  const input = text.trim()
+  if (input === '') throw new Error('no text (give a string or an object with `text`)')
+  if (input.length > MAX_INPUT) {
+    throw new Error(`the text has ${input.length} characters; at most ${MAX_INPUT} are allowed`)
+  }
+  const speed = o.speed === undefined ? 1 : Number(o.speed)
+  if (!Number.isFinite(speed) || speed < 0.25 || speed > 4) {
+    throw new Error(`speed ${String(o.speed)} is out of range; allowed: 0.25 to 4.0`)
+  }
+  const format = typeof o.format === 'string' ? o.format : defaults.format
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new Error(`format ${format} is not supported; allowed: ${FORMATS.join(', ')}`)
+  }
+  const lang = typeof o.language === 'string' ? o.language : defaults.language
+  let language: string
+  if (lang === 'auto') language = (await detectLanguage(input)).language
+  else {
+    const normal = (() => {
+      try {
+        return normalizeLanguage(lang)
+      } catch {
+        return undefined
+      }
+    })()
+    if (!normal || !isXttsLanguage(normal)) {
+      throw new Error(`language ${lang} is not one of XTTS's 17 languages`)
+    }
+    language = normal
+  }
+  const voice = typeof o.voice === 'string' && o.voice !== '' ? o.voice : defaults.voice
+  // `auto` picks the language, not a speaker: the SDK sends its default voice, so must we.
+  return {
+    line: entry.line,
+    input,
+    voice: voice === 'auto' ? 'default' : voice,
+    language,
+    format,
+    speed,
+  }
+}
+
+/**
+ * One prefetch request. The body carries the edge's batch shape (`inputs` with shared
+ * voice/format/language/speed) and, for an edge that takes the SDK's per-item shape, `items`;
+ * each edge reads its own field and ignores the other.
+ */
+async function prefetch(target: EdgeTarget, items: WarmItem[]): Promise<string | undefined> {
+  const first = items[0] as WarmItem
+  const answer = await callEdge(target, 'POST', '/v1/audio/speech/prefetch', {
+    inputs: items.map((i) => i.input),
+    voice: first.voice,
+    response_format: first.format,
+    speed: first.speed,
+    language: first.language,
+    items: items.map((i) => ({
+      input: i.input,
+      voice: i.voice,
+      language: i.language,
+      response_format: i.format,
+      speed: i.speed,
+    })),
+  })
+  if (answer.status === 202 || answer.status === 200) return undefined
+  if (answer.status === 401 || answer.status === 403) {
+    throw new UserError('unauthorized', `the edge refused the key: ${describeProblem(answer)}`)
+  }
+  return describeProblem(answer)
+}
+
+/**
+ * Runs `tts warm FILE` (`-` reads stdin).
+ *
+ * @example
+ * const { queued, failed } = await warm(ctx, 'phrases.txt')
+ */
+export async function warm(
+  ctx: CliContext,
+  file: string,
+  options: WarmOptions = {},
+): Promise<WarmResult> {
+  const settings = await loadSettings(ctx)
+  let text: string
+  try {
+    text =
+      file === '-' ? await readAll(ctx.io.stdin) : await readFile(resolve(ctx.cwd, file), 'utf8')
+  } catch (error) {
+    throw new UserError(
+      'invalid_file',
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    )
+  }
+  const defaults = {
+    voice: options.voice ?? settings.config.voice,
+    format: options.format ?? settings.config.format,
+    language: options.language ?? 'auto',
+  }
+  const entries = entriesOf(text)
+  if (entries.length === 0) throw new UserError('invalid_file', `${file} holds no phrases`)
+  const failed: WarmFailure[] = []
+  const items: WarmItem[] = []
+  for (const entry of entries) {
+    try {
+      items.push(await toItem(entry, defaults))
+    } catch (error) {
+      const shown = typeof entry.value === 'string' ? entry.value : JSON.stringify(entry.value)
+      failed.push({ line: entry.line, text: shown.slice(0, 60), error: (error as Error).message })
+    }
+  }
+  const bar = ctx.fancy
+    ? prompts.progress(entries.length, `Warming ${entries.length} phrases`)
+    : undefined
+  bar?.advance(failed.length)
+  const target = edgeTarget(ctx, settings)
+  const groups = new Map<string, WarmItem[]>()
+  for (const item of items) {
+    const k = `${item.voice}|${item.format}|${item.language}|${item.speed}`
+    groups.set(k, [...(groups.get(k) ?? []), item])
+  }
+  let queued = 0
+  const send = async (batch: WarmItem[]): Promise<void> => {
+    const problem = await prefetch(target, batch)
+    if (problem === undefined) {
+      queued += batch.length
+      bar?.advance(batch.length)
+      return
+    }
+    // A refused batch: find the phrases the edge refuses by sending the halves on their own.
+    if (batch.length > 1) {
+      const mid = Math.ceil(batch.length / 2)
+      await send(batch.slice(0, mid))
+      await send(batch.slice(mid))
+      return
+    }
+    const item = batch[0] as WarmItem
+    failed.push({ line: item.line, text: item.input.slice(0, 60), error: problem })
+    bar?.advance(1)
+  }
+  try {
+    for (const group of groups.values()) {
+      for (let i = 0; i < group.length; i += BATCH) await send(group.slice(i, i + BATCH))
+    }
+  } finally {
+    bar?.stop(`Queued ${queued} of ${entries.length}`)
+  }
+  failed.sort((a, b) => a.line - b.line)
+  const { color: c } = ctx
+  ctx.print(
+    `${failed.length ? c.yellow('!') : c.green('✓')} ${queued} of ${entries.length} phrases queued for warming on the edge${failed.length ? `, ${failed.length} failed:` : ''}`,
+  )
+  for (const f of failed)
+    ctx.print(`  ${c.red('✗')} line ${f.line} ${JSON.stringify(f.text)}: ${f.error}`)
+  return { ok: failed.length === 0, total: entries.length, queued, failed }
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    environment: 'node',
+    // End-to-end tests start the emulator and the edge under wrangler on a shared 2-core box.
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+  },
+})
