@@ -131,6 +131,14 @@ function toProblem(error: unknown): ProblemError {
       )
     }
     if (error.status === 413) return new ProblemError('payload_too_large', error.message)
+    if (error.status === 415) {
+      return new ProblemError(
+        'unsupported_media_type',
+        'the request body has the wrong Content-Type; send application/json (multipart/form-data for voice clips)',
+      )
+    }
+    if (error.status === 401)
+      return new ProblemError('unauthorized', error.message || 'an API key is required')
   }
   if (isTtsError(error) && error.code in PROBLEM_STATUS) {
     const code = error.code as ProblemCode
@@ -140,9 +148,6 @@ function toProblem(error: unknown): ProblemError {
       ...(error.details ? { details: error.details } : {}),
       ...(typeof retryAfterS === 'number' ? { retryAfterS } : {}),
     })
-  }
-  if (isTtsError(error) && error.code === 'upstream_truncated') {
-    return new ProblemError('upstream_error', error.message, { cause: error })
   }
   if (
     error instanceof DOMException &&

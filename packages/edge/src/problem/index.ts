@@ -22,6 +22,7 @@ export const PROBLEM_STATUS = {
   not_implemented: 501,
   upstream_error: 502,
   upstream_invalid_audio: 502,
+  upstream_truncated: 502,
   upstream_unavailable: 503,
   circuit_open: 503,
   upstream_busy: 503,

@@ -11,7 +11,7 @@ export type UpstreamErrorCode =
   | 'upstream_invalid_audio'
   | 'upstream_truncated'
   | 'upstream_timeout'
-  | 'rate_limited'
+  | 'upstream_busy'
   | 'not_implemented'
 
 /**

@@ -48,7 +48,7 @@ export async function upstreamFetch(
   const retryAfter = Number(res.headers.get('retry-after'))
   const retryAfterS = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined
   if (res.status === 429) {
-    throw new UpstreamError('rate_limited', 'the upstream server is rate limiting', {
+    throw new UpstreamError('upstream_busy', 'the upstream server is busy (it answered 429)', {
       status: 429,
       ...(retryAfterS === undefined ? {} : { retryAfterS }),
     })

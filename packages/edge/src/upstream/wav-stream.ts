@@ -4,6 +4,7 @@
  * are 0 (or 0xFFFFFFFF) and then audio for seconds, and we pass audio on as it arrives.
  * Handles any chunk order before `data`, 16-bit PCM and 32-bit float.
  */
+import { isTtsError } from '@tts/core/errors'
 import { UpstreamError } from './errors.ts'
 
 /** The audio format read from a WAV header. */
@@ -112,10 +113,30 @@ function toPcm16(bytes: Uint8Array, float: boolean): Int16Array {
  */
 export async function readWavStream(body: ReadableStream<Uint8Array>): Promise<PcmStream> {
   const reader = body.getReader()
+  let inHeader = true
+  // A connection that drops mid-body is an upstream failure, not one of ours.
+  const read = async () => {
+    try {
+      return await reader.read()
+    } catch (cause) {
+      if (isTtsError(cause)) throw cause
+      throw inHeader
+        ? new UpstreamError(
+            'upstream_invalid_audio',
+            'the upstream connection dropped before any audio',
+            { cause },
+          )
+        : new UpstreamError(
+            'upstream_truncated',
+            'the upstream connection dropped in the middle of the audio',
+            { cause },
+          )
+    }
+  }
   let buffered: Uint8Array = new Uint8Array(0)
   let header: Header | undefined
   while (!header) {
-    const { done, value } = await reader.read()
+    const { done, value } = await read()
     if (done) {
       throw new UpstreamError(
         'upstream_invalid_audio',
@@ -131,6 +152,7 @@ export async function readWavStream(body: ReadableStream<Uint8Array>): Promise<P
       throw new UpstreamError('upstream_invalid_audio', 'the upstream WAV header is too large')
   }
   const h = header
+  inHeader = false
   const unit = h.float ? 4 : 2
   const frame = unit * h.channels
   async function* chunks(): AsyncGenerator<Int16Array> {
@@ -148,7 +170,7 @@ export async function readWavStream(body: ReadableStream<Uint8Array>): Promise<P
           pending = pending.subarray(whole)
         }
         if (h.dataBytes !== undefined && received >= h.dataBytes) return
-        const { done, value } = await reader.read()
+        const { done, value } = await read()
         if (done) break
         pending = concat(pending, value)
       }

@@ -1,0 +1,121 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { afterEach, describe, expect, it } from 'vitest'
+import worker from '../src/index.ts'
+import { emulatorStats, keys, sentence, setFaults, speak, testEnv } from './helpers.ts'
+
+afterEach(() => setFaults({}))
+
+async function expectNotCached(input: string, format: string) {
+  await setFaults({})
+  const before = await emulatorStats()
+  const again = await speak({ input, response_format: format })
+  expect(again.status).toBe(200)
+  expect(again.headers.get('x-tts-cache')).toBe('MISS')
+  expect((await emulatorStats()).syntheses).toBeGreaterThan(before.syntheses)
+}
+
+function expectProblem(
+  res: { status: number; headers: Headers; json<T>(): T },
+  status: number,
+  code: string,
+) {
+  expect(res.status).toBe(status)
+  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+  const body = res.json<{ code: string; detail: string; status: number }>()
+  expect(body.code).toBe(code)
+  expect(body.status).toBe(status)
+  expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/)
+}
+
+describe('a stream cut by the upstream', () => {
+  it('after audio went out: the body aborts (never a clean end) and nothing is cached', async () => {
+    const input = `${sentence('This is a long enough sentence to be cut while it streams out')}`
+    await setFaults({ cutAfterBytes: 20_000 })
+    const ctx = createExecutionContext()
+    const res = await worker.fetch(
+      new Request('http://edge.test/v1/audio/speech', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${keys.speech}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'tts-1',
+          voice: 'alloy',
+          input,
+          response_format: 'wav',
+          stream: true,
+        }),
+      }),
+      testEnv(),
+      ctx,
+    )
+    expect(res.status).toBe(200)
+    expect(res.headers.get('x-tts-cache')).toBe('MISS')
+    await expect(res.arrayBuffer()).rejects.toThrow()
+    await waitOnExecutionContext(ctx)
+    await expectNotCached(input, 'wav')
+  })
+
+  it('before any audio: a 502 problem, nothing cached', async () => {
+    const input = sentence('Cut before the first byte')
+    await setFaults({ cutAfterBytes: 30 })
+    const res = await speak({ input, response_format: 'mp3', stream: true })
+    expectProblem(res, 502, 'upstream_invalid_audio')
+    await expectNotCached(input, 'mp3')
+  })
+
+  it('without streaming: a 502 problem, nothing cached', async () => {
+    const input = sentence('Cut without streaming')
+    await setFaults({ cutAfterBytes: 5_000 })
+    const res = await speak({ input, response_format: 'opus' })
+    expect(res.status).toBeGreaterThanOrEqual(502)
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+    await expectNotCached(input, 'opus')
+  })
+})
+
+describe('other upstream failures', () => {
+  it('a 200 with a non-audio body is a 502, never passed on as audio', async () => {
+    const input = sentence('Garbage in')
+    await setFaults({ garbage: true })
+    expectProblem(
+      await speak({ input, response_format: 'wav', stream: true }),
+      502,
+      'upstream_invalid_audio',
+    )
+    expectProblem(await speak({ input, response_format: 'wav' }), 502, 'upstream_invalid_audio')
+    await expectNotCached(input, 'wav')
+  })
+
+  it('an upstream 500 is a 502 upstream_error', async () => {
+    await setFaults({ errorRate: 1, errorStatus: 500 })
+    expectProblem(
+      await speak({ input: sentence('Server error'), response_format: 'wav' }),
+      502,
+      'upstream_error',
+    )
+  })
+
+  it('an upstream that is down is a 503 upstream_unavailable', async () => {
+    await setFaults({ down: true })
+    expectProblem(
+      await speak({ input: sentence('Nobody home'), response_format: 'wav' }),
+      503,
+      'upstream_unavailable',
+    )
+  })
+
+  it('an upstream 429 is a 503 upstream_busy with its Retry-After', async () => {
+    await setFaults({ rateLimit: { retryAfterS: 7 } })
+    const res = await speak({ input: sentence('Too many'), response_format: 'wav' })
+    expectProblem(res, 503, 'upstream_busy')
+    expect(res.headers.get('retry-after')).toBe('7')
+  })
+
+  it('a hit is still served while the upstream is down', async () => {
+    const input = sentence('Served from cache while down')
+    expect((await speak({ input, response_format: 'mp3' })).status).toBe(200)
+    await setFaults({ down: true })
+    const hit = await speak({ input, response_format: 'mp3' })
+    expect(hit.status).toBe(200)
+    expect(hit.headers.get('x-tts-cache')).toBe('HIT')
+  })
+})
