@@ -48,4 +48,3 @@ export {
   resolveLanguage,
   SUPPORTED_LANGUAGES,
 } from './voices/index.ts'
-export { pcm16Bytes, pcm16Wav, pcm16WavHeader, WAV_HEADER_BYTES } from './wav/index.ts'

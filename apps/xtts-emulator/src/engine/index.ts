@@ -3,11 +3,11 @@
  * same `EspeakEngine` interface, so synthesis never blocks the server's sockets and timers.
  */
 import { Worker } from 'node:worker_threads'
+import { writeWav } from '@tts/core/audio'
 import {
   type EspeakEngine,
   EspeakError,
   type EspeakLanguage,
-  pcm16Wav,
   resolveLanguage,
   SUPPORTED_LANGUAGES,
   type SynthesisResult,
@@ -63,7 +63,7 @@ export function createWorkerEngine(): WorkerEngine {
       const pcm = reply.pcm
       waiter.resolve({
         pcm,
-        wav: pcm16Wav(pcm, waiter.sampleRate),
+        wav: writeWav({ sampleRate: waiter.sampleRate, channels: 1 }, pcm),
         sampleRate: waiter.sampleRate,
         durationMs: (pcm.length / waiter.sampleRate) * 1000,
         language: reply.language,

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
+import { parseWav } from '@tts/core/audio'
 import type { Gpu } from '../gpu/index.ts'
 import { latentsFromSeed } from '../speakers/index.ts'
 import { ValidationError } from '../validate/index.ts'
@@ -14,23 +15,6 @@ const missingFile = () =>
   new ValidationError([
     { loc: ['body', 'wav_file'], msg: 'field required', type: 'value_error.missing' },
   ])
-
-/** The `data` chunk of a RIFF/WAVE file, or undefined when the bytes are not one. */
-export function wavData(bytes: Uint8Array): Uint8Array | undefined {
-  const ascii = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4))
-  if (bytes.length < 12 || ascii(0) !== 'RIFF' || ascii(8) !== 'WAVE') return undefined
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  for (let at = 12; at + 8 <= bytes.length; ) {
-    const size = view.getUint32(at + 4, true)
-    if (ascii(at) === 'data') {
-      const end =
-        size === 0 || size === 0xffffffff ? bytes.length : Math.min(bytes.length, at + 8 + size)
-      return bytes.subarray(at + 8, end)
-    }
-    at += 8 + size + (size % 2)
-  }
-  return undefined
-}
 
 /**
  * Handles `/clone_speaker`. Not a WAV → 500 (the real server's audio loader fails too).
@@ -61,8 +45,13 @@ export async function cloneSpeaker(
     typeof file === 'string'
       ? new TextEncoder().encode(file)
       : new Uint8Array(await file.arrayBuffer())
-  const pcm = wavData(bytes)
-  if (!pcm || pcm.length === 0) return sendError(scope.res, 500)
+  let pcm: Uint8Array
+  try {
+    pcm = parseWav(bytes).data
+  } catch {
+    return sendError(scope.res, 500)
+  }
+  if (pcm.length === 0) return sendError(scope.res, 500)
   // Computing latents is GPU work on the real server, so it waits its turn here too.
   const release = await gpu.acquire(scope.signal)
   try {

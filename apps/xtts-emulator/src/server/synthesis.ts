@@ -4,13 +4,8 @@
  * byte, then chunks paced by the real-time factor, one synthesis at a time.
  */
 import type { ServerResponse } from 'node:http'
-import {
-  type EspeakEngine,
-  pcm16Bytes,
-  pcm16Wav,
-  pcm16WavHeader,
-  resolveLanguage,
-} from '@tts/espeak'
+import { wavHeader, writeWav } from '@tts/core/audio'
+import { type EspeakEngine, resolveLanguage } from '@tts/espeak'
 import type { Faults } from '../faults/index.ts'
 import type { Gpu } from '../gpu/index.ts'
 import {
@@ -23,6 +18,14 @@ import {
 import type { StatsRecorder } from '../stats/index.ts'
 import { type FieldSpec, parseJsonBody, validateBody } from '../validate/index.ts'
 import { createBodyWriter, sendError, sendJson, sleep } from './http.ts'
+
+/** Little-endian bytes of 16-bit samples, as WAV and raw `pcm` carry them on every host. */
+function pcm16Bytes(pcm: Int16Array): Uint8Array {
+  const bytes = new Uint8Array(pcm.length * 2)
+  const view = new DataView(bytes.buffer)
+  for (let i = 0; i < pcm.length; i++) view.setInt16(i * 2, pcm[i] ?? 0, true)
+  return bytes
+}
 
 /** XTTS's output rate. */
 export const SAMPLE_RATE = 24_000
@@ -257,7 +260,7 @@ export async function ttsStream(ctx: SynthesisContext, scope: RequestScope): Pro
       const audio = pcm16Bytes(chunk)
       if (i > 0 || !input.add_wav_header) return writer.write(audio)
       const first = new Uint8Array(44 + audio.length)
-      first.set(pcm16WavHeader({ sampleRate: SAMPLE_RATE, dataBytes: 0 }), 0)
+      first.set(wavHeader({ sampleRate: SAMPLE_RATE, channels: 1 }), 0)
       first.set(audio, 44)
       return writer.write(first)
     },
@@ -299,7 +302,9 @@ export async function tts(ctx: SynthesisContext, scope: RequestScope): Promise<v
     at += part.length
   }
   const body = Buffer.from(
-    JSON.stringify(Buffer.from(pcm16Wav(pcm, SAMPLE_RATE)).toString('base64')),
+    JSON.stringify(
+      Buffer.from(writeWav({ sampleRate: SAMPLE_RATE, channels: 1 }, pcm)).toString('base64'),
+    ),
   )
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) })
   const writer = createBodyWriter(res, faults.cutAfterBytes)
@@ -308,7 +313,7 @@ export async function tts(ctx: SynthesisContext, scope: RequestScope): Promise<v
 
 // The length is unknown while streaming; like OpenAI's, the header's sizes say "to the end".
 function openEndedWavHeader(): Uint8Array {
-  const header = pcm16WavHeader({ sampleRate: SAMPLE_RATE, dataBytes: 0 })
+  const header = wavHeader({ sampleRate: SAMPLE_RATE, channels: 1 })
   const view = new DataView(header.buffer)
   view.setUint32(4, 0xffffffff, true)
   view.setUint32(40, 0xffffffff, true)

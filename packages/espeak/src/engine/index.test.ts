@@ -10,6 +10,28 @@ function rms(pcm: Int16Array): number {
   return Math.sqrt(sum / Math.max(1, pcm.length))
 }
 
+// Median F0 of loud 40 ms frames by autocorrelation: espeak-ng's output is not bit-exact from
+// one call to the next (it draws random noise), so voices are compared by pitch.
+function medianPitchHz(pcm: Int16Array, rate: number): number {
+  const frame = Math.round(rate * 0.04)
+  const [minLag, maxLag] = [Math.floor(rate / 400), Math.ceil(rate / 60)]
+  const pitches: number[] = []
+  for (let start = 0; start + frame + maxLag < pcm.length; start += frame) {
+    let energy = 0
+    for (let i = start; i < start + frame; i++) energy += (pcm[i] ?? 0) ** 2
+    if (Math.sqrt(energy / frame) < 1500) continue
+    let [best, bestLag] = [0, 0]
+    for (let lag = minLag; lag <= maxLag; lag++) {
+      let sum = 0
+      for (let i = start; i < start + frame; i++) sum += (pcm[i] ?? 0) * (pcm[i + lag] ?? 0)
+      if (sum > best) [best, bestLag] = [sum, lag]
+    }
+    if (bestLag > 0 && best > energy * 0.5) pitches.push(rate / bestLag)
+  }
+  pitches.sort((a, b) => a - b)
+  return pitches[Math.floor(pitches.length / 2)] ?? 0
+}
+
 let engine: EspeakEngine
 let loads = 0
 
@@ -109,9 +131,16 @@ describe('espeak engine', () => {
   })
 
   it('variants and pitch change the voice', async () => {
-    const base = await engine.synthesize('A voice.', { language: 'en' })
-    const other = await engine.synthesize('A voice.', { language: 'en', variant: 'f3', pitch: 1.5 })
-    expect(other.pcm).not.toEqual(base.pcm)
+    const text = 'Which voice is this? I wonder, really.'
+    const base = await engine.synthesize(text, { language: 'en' })
+    const again = await engine.synthesize(text, { language: 'en' })
+    const higher = await engine.synthesize(text, { language: 'en', pitch: 1.6 })
+    const female = await engine.synthesize(text, { language: 'en', variant: 'f1', pitch: 1.3 })
+    const f0 = medianPitchHz(base.pcm, base.sampleRate)
+    expect(f0).toBeGreaterThan(60)
+    expect(Math.abs(medianPitchHz(again.pcm, again.sampleRate) - f0)).toBeLessThan(f0 * 0.1)
+    expect(medianPitchHz(higher.pcm, higher.sampleRate)).toBeGreaterThan(f0 * 1.2)
+    expect(medianPitchHz(female.pcm, female.sampleRate)).toBeGreaterThan(f0 * 1.4)
   })
 
   it('rejects an unsupported language with a typed error naming the supported ones', async () => {

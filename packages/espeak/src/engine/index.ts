@@ -9,6 +9,7 @@
  * 18 MB wasm with voices embedded, so nothing could be loaded lazily.
  */
 import type { EspeakModule, EspeakWorker } from '@echogarden/espeak-ng-emscripten'
+import { writeWav } from '@tts/core/audio'
 import { EspeakError, UnsupportedLanguageError } from '../errors/index.ts'
 import { resamplePcm16 } from '../resample/index.ts'
 import {
@@ -17,7 +18,6 @@ import {
   resolveLanguage,
   SUPPORTED_LANGUAGES,
 } from '../voices/index.ts'
-import { pcm16Wav } from '../wav/index.ts'
 
 /** espeak-ng's own output rate. */
 export const ESPEAK_SAMPLE_RATE = 22_050
@@ -228,7 +228,7 @@ export function createEspeakEngineCore(options: EspeakEngineCoreOptions): Espeak
     const sampleRate = synthOptions.sampleRate ?? ESPEAK_SAMPLE_RATE
     if (sampleRate !== ESPEAK_SAMPLE_RATE) pcm = resamplePcm16(pcm, ESPEAK_SAMPLE_RATE, sampleRate)
     return {
-      wav: pcm16Wav(pcm, sampleRate),
+      wav: writeWav({ sampleRate, channels: 1 }, pcm),
       pcm,
       sampleRate,
       durationMs: (pcm.length / sampleRate) * 1000,
