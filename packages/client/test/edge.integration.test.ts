@@ -1,0 +1,171 @@
+/**
+ * The client against the real edge (wrangler dev: workerd with local R2/KV/Queues/DO) in front
+ * of the real XTTS emulator, with real espeak-ng as the local engine.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseWav } from '@tts/core/audio'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { isEdgeRequestError } from '../src/errors/index.ts'
+import { createTtsClient, espeakEngine, fileCache, fileQueueStorage } from '../src/node.ts'
+import { type RunningEdge, startEdge } from './edge.ts'
+import { type RunningEmulator, startEmulatorProcess } from './emulator.ts'
+
+let emulator: RunningEmulator
+let edge: RunningEdge
+let dir: string
+const espeak = espeakEngine()
+
+beforeAll(async () => {
+  emulator = await startEmulatorProcess()
+  edge = await startEdge(emulator.url)
+  dir = await mkdtemp(join(tmpdir(), 'tts-client-edge-it-'))
+  await espeak.warmUp()
+}, 180_000)
+afterAll(async () => {
+  await edge?.stop()
+  await emulator?.stop()
+  await rm(dir, { recursive: true, force: true })
+})
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
+const fmt = (xs: number[]) =>
+  `median ${median(xs).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms`
+
+/** A client whose network calls are counted (the real fetch underneath). */
+function client(
+  sub: string,
+  extra: { apiKey?: string; skew?: { ms: number }; cache?: false } = {},
+) {
+  const calls: string[] = []
+  const countingFetch: typeof fetch = (input, init) => {
+    calls.push(input instanceof Request ? input.url : String(input))
+    return fetch(input, init)
+  }
+  const skew = extra.skew ?? { ms: 0 }
+  const tts = createTtsClient({
+    endpoint: edge.url,
+    apiKey: extra.apiKey ?? edge.apiKey,
+    cache: extra.cache === false ? false : fileCache({ dir: join(dir, sub, 'cache') }),
+    fallback: [espeak],
+    warmQueue: { storage: fileQueueStorage(join(dir, sub, 'queue.json')) },
+    breaker: { threshold: 5, openMs: 30_000 },
+    timeoutMs: 5000,
+    fetch: countingFetch,
+    now: () => Date.now() + skew.ms,
+  })
+  return { tts, calls }
+}
+
+describe('client ↔ edge ↔ emulator', () => {
+  it('gets edge audio, then the same from the local cache with zero network requests', async () => {
+    const { tts, calls } = client('hit')
+    const first = await tts.synthesize('Good morning, this is the edge speaking.', {
+      language: 'en',
+    })
+    expect(first).toMatchObject({
+      provider: 'edge',
+      cacheStatus: 'miss',
+      format: 'wav',
+      mimeType: 'audio/wav',
+    })
+    expect(parseWav(first.audio).durationMs).toBeGreaterThan(500)
+    expect(calls).toHaveLength(1)
+    const second = await tts.synthesize('Good morning, this is the edge speaking.', {
+      language: 'en',
+    })
+    expect(second).toMatchObject({ provider: 'cache', cacheStatus: 'hit' })
+    expect(second.audio).toEqual(first.audio)
+    expect(calls).toHaveLength(1)
+    // Another device (no local cache) gets the edge's own cached copy.
+    const other = client('other', { cache: false })
+    const fromEdgeCache = await other.tts.synthesize('Good morning, this is the edge speaking.', {
+      language: 'en',
+    })
+    expect(fromEdgeCache).toMatchObject({ provider: 'edge', cacheStatus: 'hit', cached: true })
+  })
+
+  it('does not mask caller errors as a fallback: bad key → 401, unknown voice → 400', async () => {
+    const wrongKey = client('auth', { apiKey: 'tts_wrong_key_000000000000' })
+    const e401 = await wrongKey.tts.synthesize('Hello', { language: 'en' }).catch((e: unknown) => e)
+    expect(isEdgeRequestError(e401)).toBe(true)
+    expect(e401).toMatchObject({ status: 401, code: 'unauthorized' })
+    const good = client('voice')
+    const e400 = await good.tts
+      .synthesize('Hello', { language: 'en', voice: 'no-such-voice' })
+      .catch((e: unknown) => e)
+    expect(isEdgeRequestError(e400)).toBe(true)
+    expect((e400 as { status: number }).status).toBe(400)
+    expect(good.tts.breaker.state).toBe('closed')
+  })
+
+  it("picks Arabic and French for voice 'auto' and the edge agrees", async () => {
+    const { tts, calls } = client('lang', { cache: false })
+    const ar = await tts.synthesize('مرحبا بكم في خدمة تحويل النص إلى كلام')
+    const fr = await tts.synthesize("Bonjour à tous, je suis très heureux d'être ici aujourd'hui.")
+    expect([ar.language, fr.language, ar.provider, fr.provider]).toEqual([
+      'ar',
+      'fr',
+      'edge',
+      'edge',
+    ])
+    expect(calls).toHaveLength(2)
+  })
+
+  it('falls back while the upstream is down, opens the breaker, and warms what it spoke once the edge is back', async () => {
+    const skew = { ms: 0 }
+    const { tts, calls } = client('outage', { skew })
+    const reasons: string[] = []
+    tts.on('fallback', (e) => reasons.push(e.reason))
+    await emulator.faults({ down: true })
+    const openTexts = ['Spoken while the circuit was open.', 'Another sentence from the outage.']
+    try {
+      const closed: number[] = []
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now()
+        const out = await tts.synthesize(`Upstream outage sentence ${i}.`, { language: 'en' })
+        closed.push(performance.now() - t0)
+        expect(out).toMatchObject({ provider: 'local', engine: 'espeak' })
+      }
+      expect(tts.breaker.state).toBe('open')
+      const edgeCalls = calls.length
+      const open: number[] = []
+      for (let i = 0; i < 6; i++) {
+        const t0 = performance.now()
+        const out = await tts.synthesize(openTexts[i % 2] as string, { language: 'en' })
+        open.push(performance.now() - t0)
+        expect(out.provider).toBe('local')
+      }
+      expect(calls.length).toBe(edgeCalls) // no network at all while open
+      console.info(
+        `[edge fallback timing] upstream down, breaker closed — call to local audio: ${fmt(closed)} (edge answered ${reasons[0]})\n` +
+          `[edge fallback timing] breaker open — call to local audio: ${fmt(open)}`,
+      )
+    } finally {
+      await emulator.faults({ down: false })
+    }
+    await expect.poll(() => tts.pendingWarm()).toBe(7)
+
+    skew.ms += 30_000
+    expect(tts.breaker.state).toBe('half-open')
+    const before = (await emulator.stats()).syntheses
+    const back = await tts.synthesize('The upstream is back.', { language: 'en' })
+    expect(back.provider).toBe('edge')
+    expect(tts.breaker.state).toBe('closed')
+    await expect.poll(() => tts.pendingWarm(), { timeout: 30_000 }).toBe(0)
+    // The edge's queue synthesizes the 7 warmed texts in the background; wait for the emulator
+    // to have done them all, then a device with no local cache hears the edge's cached copy.
+    await expect
+      .poll(async () => (await emulator.stats()).syntheses - before, {
+        timeout: 60_000,
+        interval: 500,
+      })
+      .toBeGreaterThanOrEqual(1 + 7)
+    const other = client('after', { cache: false })
+    for (const text of openTexts) {
+      const out = await other.tts.synthesize(text, { language: 'en' })
+      expect(out).toMatchObject({ provider: 'edge', cacheStatus: 'hit' })
+    }
+  })
+})
