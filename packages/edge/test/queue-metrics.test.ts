@@ -1,0 +1,98 @@
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import worker from '../src/index.ts'
+import { call, emulatorStats, keys, sentence, speak, testEnv } from './helpers.ts'
+
+async function until(check: () => Promise<boolean>, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting')
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
+
+describe('prefetch through the Queue', () => {
+  it('answers 202 and warms the cache, so the next ask is a hit', async () => {
+    const phrases = [sentence('Warm me first'), sentence('Warm me second')]
+    const res = await call('/v1/audio/speech/prefetch', {
+      method: 'POST',
+      json: { inputs: phrases, voice: 'alloy', response_format: 'mp3' },
+      key: keys.speech,
+    })
+    expect(res.status).toBe(202)
+    expect(res.json()).toEqual({ queued: 2 })
+    await until(
+      async () =>
+        (await env.INDEX.list({ prefix: 'cache:' })).keys.filter(
+          (k) => (k.metadata as { kind?: string })?.kind === 'response',
+        ).length >= 2,
+    )
+    const before = await emulatorStats()
+    for (const input of phrases) {
+      const hit = await speak({ input, response_format: 'mp3' }, { key: keys.speech })
+      expect(hit.headers.get('x-tts-cache')).toBe('HIT')
+    }
+    expect((await emulatorStats()).syntheses).toBe(before.syntheses)
+  })
+
+  it('acks malformed messages and retries failures', async () => {
+    const batch = createMessageBatch('tts-edge-synth', [
+      { id: 'bad', timestamp: new Date(), attempts: 1, body: { kind: 'nonsense' } },
+      {
+        id: 'never',
+        timestamp: new Date(),
+        attempts: 1,
+        body: {
+          kind: 'synthesize',
+          principal: { tenant: 't', scopes: ['speech'], keyId: 'k' },
+          request: {
+            input: 'Hello.',
+            voice: 'alloy',
+            language: 'tlh',
+            format: 'mp3',
+            speed: 1,
+            stream: false,
+          },
+        },
+      },
+      {
+        id: 'down',
+        timestamp: new Date(),
+        attempts: 1,
+        body: {
+          kind: 'synthesize',
+          principal: { tenant: 't', scopes: ['speech'], keyId: 'k' },
+          request: {
+            input: sentence('Upstream is gone'),
+            voice: 'alloy',
+            language: 'en',
+            format: 'mp3',
+            speed: 1,
+            stream: false,
+          },
+        },
+      },
+    ])
+    const ctx = createExecutionContext()
+    await worker.queue(batch, testEnv({ UPSTREAM_URL: 'http://127.0.0.1:9' }), ctx)
+    const result = await getQueueResult(batch, ctx)
+    expect(result.explicitAcks.sort()).toEqual(['bad', 'never'])
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(['down'])
+  })
+})
+
+describe('metrics', () => {
+  it('exposes Prometheus text with cache results, latency quantiles and audio produced', async () => {
+    const input = sentence('Measure me')
+    await speak({ input, response_format: 'pcm' })
+    await speak({ input, response_format: 'pcm' })
+    const res = await call('/metrics', { key: keys.admin })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/)
+    const text = new TextDecoder().decode(res.body)
+    expect(text).toMatch(/tts_cache_requests\S*\{[^}]*result="hit"[^}]*\} [1-9]/)
+    expect(text).toMatch(/tts_cache_requests\S*\{[^}]*result="miss"[^}]*\} [1-9]/)
+    expect(text).toMatch(/tts_edge_latency\S*\{[^}]*quantile="0.95"/)
+    expect(text).toMatch(/tts_audio_seconds\S* [0-9.]+/)
+  })
+})
