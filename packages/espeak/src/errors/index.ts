@@ -2,7 +2,7 @@
  * @module errors — what the espeak engine throws: an unsupported language (naming the
  * supported ones), bad options, or an engine that could not load.
  */
-import { TtsError } from '@tts/core/errors'
+import { TtsError, type TtsErrorOptions } from '@tts/core/errors'
 
 /**
  * Any error the espeak engine throws on purpose. Codes: `unsupported_language`,
@@ -12,11 +12,7 @@ import { TtsError } from '@tts/core/errors'
  * if (isTtsError(e) && e.code === 'unsupported_language') pickAnotherVoice()
  */
 export class EspeakError extends TtsError {
-  constructor(
-    code: string,
-    message: string,
-    options: { cause?: unknown; details?: Record<string, unknown> } = {},
-  ) {
+  constructor(code: string, message: string, options: TtsErrorOptions = {}) {
     super(code, message, options)
     this.name = 'EspeakError'
   }
