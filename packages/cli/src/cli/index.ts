@@ -16,8 +16,10 @@ const VERSION = (
 ).version
 
 type Flags = Record<string, unknown>
+// mri, under cac, drops a bare `-`; it stands for stdin, so it travels as this token instead.
+const STDIN = '\u0000stdin'
 const str = (v: unknown): string | undefined =>
-  v === undefined || v === true ? undefined : String(v)
+  v === undefined || v === true ? undefined : v === STDIN ? '-' : String(v)
 
 /**
  * Parses `argv` (without node and the script), runs the command and resolves to the exit code:
@@ -88,7 +90,7 @@ export async function run(argv: readonly string[], options: ContextOptions = {})
               'usage: tts config set KEY VALUE (VALUE - reads it from stdin)',
             )
           }
-          return m.configSet(ctx, String(key), String(value))
+          return m.configSet(ctx, String(key), str(value) ?? '')
         }
         throw new UserError('invalid_usage', `unknown action config ${action}; use show or set`)
       }),
@@ -113,7 +115,7 @@ export async function run(argv: readonly string[], options: ContextOptions = {})
     .option('--play', 'Play the audio')
     .action(
       act(async (ctx, text: unknown, flags: Flags) =>
-        (await import('../commands/say.ts')).say(ctx, String(text), {
+        (await import('../commands/say.ts')).say(ctx, str(text) ?? '', {
           output: str(flags.output),
           voice: str(flags.voice),
           language: str(flags.language),
@@ -134,7 +136,7 @@ export async function run(argv: readonly string[], options: ContextOptions = {})
     .option('--language <lang>', 'Default language (auto detects)')
     .action(
       act(async (ctx, file: unknown, flags: Flags) =>
-        (await import('../commands/warm.ts')).warm(ctx, String(file), {
+        (await import('../commands/warm.ts')).warm(ctx, str(file) ?? '', {
           voice: str(flags.voice),
           format: str(flags.format),
           language: str(flags.language),
@@ -183,7 +185,7 @@ export async function run(argv: readonly string[], options: ContextOptions = {})
   const io = options.io ?? { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }
   const wantsJson = argv.includes('--json')
   try {
-    cli.parse(['node', 'tts', ...argv], { run: false })
+    cli.parse(['node', 'tts', ...argv.map((a) => (a === '-' ? STDIN : a))], { run: false })
     if (cli.options.help || cli.options.version) return 0
     if (!cli.matchedCommand) {
       const name = cli.args[0]

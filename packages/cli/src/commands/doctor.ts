@@ -9,7 +9,7 @@ import { isLoopbackHost } from '@tts/core/config'
 import type { CliContext } from '../context/index.ts'
 import { callEdge, describeProblem } from '../edge-api/index.ts'
 import { UserError } from '../errors/index.ts'
-import { edgeTarget, loadSettings, type Settings } from './settings.ts'
+import { edgeTarget, edgeVoice, loadSettings, type Settings } from './settings.ts'
 
 /** One check's outcome. */
 export interface Check {
@@ -136,7 +136,7 @@ export async function doctor(
       const speech = await callEdge(target, 'POST', '/v1/audio/speech', {
         model: 'xtts-v2',
         input: 'tts doctor check',
-        voice: 'default',
+        voice: edgeVoice(settings, settings.config.voice),
         language: 'en',
         response_format: 'wav',
       })

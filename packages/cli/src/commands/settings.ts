@@ -3,6 +3,7 @@
  * key (from `TTS_API_KEY`, the keychain or the fallback file).
  */
 
+import { normalizeOptions } from '@tts/client'
 import { type CliConfig, requireConfig } from '../config/index.ts'
 import type { CliContext } from '../context/index.ts'
 import type { EdgeTarget } from '../edge-api/index.ts'
@@ -39,4 +40,15 @@ export function edgeTarget(ctx: CliContext, settings: Settings, apiKey?: string)
     timeoutMs: settings.config.timeoutMs,
     fetch: ctx.fetch,
   }
+}
+
+/**
+ * The edge voice that `auto` stands for: the SDK's default, so that `warm` and `doctor` ask for
+ * exactly what `say` asks for.
+ *
+ * @example
+ * edgeVoice(settings, 'auto') // 'alloy'
+ */
+export function edgeVoice(settings: Settings, voice: string): string {
+  return voice === 'auto' ? normalizeOptions({ endpoint: settings.config.endpoint }).voice : voice
 }

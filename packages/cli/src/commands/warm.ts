@@ -15,7 +15,7 @@ import { callEdge, describeProblem, type EdgeTarget } from '../edge-api/index.ts
 import { UserError } from '../errors/index.ts'
 import { readAll } from '../io/index.ts'
 import * as prompts from '../prompts/index.ts'
-import { edgeTarget, loadSettings } from './settings.ts'
+import { edgeTarget, edgeVoice, loadSettings } from './settings.ts'
 
 const MAX_INPUT = 4096
 const BATCH = 50
@@ -124,12 +124,12 @@ async function toItem(
     }
     language = normal
   }
-  const voice = typeof o.voice === 'string' && o.voice !== '' ? o.voice : defaults.voice
-  // `auto` picks the language, not a speaker: the SDK sends its default voice, so must we.
+  const voice =
+    typeof o.voice === 'string' && o.voice !== '' && o.voice !== 'auto' ? o.voice : defaults.voice
   return {
     line: entry.line,
     input,
-    voice: voice === 'auto' ? 'default' : voice,
+    voice,
     language,
     format,
     speed,
@@ -187,7 +187,8 @@ export async function warm(
     )
   }
   const defaults = {
-    voice: options.voice ?? settings.config.voice,
+    // `auto` picks the language, not a speaker: send the SDK's default voice, as `say` does.
+    voice: edgeVoice(settings, options.voice ?? settings.config.voice),
     format: options.format ?? settings.config.format,
     language: options.language ?? 'auto',
   }

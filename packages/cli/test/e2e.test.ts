@@ -1,0 +1,257 @@
+/**
+ * End-to-end: the `tts` binary as a child process against the real XTTS emulator and the real
+ * edge under `wrangler dev`. Every output of every run is kept and searched for the API keys
+ * at the end, as is every file under the temp config and cache dirs.
+ */
+import { createHash } from 'node:crypto'
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type CliRun, type Stack, startStack, tts } from './stack.ts'
+
+let stack: Stack
+let home: string
+let env: Record<string, string>
+const outputs: CliRun[] = []
+
+async function run(args: string[], options: { env?: Record<string, string>; input?: string } = {}) {
+  const result = await tts(args, {
+    cwd: home,
+    input: options.input ?? '',
+    env: { ...env, ...options.env },
+  })
+  outputs.push(result)
+  return result
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = []
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) out.push(join(entry.parentPath, entry.name))
+  }
+  return out
+}
+
+beforeAll(async () => {
+  stack = await startStack()
+  home = await mkdtemp(join(tmpdir(), 'tts-cli-e2e-'))
+  env = { TTS_CONFIG_DIR: join(home, 'config'), TTS_CACHE_DIR: join(home, 'cache') }
+})
+
+afterAll(async () => {
+  await stack?.stop()
+  if (home) await rm(home, { recursive: true, force: true })
+})
+
+describe('tts against the real edge and emulator', () => {
+  it('refuses to prompt without a terminal and names what is missing', async () => {
+    const r = await run(['setup'])
+    expect(r.code).toBe(1)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(/no endpoint given and no terminal.*TTS_ENDPOINT/)
+  })
+
+  it('setup (non-interactive) rejects a wrong key after asking the edge, and saves nothing', async () => {
+    const r = await run(['setup'], {
+      env: { TTS_ENDPOINT: stack.edgeUrl, TTS_API_KEY: 'tts_wrong_key_0000000000' },
+    })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/rejected the API key \(401/)
+    await expect(stat(join(home, 'config', 'config.json'))).rejects.toThrow()
+  })
+
+  it('setup (non-interactive) checks the key, saves config and a sealed 0600 key file with a warning', async () => {
+    const r = await run(
+      ['setup', '--endpoint', stack.edgeUrl, '--api-key-stdin', '--timeout-ms', '20000'],
+      {
+        input: `${stack.userKey}\n`,
+      },
+    )
+    expect(r.stderr).toContain('credentials.json')
+    expect(r.code).toBe(0)
+    const config = JSON.parse(await readFile(join(home, 'config', 'config.json'), 'utf8'))
+    expect(config).toMatchObject({ endpoint: stack.edgeUrl, timeoutMs: 20000, keyStorage: 'file' })
+    const mode = (await stat(join(home, 'config', 'credentials.json'))).mode & 0o777
+    expect(mode).toBe(0o600)
+    // The warning is one-time: storing again does not repeat it.
+    const again = await run(['config', 'set', 'apiKey', '-'], { input: stack.userKey })
+    expect(again.code).toBe(0)
+    expect(again.stderr).not.toContain('credentials.json')
+  })
+
+  it('config show masks the key to its last 4 characters, also in --json', async () => {
+    const r = await run(['config', 'show', '--json'])
+    expect(r.code).toBe(0)
+    const shown = JSON.parse(r.stdout)
+    expect(shown.apiKey).toBe(`****${stack.userKey.slice(-4)}`)
+    expect(shown.endpoint).toBe(stack.edgeUrl)
+  })
+
+  it('say writes playable WAV and MP3 from the edge, then hits the local cache', async () => {
+    const wav = await run(['say', 'Hello from the command line', '-o', 'hello.wav'])
+    expect(wav.code, wav.stderr).toBe(0)
+    expect(wav.stdout).toMatch(/edge · cache miss · [\d.]+ ms · en/)
+    const bytes = await readFile(join(home, 'hello.wav'))
+    expect(bytes.subarray(0, 4).toString('latin1')).toBe('RIFF')
+    expect(bytes.subarray(8, 12).toString('latin1')).toBe('WAVE')
+    expect(bytes.readUInt32LE(24)).toBeGreaterThan(8000) // sample rate
+    expect(bytes.byteLength).toBeGreaterThan(10_000)
+
+    const again = await run(['say', 'Hello from the command line', '-o', 'hello2.wav', '--json'])
+    expect(JSON.parse(again.stdout)).toMatchObject({ provider: 'cache', cacheStatus: 'hit' })
+
+    const mp3 = await run(['say', 'Bonjour tout le monde', '-o', 'bonjour.mp3'])
+    expect(mp3.code, mp3.stderr).toBe(0)
+    const m = await readFile(join(home, 'bonjour.mp3'))
+    const id3 = m.subarray(0, 3).toString('latin1') === 'ID3'
+    const frameSync = m[0] === 0xff && ((m[1] ?? 0) & 0xe0) === 0xe0
+    expect(id3 || frameSync).toBe(true)
+    expect(mp3.stdout).toMatch(/· fr ·/)
+  })
+
+  it('say reads stdin with - and pipes audio to stdout', async () => {
+    const r = await run(['say', '-'], { input: 'Piped text to speak' })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.raw.subarray(0, 4).toString('latin1')).toBe('RIFF')
+    expect(r.stderr).toMatch(/edge · cache/)
+  })
+
+  it('warm queues good lines, reports the failing one by number and exits 1', async () => {
+    const long = 'x'.repeat(5000)
+    await writeFile(
+      join(home, 'phrases.txt'),
+      ['# greetings', 'Good morning', 'Good evening', long, '', 'See you tomorrow'].join('\n'),
+    )
+    const r = await run(['warm', 'phrases.txt'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/3 of 4 phrases queued/)
+    expect(r.stdout).toMatch(/line 4 .*5000 characters/)
+
+    await writeFile(
+      join(home, 'phrases.json'),
+      JSON.stringify([
+        'Hola',
+        { text: 'Guten Tag', language: 'de' },
+        { text: 'Hej', language: 'sv' },
+      ]),
+    )
+    const j = await run(['warm', 'phrases.json', '--json'])
+    expect(j.code).toBe(1)
+    const out = JSON.parse(j.stdout)
+    expect(out).toMatchObject({ ok: false, total: 3, queued: 2 })
+    expect(out.failed).toEqual([expect.objectContaining({ line: 3 })])
+
+    await writeFile(join(home, 'good.txt'), 'One more phrase\nAnd another\n')
+    expect((await run(['warm', 'good.txt'])).code).toBe(0)
+  })
+
+  it('cache stats reports the local cache and, with --edge, the edge', async () => {
+    const r = await run(['cache', 'stats', '--edge', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const s = JSON.parse(r.stdout)
+    expect(s.local.entries).toBeGreaterThanOrEqual(2)
+    expect(s.edge.entries).toBeGreaterThanOrEqual(1)
+    const denied = await run(['cache', 'purge', '--edge', '--yes'])
+    expect(denied.code).toBe(1)
+    expect(denied.stderr).toMatch(/admin scope.*TTS_ADMIN_KEY/)
+    const purged = await run(['cache', 'purge', '--edge', '--yes', '--json'], {
+      env: { TTS_ADMIN_KEY: stack.adminKey },
+    })
+    expect(purged.code, purged.stderr).toBe(0)
+    expect(JSON.parse(purged.stdout).edgeDeleted).toBeGreaterThanOrEqual(1)
+  })
+
+  it('doctor passes every check, then shows the upstream down with hints', async () => {
+    const ok = await run(['doctor'])
+    expect(ok.code, ok.stdout).toBe(0)
+    for (const name of [
+      'config',
+      'TLS',
+      'endpoint',
+      'API key',
+      'readiness',
+      'synthesis',
+      'local engine',
+    ]) {
+      expect(ok.stdout).toMatch(new RegExp(`✓ ${name}:`))
+    }
+    await stack.setFaults({ down: true })
+    try {
+      const down = await run(['doctor'])
+      expect(down.code).toBe(1)
+      expect(down.stdout).toMatch(/✗ readiness: degraded/)
+      expect(down.stdout).toMatch(/hint: the edge cannot reach its XTTS upstream/)
+      expect(down.stdout).toMatch(/✓ endpoint:/)
+    } finally {
+      await stack.setFaults({ down: false })
+    }
+  })
+
+  it('a damaged config file is one clear line naming the file and the fix, no stack', async () => {
+    const file = join(home, 'config', 'config.json')
+    const good = await readFile(file, 'utf8')
+    await writeFile(file, good.slice(0, 20))
+    try {
+      for (const args of [['config', 'show'], ['say', 'hi', '-o', 'x.wav'], ['doctor']]) {
+        const r = await run(args)
+        expect(r.code).toBe(1)
+        expect(`${r.stdout}${r.stderr}`).toContain(`${file} is not valid JSON`)
+        expect(r.stderr).not.toMatch(/\n\s+at /)
+      }
+      expect(await readFile(file, 'utf8')).toBe(good.slice(0, 20)) // never silently reset
+      await writeFile(file, JSON.stringify({ ...JSON.parse(good), timeoutMs: -5 }))
+      const invalid = await run(['config', 'show'])
+      expect(invalid.stderr).toMatch(/is invalid: `timeoutMs` is -5, below the minimum/)
+    } finally {
+      await writeFile(file, good)
+    }
+  })
+
+  it('keys create prints the key once and the API_KEYS entry with its SHA-256', async () => {
+    const r = await run(['keys', 'create', '--scopes', 'speech,admin', '--tenant', 'ops'])
+    expect(r.code).toBe(0)
+    const entry = JSON.parse(/\{"hash".*\}/.exec(r.stdout)?.[0] ?? '{}')
+    expect(entry).toMatchObject({ scopes: ['speech', 'admin'], tenant: 'ops' })
+    const minted = /\b(tts_[\w-]{40,})\b/.exec(r.stdout)?.[1] ?? ''
+    expect(entry.hash).toBe(createHash('sha256').update(minted).digest('hex'))
+    const json = await run(['keys', 'create', '--json'])
+    expect(json.code).toBe(1)
+    expect(json.stderr).toMatch(/never printed; add --save/)
+  })
+
+  it('never writes or prints the API key in clear', async () => {
+    const files = [
+      ...(await filesUnder(join(home, 'config'))),
+      ...(await filesUnder(join(home, 'cache'))),
+    ]
+    expect(files.length).toBeGreaterThan(2)
+    for (const file of files) {
+      const text = (await readFile(file)).toString('latin1')
+      expect(text.includes(stack.userKey), file).toBe(false)
+      expect(text.includes(stack.adminKey), file).toBe(false)
+    }
+    for (const r of outputs) {
+      const all = `${r.stdout}${r.stderr}`
+      expect(all.includes(stack.userKey)).toBe(false)
+      expect(all.includes(stack.adminKey)).toBe(false)
+    }
+  })
+
+  it('clear asks for --yes without a terminal, then removes config and key', async () => {
+    const refused = await run(['clear'])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/pass --yes/)
+    const r = await run(['clear', '--yes', '--json'])
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout).removed).toEqual(
+      expect.arrayContaining([
+        join(home, 'config', 'config.json'),
+        join(home, 'config', 'credentials.json'),
+      ]),
+    )
+    const after = await run(['config', 'show'])
+    expect(after.code).toBe(1)
+    expect(after.stderr).toMatch(/run `tts setup` first/)
+  })
+})
