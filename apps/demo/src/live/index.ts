@@ -1,0 +1,82 @@
+/**
+ * @module live — the live panel: the client's metrics and breaker state, and the edge's
+ * `/readyz` view of its upstreams, written into the page's `<dl>` fields.
+ */
+import type { MetricsSnapshot } from '@tts/client'
+import { breakerLabel, formatMs, formatRate } from '../format/index.ts'
+
+/** Sets `[data-field=name]` inside `root`. */
+export function setField(root: Element, name: string, text: string): void {
+  const el = root.querySelector(`[data-field="${name}"]`)
+  if (el) el.textContent = text
+}
+
+/**
+ * Writes a metrics snapshot and the breaker state into the metrics list.
+ *
+ * @example
+ * renderMetrics(document.querySelector('#metrics')!, client.metrics.snapshot(), client.breaker.state)
+ */
+export function renderMetrics(root: Element, m: MetricsSnapshot, breaker: string): void {
+  setField(root, 'breaker', breakerLabel(breaker))
+  root.querySelector('[data-field="breaker"]')?.setAttribute('data-state', breaker)
+  setField(root, 'requests', String(m.requests))
+  setField(root, 'p50', m.latencyMs.count ? formatMs(m.latencyMs.p50) : '—')
+  setField(root, 'p95', m.latencyMs.count ? formatMs(m.latencyMs.p95) : '—')
+  setField(
+    root,
+    'hitRate',
+    formatRate(m.cache.hitRate, m.cache.hits + m.cache.misses) +
+      (m.cache.hits + m.cache.misses
+        ? ` (${m.cache.hits} of ${m.cache.hits + m.cache.misses})`
+        : ''),
+  )
+  setField(root, 'fallbackRate', formatRate(m.fallbackRate, m.requests))
+  setField(root, 'audioSeconds', `${m.audioSeconds.toFixed(1)} s`)
+}
+
+interface Upstream {
+  url?: string
+  adapter?: string
+  healthy?: boolean
+  breaker?: string
+  latencyMs?: number
+  error?: string
+}
+
+/**
+ * Asks the edge's `/readyz` and lists what it says about each upstream; an unreachable edge is
+ * said so, not hidden.
+ *
+ * @example
+ * await refreshReady(document.querySelector('#ready')!, 'http://127.0.0.1:8787')
+ */
+export async function refreshReady(root: Element, endpoint: string): Promise<void> {
+  let rows: [string, string][]
+  try {
+    const res = await fetch(`${endpoint}/readyz`, { signal: AbortSignal.timeout(8000) })
+    const body = (await res.json()) as { status?: string; upstreams?: Upstream[] }
+    rows = [['Status', `${body.status ?? 'unknown'} (HTTP ${res.status})`]]
+    for (const [i, u] of (body.upstreams ?? []).entries()) {
+      const n = (body.upstreams?.length ?? 0) > 1 ? ` ${i + 1}` : ''
+      rows.push([`Upstream${n}`, `${u.url ?? '?'} (${u.adapter ?? 'adapter unknown'})`])
+      rows.push([
+        `Health${n}`,
+        `${u.healthy ? 'healthy' : 'unhealthy'}${u.latencyMs !== undefined ? `, ${formatMs(u.latencyMs)}` : ''}${u.error ? ` — ${u.error}` : ''}`,
+      ])
+      if (u.breaker) rows.push([`Edge breaker${n}`, u.breaker])
+    }
+  } catch (error) {
+    rows = [['Status', `edge unreachable (${error instanceof Error ? error.message : 'error'})`]]
+  }
+  root.replaceChildren(
+    ...rows.flatMap(([term, value], i) => {
+      const dt = document.createElement('dt')
+      dt.textContent = term
+      const dd = document.createElement('dd')
+      dd.textContent = value
+      if (i === 0) dd.dataset.field = 'status'
+      return [dt, dd]
+    }),
+  )
+}

@@ -1,0 +1,238 @@
+/**
+ * @module main — the demo page: @tts/client in the browser against the local edge. Play speaks
+ * through the client (edge → local cache → device voice); each utterance's provider, cache
+ * verdict, language, latency and duration are shown as they become known, and the live panel
+ * follows the client's metrics, its breaker and the edge's `/readyz`.
+ */
+import { type AudioFormat, createTtsClient, isAbortedError, webSpeechEngine } from '@tts/client'
+import { espeakEngine } from '@tts/client/espeak'
+import { detectLanguage } from '@tts/core/lang'
+import { readDemoConfig } from './config/index.ts'
+import { applyFaultPreset, FAULTS_PATH, type FaultPreset, presetOf } from './faults/index.ts'
+import { cacheLabel, formatMs, languageLabel, providerLabel } from './format/index.ts'
+import { refreshReady, renderMetrics, setField } from './live/index.ts'
+import { elementPlayer } from './player/index.ts'
+import { SAMPLES } from './samples/index.ts'
+
+const $ = <T extends Element>(selector: string) => {
+  const el = document.querySelector<T>(selector)
+  if (!el) throw new Error(`the page has no ${selector}`)
+  return el
+}
+
+const config = readDemoConfig(import.meta.env, location.search)
+const form = $<HTMLFormElement>('#speak-form')
+const text = $<HTMLTextAreaElement>('#text')
+const voice = $<HTMLSelectElement>('#voice')
+const speed = $<HTMLInputElement>('#speed')
+const pitch = $<HTMLInputElement>('#pitch')
+const format = $<HTMLSelectElement>('#format')
+const playButton = $<HTMLButtonElement>('#play')
+const stopButton = $<HTMLButtonElement>('#stop')
+const status = $('#status')
+const last = $('#last')
+const history = $('#history tbody')
+const metricsList = $('#metrics')
+const readyList = $('#ready')
+
+/** The X-TTS-Cache header of the edge's latest speech answer, read off the client's fetch. */
+let lastEdgeCache = ''
+const recordingFetch: typeof fetch = async (input, init) => {
+  const res = await fetch(input, init)
+  const url = input instanceof Request ? input.url : String(input)
+  if (url.includes('/v1/audio/speech')) lastEdgeCache = res.headers.get('x-tts-cache') ?? ''
+  return res
+}
+
+// Built here rather than in the HTML: the transcript of every clip is the text box itself, and
+// an audio element has no surface to show captions on.
+const audio = document.createElement('audio')
+audio.id = 'player'
+audio.preload = 'none'
+$('.speak').append(audio)
+
+let currentRow: HTMLTableRowElement | undefined
+const player = elementPlayer(audio, ({ durationMs }) => {
+  const shown = formatMs(durationMs)
+  setField(last, 'duration', shown)
+  if (currentRow?.cells[5]) currentRow.cells[5].textContent = shown
+  setStatus('Playing…')
+})
+
+const client = createTtsClient({
+  endpoint: config.endpoint,
+  ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+  breaker: config.breaker,
+  player: player.play,
+  fetch: recordingFetch,
+  // The edge knows OpenAI's voice names and XTTS speakers; the client's own default ('default')
+  // is neither.
+  voice: 'alloy',
+  // The device's own voices first; espeak-ng (loaded only if needed) where there are none.
+  fallback: [webSpeechEngine(), espeakEngine({ dataUrl: '/espeak-ng.data' })],
+})
+
+function setStatus(message: string) {
+  status.textContent = message
+}
+
+const refreshMetrics = () =>
+  renderMetrics(metricsList, client.metrics.snapshot(), client.breaker.state)
+
+client.on('provider', (e) => {
+  const cache =
+    e.provider === 'edge'
+      ? lastEdgeCache || '(header not readable)'
+      : cacheLabel(e.provider, e.provider === 'cache' ? 'hit' : 'none')
+  const values = {
+    provider: providerLabel(e.provider, e.engine),
+    cache,
+    language: languageLabel(e.language),
+    latency: formatMs(e.latencyMs),
+    duration:
+      e.provider === 'local' && e.engine === 'web-speech' ? 'n/a (spoken by the device)' : '…',
+  }
+  for (const [k, v] of Object.entries(values)) setField(last, k, v)
+  last.setAttribute('data-provider', e.provider)
+  currentRow = addHistoryRow(values)
+  refreshMetrics()
+})
+client.on('fallback', (e) => setStatus(`${e.message}.`))
+client.on('breaker', () => {
+  refreshMetrics()
+  void refreshReady(readyList, config.endpoint)
+})
+
+function addHistoryRow(values: Record<string, string>): HTMLTableRowElement {
+  const row = document.createElement('tr')
+  const cells = [text.value.trim(), values.provider, values.cache, values.language, values.latency]
+  cells.push(values.duration ?? '')
+  for (const [i, value] of cells.entries()) {
+    const td = document.createElement('td')
+    td.textContent = value ?? ''
+    if (i === 0) td.dir = 'auto'
+    row.append(td)
+  }
+  history.prepend(row)
+  while (history.children.length > 10) history.lastElementChild?.remove()
+  return row
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault()
+  void play()
+})
+
+async function play() {
+  const input = text.value.trim()
+  if (!input) {
+    setStatus('Type some text first.')
+    text.focus()
+    return
+  }
+  player.unlock()
+  stopButton.disabled = false
+  form.setAttribute('aria-busy', 'true')
+  setStatus('Synthesizing…')
+  try {
+    const result = await client.speak(input, {
+      voice: voice.value,
+      speed: Number(speed.value),
+      pitch: Number(pitch.value),
+      format: format.value as AudioFormat,
+    })
+    setStatus(
+      `Done: ${providerLabel(result.provider, result.engine)} in ${formatMs(result.latencyMs)}.`,
+    )
+  } catch (error) {
+    if (isAbortedError(error)) setStatus('Stopped.')
+    else setStatus(`Could not speak: ${error instanceof Error ? error.message : String(error)}`)
+  } finally {
+    form.removeAttribute('aria-busy')
+    stopButton.disabled = true
+    refreshMetrics()
+  }
+}
+
+stopButton.addEventListener('click', () => {
+  client.stop()
+  setStatus('Stopped.')
+  playButton.focus()
+})
+
+for (const sample of SAMPLES) {
+  const button = document.createElement('button')
+  button.type = 'button'
+  button.className = 'sample'
+  button.lang = sample.language
+  button.textContent = sample.label
+  button.addEventListener('click', () => {
+    text.value = sample.text
+    text.dispatchEvent(new Event('input'))
+    text.focus()
+  })
+  $('#samples').append(button)
+}
+
+let detectTimer: ReturnType<typeof setTimeout> | undefined
+let detectRun = 0
+const detected = $('#detected')
+text.addEventListener('input', () => {
+  clearTimeout(detectTimer)
+  detectTimer = setTimeout(async () => {
+    const run = ++detectRun
+    const value = text.value.trim()
+    if (!value) {
+      detected.textContent = 'Language: type some text'
+      return
+    }
+    const { language, confidence } = await detectLanguage(value)
+    if (run !== detectRun) return
+    const how = voice.value === 'auto' ? 'detected' : 'detected, sent with the chosen voice'
+    detected.textContent = `Language: ${languageLabel(language)}, ${how} (confidence ${Math.round(confidence * 100)} %)`
+    detected.setAttribute('data-language', language)
+  }, 200)
+})
+voice.addEventListener('change', () => text.dispatchEvent(new Event('input')))
+
+speed.addEventListener('input', () => {
+  $('#speed-value').textContent = `${Number(speed.value).toFixed(2)}×`
+})
+pitch.addEventListener('input', () => {
+  $('#pitch-value').textContent = Number(pitch.value).toFixed(1)
+})
+
+if (config.faults) {
+  const card = $<HTMLElement>('#faults-card')
+  const faultsStatus = $('#faults-status')
+  card.hidden = false
+  const radios = [...card.querySelectorAll<HTMLInputElement>('input[name="fault"]')]
+  const show = (state: Record<string, unknown>) => {
+    const preset = presetOf(state)
+    for (const r of radios) r.checked = r.value === preset
+    faultsStatus.textContent =
+      preset === 'other'
+        ? 'Emulator faults were set elsewhere.'
+        : `Emulator: ${preset === 'none' ? 'healthy' : preset}.`
+  }
+  fetch(FAULTS_PATH)
+    .then((res) => res.json())
+    .then(show, () => {
+      faultsStatus.textContent = 'The emulator does not answer.'
+    })
+  for (const radio of radios) {
+    radio.addEventListener('change', async () => {
+      try {
+        show(await applyFaultPreset(radio.value as FaultPreset))
+      } catch (error) {
+        faultsStatus.textContent = error instanceof Error ? error.message : String(error)
+      }
+      void refreshReady(readyList, config.endpoint)
+    })
+  }
+}
+
+refreshMetrics()
+void refreshReady(readyList, config.endpoint)
+setInterval(refreshMetrics, 1000)
+setInterval(() => void refreshReady(readyList, config.endpoint), 5000)

@@ -1,0 +1,193 @@
+/**
+ * The demo in real Chromium against the whole local stack (emulator, edge under wrangler dev,
+ * Vite), all on run-time ports with temporary storage and secrets: first play from the edge, the
+ * second from a cache and faster, the device voice when the emulator is down with the breaker
+ * open, the edge again after recovery, and Stop. A screenshot of each state goes to
+ * test-results/.
+ */
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  CHROMIUM,
+  chromiumAvailable,
+  field,
+  lineBuffer,
+  parseShownMs,
+  type Stack,
+  startStack,
+  tempDir,
+} from './helpers.ts'
+
+const SHOTS = join(import.meta.dirname, '..', 'test-results')
+const BREAKER_OPEN_MS = 4000
+const DONE = /^(Done|Stopped|Could not speak)/
+
+describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
+  const logs = lineBuffer()
+  const stackDir = tempDir('tts-demo-stack-')
+  const browserDir = tempDir('tts-demo-chromium-')
+  let stack: Stack
+  let context: BrowserContext
+  let page: Page
+  const timings: Record<string, number> = {}
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    stack = await startStack({
+      ports: { emulator: 0, edge: 0, demo: 0 },
+      demo: true,
+      persistTo: join(stackDir.path, 'state'),
+      secretsFile: join(stackDir.path, 'dev.vars'),
+      emulator: { ttfbMs: 300 },
+      log: logs.log,
+    })
+    context = await chromium.launchPersistentContext(browserDir.path, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 1000 },
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--autoplay-policy=no-user-gesture-required',
+        '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+      ],
+    })
+    page = context.pages()[0] ?? (await context.newPage())
+    page.on('pageerror', (error) => logs.log('page', `uncaught: ${error.message}`))
+    await page.goto(`${stack.urls.demo}/?breakerThreshold=2&breakerOpenMs=${BREAKER_OPEN_MS}`)
+  })
+
+  afterAll(async () => {
+    await context?.close()
+    await stack?.stop()
+    stackDir.remove()
+    browserDir.remove()
+    if (Object.keys(timings).length) console.info('demo timings (ms):', JSON.stringify(timings))
+  })
+
+  /** Fills the text box, presses Play, waits for the outcome; returns the status line. */
+  async function play(text: string): Promise<string> {
+    await page.fill('#text', text)
+    await page.click('#play')
+    await page.waitForFunction(
+      (re) => new RegExp(re).test(document.querySelector('#status')?.textContent ?? ''),
+      DONE.source,
+      { timeout: 90_000 },
+    )
+    return (await page.textContent('#status')) ?? ''
+  }
+
+  const shot = (name: string) =>
+    page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
+
+  it('loads with the edge ready and detects the language as you type, Arabic shown right-to-left', async () => {
+    await expect.poll(() => field(page, '#ready', 'status'), { timeout: 30_000 }).toMatch(/^ready/)
+    await page.getByRole('button', { name: 'العربية' }).click()
+    await expect
+      .poll(() => page.textContent('#detected'), { timeout: 30_000 })
+      .toMatch(/Arabic \(ar\)/)
+    expect(await page.$eval('#text', (el) => el.matches(':dir(rtl)'))).toBe(true)
+    await page.getByRole('button', { name: 'Français' }).click()
+    await expect
+      .poll(() => page.textContent('#detected'), { timeout: 30_000 })
+      .toMatch(/French \(fr\)/)
+    expect(await page.$eval('#text', (el) => el.matches(':dir(ltr)'))).toBe(true)
+    expect(await page.getByLabel('Text').getAttribute('id')).toBe('text')
+    await shot('01-ready-french-detected')
+  })
+
+  it('plays French from the edge (MISS), then again from a cache, faster', async () => {
+    const french = 'Bonjour à tous, la synthèse vocale fonctionne même hors ligne.'
+    expect(await play(french), logs.text()).toMatch(/^Done/)
+    expect(await field(page, '#last', 'provider')).toBe('edge')
+    expect(await field(page, '#last', 'cache')).toBe('MISS')
+    expect(await field(page, '#last', 'language')).toBe('French (fr)')
+    expect(await field(page, '#last', 'duration')).toMatch(/\d (ms|s)$/)
+    timings.firstPlay = parseShownMs(await field(page, '#last', 'latency'))
+    await shot('02-edge-miss')
+
+    expect(await play(french)).toMatch(/^Done/)
+    const provider = await field(page, '#last', 'provider')
+    const cache = await field(page, '#last', 'cache')
+    expect(provider === 'local cache' || (provider === 'edge' && cache === 'HIT')).toBe(true)
+    timings.cachedPlay = parseShownMs(await field(page, '#last', 'latency'))
+    expect(timings.cachedPlay).toBeLessThan(timings.firstPlay)
+    expect(await field(page, '#metrics', 'hitRate')).toMatch(/^50 %/)
+    await shot('03-cached')
+  })
+
+  it('speaks on the device when the emulator is down, and the breaker opens', async () => {
+    await page.getByRole('radio', { name: /^Down/ }).check()
+    await expect.poll(() => page.textContent('#faults-status')).toBe('Emulator: down.')
+    for (const [i, text] of [
+      'The first sentence while the server is down.',
+      'And a second one.',
+    ].entries()) {
+      const outcome = await play(text)
+      expect(outcome, logs.text()).toMatch(/^Done: device voice/)
+      expect(await field(page, '#last', 'provider')).toMatch(
+        /^device voice \((espeak-ng|Web Speech)/,
+      )
+      expect(await field(page, '#last', 'cache')).toBe('— (device)')
+      timings[`device${i + 1}`] = parseShownMs(await field(page, '#last', 'latency'))
+    }
+    await expect.poll(() => field(page, '#metrics', 'breaker')).toMatch(/^open/)
+    expect(await field(page, '#metrics', 'fallbackRate')).toBe('50 %')
+    await expect
+      .poll(() => field(page, '#ready', 'status'), { timeout: 30_000 })
+      .toMatch(/^degraded/)
+    await shot('04-device-voice-breaker-open')
+  })
+
+  it('goes back to the edge once the emulator recovers and the breaker lets a probe through', async () => {
+    await page.getByRole('radio', { name: /^Healthy/ }).check()
+    await expect.poll(() => page.textContent('#faults-status')).toBe('Emulator: healthy.')
+    await page.waitForTimeout(BREAKER_OPEN_MS + 500)
+    expect(await play('The server is back, this comes from the edge again.')).toMatch(/^Done: edge/)
+    expect(await field(page, '#last', 'provider')).toBe('edge')
+    expect(await field(page, '#last', 'cache')).toBe('MISS')
+    await expect.poll(() => field(page, '#metrics', 'breaker')).toMatch(/^closed/)
+    await expect.poll(() => field(page, '#ready', 'status'), { timeout: 30_000 }).toMatch(/^ready/)
+    await shot('05-recovered-edge')
+  })
+
+  it('stops what is playing', async () => {
+    const long =
+      'This is a longer sentence, so that there is time to press stop while it plays. ' +
+      'It goes on for a while longer, and then some more, until the listener has had enough.'
+    await page.fill('#text', long)
+    await page.click('#play')
+    await page.waitForFunction(
+      () => document.querySelector('#status')?.textContent === 'Playing…',
+      null,
+      {
+        timeout: 90_000,
+      },
+    )
+    await page.getByRole('button', { name: 'Stop' }).click()
+    await expect.poll(() => page.textContent('#status')).toBe('Stopped.')
+    const before = await page.$eval('#player', (el) => (el as HTMLAudioElement).currentTime)
+    await page.waitForTimeout(1000)
+    const after = await page.$eval('#player', (el) => ({
+      paused: (el as HTMLAudioElement).paused,
+      time: (el as HTMLAudioElement).currentTime,
+    }))
+    expect(after.paused).toBe(true)
+    expect(after.time).toBe(before)
+    expect(await page.isDisabled('#stop')).toBe(true)
+    await shot('06-stopped')
+  })
+
+  it('stays usable on a phone-sized screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 })
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    )
+    expect(overflow).toBeLessThanOrEqual(0)
+    await shot('07-mobile')
+  })
+})

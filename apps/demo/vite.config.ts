@@ -1,0 +1,56 @@
+/**
+ * @module vite.config — the demo's dev server and build. Two additions to plain Vite: in dev, the
+ * emulator's fault endpoint is proxied at `/__emulator/__faults` (the switch talks to it
+ * same-origin and the page never learns the emulator's address), and espeak-ng's voice data is
+ * served at `/espeak-ng.data` for the in-browser fallback engine.
+ */
+import { createReadStream, readFileSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { defineConfig, type Plugin } from 'vite'
+
+const require = createRequire(import.meta.url)
+const espeakData = join(
+  dirname(require.resolve('@echogarden/espeak-ng-emscripten/package.json')),
+  'espeak-ng.data',
+)
+
+/** Serves espeak-ng.data in dev and emits it into the build, without copying it into the repo. */
+function espeakDataAsset(): Plugin {
+  return {
+    name: 'demo:espeak-data',
+    configureServer(server) {
+      server.middlewares.use('/espeak-ng.data', (_req, res) => {
+        res.setHeader('content-type', 'application/octet-stream')
+        res.setHeader('content-length', String(statSync(espeakData).size))
+        res.setHeader('cache-control', 'max-age=86400')
+        createReadStream(espeakData).pipe(res)
+      })
+    },
+    generateBundle() {
+      this.emitFile({
+        type: 'asset',
+        fileName: 'espeak-ng.data',
+        source: readFileSync(espeakData),
+      })
+    },
+  }
+}
+
+const emulator = process.env.VITE_TTS_EMULATOR
+
+export default defineConfig({
+  plugins: [espeakDataAsset()],
+  server: {
+    host: '127.0.0.1',
+    proxy: emulator
+      ? {
+          '/__emulator/__faults': {
+            target: emulator,
+            rewrite: (path) => path.replace(/^\/__emulator/, ''),
+          },
+        }
+      : {},
+  },
+  build: { target: 'es2023' },
+})

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    environment: 'node',
+    // The browser test starts the emulator, wrangler dev, Vite and Chromium on a shared 2-core box.
+    testTimeout: 240_000,
+    hookTimeout: 300_000,
+  },
+})
