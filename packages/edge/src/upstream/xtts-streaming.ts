@@ -74,6 +74,13 @@ export function createXttsStreaming(target: UpstreamTarget, model: string): Synt
     adapter: 'xtts-streaming',
     model,
     async synthesize(request, { signal }) {
+      if (request.speed !== 1) {
+        // xtts-streaming-server takes no speed; answering normal-speed audio would be a lie.
+        throw new TtsError(
+          'invalid_request',
+          `speed ${request.speed} is not available from this upstream (xtts-streaming-server has no speed control); use 1.0`,
+        )
+      }
       const latents = await latentsOf(request.voice, signal)
       const body = latentsBody(request.text, request.language, latents)
       const init = { method: 'POST', headers: { 'content-type': 'application/json' }, signal }
