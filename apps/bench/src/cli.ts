@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+/**
+ * @module cli — `pnpm bench [--quick] [--only 1,3]`: starts the emulator and the edge (and
+ * nginx for row 1) on 127.0.0.1, runs the rows, stops everything it started (also on Ctrl-C,
+ * on failure and at the time limit), prints the table and writes
+ * bench/results/<timestamp>.json and bench/results/latest.json.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { machineFacts } from './machine/index.ts'
+import { createProcessSet } from './procs/index.ts'
+import { renderTable } from './report/index.ts'
+import type { BenchResult, RowResult } from './result/index.ts'
+import { cacheHitRow } from './rows/cache-hit.ts'
+import { coalescingRow } from './rows/coalescing.ts'
+import { freshTexts, type RowContext, XTTS_PROFILE } from './rows/context.ts'
+import { fallbackRow } from './rows/fallback.ts'
+import { footprintRow } from './rows/footprint.ts'
+import { formatsRow } from './rows/formats.ts'
+import { memoryRow } from './rows/memory.ts'
+import { offloadRow } from './rows/offload.ts'
+import { ttfaRow } from './rows/ttfa.ts'
+import { startEdge } from './services/edge.ts'
+import { startEmulator } from './services/emulator.ts'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..')
+const ROWS: Record<number, (ctx: RowContext) => Promise<RowResult>> = {
+  1: cacheHitRow,
+  2: ttfaRow,
+  3: offloadRow,
+  4: coalescingRow,
+  5: fallbackRow,
+  6: formatsRow,
+  8: memoryRow,
+}
+
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim()
+  } catch {
+    return ''
+  }
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  })
+  if (values.help) {
+    console.log(
+      'usage: pnpm bench [--quick] [--only 1,2,...]   (rows 1-8; see bench/results/README.md)',
+    )
+    return 0
+  }
+  const only = values.only
+    ? new Set(values.only.split(',').map((s) => Number(s.trim())))
+    : new Set([1, 2, 3, 4, 5, 6, 7, 8])
+  for (const n of only) {
+    if (!Number.isInteger(n) || n < 1 || n > 8)
+      throw new UsageError(`--only takes row numbers 1 to 8, got "${values.only}"`)
+  }
+  const quick = values.quick ?? false
+  const limitS = quick ? 240 : 1200
+  const startedAt = new Date()
+  const log = (line: string) => process.stderr.write(`${line}\n`)
+  const procs = createProcessSet()
+  const tmp = mkdtempSync(join(tmpdir(), 'tts-bench-'))
+  let stopping: Promise<void> | undefined
+  const cleanup = () => {
+    stopping ??= procs.stopAll().finally(() => rmSync(tmp, { recursive: true, force: true }))
+    return stopping
+  }
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`bench: ${signal}, stopping everything it started`)
+    void cleanup().finally(() => process.exit(130))
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  const limit = setTimeout(() => {
+    log(`bench: time limit of ${limitS} s reached, stopping everything it started`)
+    void cleanup().finally(() => process.exit(124))
+  }, limitS * 1000)
+  limit.unref()
+
+  const rows: RowResult[] = []
+  const runRow = async (id: number, run: () => Promise<RowResult>) => {
+    const t0 = performance.now()
+    try {
+      const row = await run()
+      rows.push({ ...row, durationS: Math.round((performance.now() - t0) / 100) / 10 })
+    } catch (error) {
+      log(`bench: row ${id} failed: ${error instanceof Error ? error.message : String(error)}`)
+      rows.push({
+        id,
+        title: `row ${id}`,
+        figures: [],
+        findings: [],
+        losses: [],
+        settings: {},
+        method: '',
+        error: error instanceof Error ? (error.message.split('\n')[0] ?? 'error') : String(error),
+        durationS: Math.round((performance.now() - t0) / 100) / 10,
+      })
+    }
+  }
+
+  try {
+    log(
+      `bench: ${quick ? 'quick' : 'full'} run, rows ${[...only].join(',')}; starting the emulator`,
+    )
+    const needsStack = [...only].some((n) => n !== 7)
+    const emulator = needsStack ? await startEmulator(procs, ROOT, XTTS_PROFILE) : undefined
+    if (needsStack) log(`bench: emulator at ${emulator?.url}; starting the edge (wrangler dev)`)
+    const edgeStarting = emulator ? startEdge(procs, ROOT, tmp, emulator.url) : undefined
+    edgeStarting?.catch(() => {})
+    const partial = { root: ROOT, tmp, quick, procs, log, freshText: freshTexts() }
+    // Sizes only: it may run while the edge starts.
+    if (only.has(7)) {
+      await runRow(7, () => footprintRow({ ...partial } as unknown as RowContext))
+    }
+    if (emulator && edgeStarting) {
+      const t0 = performance.now()
+      const edge = await edgeStarting
+      log(`bench: edge at ${edge.url} (ready after ${Math.round(performance.now() - t0)} ms more)`)
+      const ctx: RowContext = { ...partial, emulator, edge }
+      for (const id of [1, 2, 3, 4, 5, 6, 8]) {
+        const run = ROWS[id]
+        if (only.has(id) && run) await runRow(id, () => run(ctx))
+      }
+    }
+  } finally {
+    clearTimeout(limit)
+    await cleanup()
+  }
+  rows.sort((a, b) => a.id - b.id)
+  const result: BenchResult = {
+    schema: 1,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    mode: quick ? 'quick' : 'full',
+    command: `pnpm bench${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
+    git: { commit: git(['rev-parse', 'HEAD']), dirty: git(['status', '--porcelain']) !== '' },
+    machine: machineFacts(),
+    settings: {
+      rows: [...only],
+      timeLimitS: limitS,
+      host: '127.0.0.1',
+      edge: 'wrangler dev (workerd, local storage)',
+    },
+    rows,
+  }
+  const dir = join(ROOT, 'bench/results')
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, `${result.startedAt.replace(/[:.]/g, '-')}.json`)
+  const json = `${JSON.stringify(result, null, 2)}\n`
+  writeFileSync(file, json)
+  writeFileSync(join(dir, 'latest.json'), json)
+  console.log(renderTable(result))
+  console.log(`\nwritten: ${relative(process.cwd(), file)} and bench/results/latest.json`)
+  return rows.some((r) => r.error) ? 1 : 0
+}
+
+class UsageError extends Error {}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
+      process.stderr.write(`bench: ${(error as Error).message}\n`)
+      process.exit(2)
+    }
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    )
+    process.exit(1)
+  },
+)

@@ -1,0 +1,162 @@
+/**
+ * @module procs — the processes a benchmark run starts (emulators, the edge under `wrangler
+ * dev`, nginx), each in a process group of its own, so `stopAll()` ends wrangler's workerd and
+ * nginx's workers too. The run calls `stopAll()` in a `finally` and on SIGINT/SIGTERM, so nothing
+ * outlives it, whatever happened.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+
+/** The only address anything here listens on or targets. */
+export const HOST = '127.0.0.1'
+
+/** A started process: its group id is its pid (it was spawned detached). */
+export interface Started {
+  name: string
+  child: ChildProcess
+  exited: Promise<void>
+  /** The last lines it printed, for error messages. */
+  tail(): string
+}
+
+/** Every process one run started. */
+export interface ProcessSet {
+  start(
+    name: string,
+    command: string,
+    args: readonly string[],
+    options?: { cwd?: string; env?: Record<string, string> },
+  ): Started
+  /** Resolves with the first output line that matches, rejects on exit or timeout. */
+  waitForLine(started: Started, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>
+  /** SIGTERM to every group, SIGKILL after `graceMs`; resolves when all have exited. */
+  stopAll(graceMs?: number): Promise<void>
+}
+
+/**
+ * @example
+ * const procs = createProcessSet()
+ * try { const p = procs.start('emulator', process.execPath, ['cli.ts']) } finally { await procs.stopAll() }
+ */
+export function createProcessSet(): ProcessSet {
+  const all: Started[] = []
+  const listeners = new Map<Started, Array<(line: string) => void>>()
+
+  const signalGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
+    if (child.pid === undefined) return
+    try {
+      process.kill(-child.pid, signal)
+    } catch {
+      // the group is gone already
+    }
+  }
+
+  return {
+    start(name, command, args, options = {}) {
+      const child = spawn(command, args, {
+        cwd: options.cwd,
+        env: { ...process.env, ...options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      })
+      const lines: string[] = []
+      const exited = new Promise<void>((done) => {
+        child.once('exit', () => done())
+        child.once('error', () => done())
+      })
+      const started: Started = { name, child, exited, tail: () => lines.slice(-15).join('\n') }
+      listeners.set(started, [])
+      for (const stream of [child.stdout, child.stderr]) {
+        let pending = ''
+        stream?.setEncoding('utf8')
+        stream?.on('data', (chunk: string) => {
+          pending += chunk
+          const parts = pending.split('\n')
+          pending = parts.pop() ?? ''
+          for (const line of parts) {
+            lines.push(line)
+            if (lines.length > 200) lines.shift()
+            for (const listener of listeners.get(started) ?? []) listener(line)
+          }
+        })
+      }
+      all.push(started)
+      return started
+    },
+
+    waitForLine(started, pattern, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(
+            new Error(
+              `${started.name} printed nothing matching ${pattern} within ${timeoutMs / 1000} s:\n${started.tail()}`,
+            ),
+          )
+        }, timeoutMs)
+        const own = listeners.get(started) ?? []
+        own.push((line) => {
+          const match = pattern.exec(line)
+          if (match) {
+            clearTimeout(timer)
+            resolve(match)
+          }
+        })
+        void started.exited.then(() => {
+          clearTimeout(timer)
+          reject(new Error(`${started.name} exited while starting:\n${started.tail()}`))
+        })
+      })
+    },
+
+    async stopAll(graceMs = 5000) {
+      for (const s of all) signalGroup(s.child, 'SIGTERM')
+      const force = setTimeout(() => {
+        for (const s of all) signalGroup(s.child, 'SIGKILL')
+      }, graceMs)
+      await Promise.all(all.map((s) => s.exited))
+      clearTimeout(force)
+      // Stragglers of a group whose leader exited first (workerd under wrangler, nginx workers).
+      for (const s of all) signalGroup(s.child, 'SIGKILL')
+      all.length = 0
+    },
+  }
+}
+
+/**
+ * A port the system considers free right now on 127.0.0.1.
+ *
+ * @example
+ * const port = await freePort()
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, HOST, () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/**
+ * Polls `url` until it answers below 500, or throws after `timeoutMs`.
+ *
+ * @example
+ * await waitForHttp('http://127.0.0.1:8787/healthz', 60_000)
+ */
+export async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) })
+      await res.body?.cancel()
+      if (res.status < 500) return
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`)
+}

@@ -1,0 +1,139 @@
+/**
+ * @module rows/cache-hit — row 1: serving one cached ~100 KB phrase. Ours (the edge in
+ * workerd, local storage, a HIT) against nginx `proxy_cache` in front of the emulator (a HIT)
+ * and the emulator itself (a miss every time). Same phrase, connections and duration for each.
+ */
+import { speechInit, timedFetch } from '../http/index.ts'
+import { type LoadResult, runLoad } from '../load/index.ts'
+import { type Figure, type Loss, measured, notMeasured, type RowResult } from '../result/index.ts'
+import { ensureNginx, startNginx } from '../services/nginx.ts'
+import { round } from '../stats/index.ts'
+import { type RowContext, XTTS_PROFILE } from './context.ts'
+
+// About 2.2 s of speech: ~100 KB as 24 kHz 16-bit mono WAV.
+const PHRASE =
+  'Your order has been confirmed and will arrive tomorrow morning between nine and eleven.'
+
+async function warm(url: string, init: RequestInit, header: string, want: string) {
+  for (let i = 0; i < 40; i++) {
+    const t = await timedFetch(url, init)
+    if (t.status !== 200) throw new Error(`${url} answered ${t.status} while warming`)
+    if (t.headers.get(header) === want) return t.bytes
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error(`${url} never answered ${header}: ${want}`)
+}
+
+function loadFigures(name: string, r: LoadResult): Figure[] {
+  return [
+    measured(`${name} p50`, r.p50Ms, 'ms'),
+    measured(`${name} p95`, r.p95Ms, 'ms'),
+    measured(`${name} p99`, r.p99Ms, 'ms'),
+    measured(`${name} throughput`, r.requestsPerSecond, 'req/s', `${r.requests} responses`),
+  ]
+}
+
+/**
+ * @example
+ * const row = await cacheHitRow(ctx)
+ */
+export async function cacheHitRow(ctx: RowContext): Promise<RowResult> {
+  const connections = ctx.quick ? 8 : 16
+  const durationS = ctx.quick ? 3 : 10
+  await ctx.emulator.latency(XTTS_PROFILE)
+  const edgeInit = speechInit(PHRASE, { apiKey: ctx.edge.apiKey, format: 'wav' })
+  const upstreamInit = speechInit(PHRASE, { format: 'wav' })
+  const figures: Figure[] = []
+  const findings: string[] = []
+  const losses: Loss[] = []
+  const settings: Record<string, unknown> = {
+    phraseChars: PHRASE.length,
+    format: 'wav',
+    connections,
+    durationS,
+    tool: 'autocannon 9 (in the harness process, same machine)',
+    emulatorProfile: XTTS_PROFILE,
+    edge: 'wrangler dev (workerd, local R2/KV/Cache/DO storage on disk), LOG_LEVEL=warn',
+  }
+
+  const edgeBytes = await warm(`${ctx.edge.url}/v1/audio/speech`, edgeInit, 'x-tts-cache', 'HIT')
+  settings.responseBytes = edgeBytes
+  ctx.log(`row 1: edge HIT load, ${connections} connections × ${durationS} s`)
+  const ours = await runLoad({
+    url: `${ctx.edge.url}/v1/audio/speech`,
+    method: 'POST',
+    headers: edgeInit.headers,
+    body: edgeInit.body,
+    connections,
+    durationS,
+  })
+  figures.push(...loadFigures('ours (edge HIT)', ours))
+  if (ours.non2xx + ours.errors > 0)
+    findings.push(`ours: ${ours.non2xx} non-2xx, ${ours.errors} errors`)
+
+  const binary = ensureNginx(ctx.log)
+  let nginx: LoadResult | undefined
+  if (typeof binary === 'string') {
+    const why = `nginx unavailable: ${binary}`
+    for (const m of ['p50', 'p95', 'p99'])
+      figures.push(notMeasured(`nginx proxy_cache HIT ${m}`, 'ms', why))
+    figures.push(notMeasured('nginx proxy_cache HIT throughput', 'req/s', why))
+  } else {
+    const server = await startNginx(ctx.procs, binary.path, ctx.tmp, ctx.emulator.url)
+    settings.nginx = `${server.version}, worker_processes ${server.workerProcesses}, proxy_cache on disk keyed on method+URI+body, access_log off`
+    await warm(`${server.url}/v1/audio/speech`, upstreamInit, 'x-cache', 'HIT')
+    ctx.log(`row 1: nginx HIT load, ${connections} connections × ${durationS} s`)
+    nginx = await runLoad({
+      url: `${server.url}/v1/audio/speech`,
+      method: 'POST',
+      headers: upstreamInit.headers,
+      body: upstreamInit.body,
+      connections,
+      durationS,
+    })
+    figures.push(...loadFigures('nginx proxy_cache HIT', nginx))
+  }
+
+  ctx.log(`row 1: emulator direct (miss every time), ${connections} connections × ${durationS} s`)
+  const direct = await runLoad({
+    url: `${ctx.emulator.url}/v1/audio/speech`,
+    method: 'POST',
+    headers: upstreamInit.headers,
+    body: upstreamInit.body,
+    connections,
+    durationS,
+  })
+  figures.push(...loadFigures('emulator direct (miss)', direct))
+
+  if (nginx) {
+    const p50 = ours.p50Ms / nginx.p50Ms
+    const p99 = ours.p99Ms / nginx.p99Ms
+    const rps = ours.requestsPerSecond / nginx.requestsPerSecond
+    figures.push(measured('ratio ours/nginx p50', round(p50), '×'))
+    figures.push(measured('ratio ours/nginx p99', round(p99), '×'))
+    figures.push(measured('ratio ours/nginx throughput', round(rps), '×'))
+    if (p50 > 1 || rps < 1) {
+      losses.push({
+        what: `cache hits: ours is ${round(p50)}× nginx's p50 latency and serves ${round(rps)}× its requests/s`,
+        close:
+          'every edge hit re-does per-request work nginx skips: API-key hashing, a KV read for the speaker identity, two SHA-256 cache keys, an R2 read with AES-GCM decryption, and a Durable Object write per request for the hit counter (countCache). Serving hits straight from the Cache API with the key derived from the request (no KV/DO on the hit path) and batching the counters would close most of it; in production the Cache API sits in the data centre nearest the user, which nginx on one box does not.',
+      })
+    } else {
+      findings.push(`ours beats nginx on hits: ${round(p50)}× its p50, ${round(rps)}× its req/s`)
+    }
+  }
+  findings.push(
+    `ours serves hits at ${round(ours.requestsPerSecond / Math.max(direct.requestsPerSecond, 0.001))}× the emulator's miss throughput`,
+  )
+  return {
+    id: 1,
+    title: 'Cache-hit serving (~100 KB WAV phrase)',
+    figures,
+    findings,
+    losses,
+    settings,
+    method:
+      'Fixed connections and duration per target, one target at a time, all on 127.0.0.1. Latency is per response (autocannon), quantiles exact over every response. The emulator is single-GPU (one synthesis at a time), so its latency includes queueing behind the other connections.',
+    durationS: 0,
+  }
+}

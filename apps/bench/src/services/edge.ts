@@ -1,0 +1,105 @@
+/**
+ * @module services/edge — the edge worker under `wrangler dev`: workerd with local R2/KV/Queue/
+ * DO storage in a fresh directory, so every run starts with an empty cache. Its secrets (one
+ * API key, the cache key ring) are generated per run into a private env file in the run's temp
+ * directory and never printed.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { freePort, HOST, type ProcessSet, type Started, waitForHttp } from '../procs/index.ts'
+
+/** A running edge. */
+export interface Edge {
+  url: string
+  apiKey: string
+  /** The workerd process serving it (for memory readings), found in wrangler's group. */
+  workerdPid(): number | undefined
+}
+
+/** Pids of the processes in process group `pgid` whose command name is `comm`. */
+export function pidsInGroup(pgid: number, comm: string): number[] {
+  const out: number[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      // comm is in parentheses and may hold spaces; the fields after it are space-separated.
+      const close = stat.lastIndexOf(')')
+      const name = stat.slice(stat.indexOf('(') + 1, close)
+      const fields = stat.slice(close + 2).split(' ')
+      if (Number(fields[2]) === pgid && name === comm) out.push(Number(entry))
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out
+}
+
+/**
+ * Starts the edge against `upstreamUrl`.
+ *
+ * @example
+ * const edge = await startEdge(procs, root, tmp, emulator.url)
+ */
+export async function startEdge(
+  procs: ProcessSet,
+  root: string,
+  tmp: string,
+  upstreamUrl: string,
+): Promise<Edge> {
+  const apiKey = `tts_bench_${randomBytes(18).toString('base64url')}`
+  const hash = createHash('sha256').update(apiKey).digest('hex')
+  const envFile = join(tmp, 'edge.env')
+  writeFileSync(
+    envFile,
+    [
+      `API_KEYS=${JSON.stringify([{ hash, scopes: ['speech', 'voices', 'admin'], tenant: 'bench' }])}`,
+      `CACHE_KEYS=bench1:${randomBytes(32).toString('base64')}`,
+      'UPSTREAM_API_KEY=',
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  )
+  const port = await freePort()
+  const inspectorPort = await freePort()
+  const edgeDir = join(root, 'packages/edge')
+  const started: Started = procs.start(
+    'edge',
+    process.execPath,
+    [
+      join(edgeDir, 'node_modules/wrangler/bin/wrangler.js'),
+      'dev',
+      '--ip',
+      HOST,
+      '--port',
+      String(port),
+      '--inspector-port',
+      String(inspectorPort),
+      '--var',
+      `UPSTREAM_URL:${upstreamUrl}`,
+      // One line per request would cost the hit path console I/O nginx (access_log off) is spared.
+      '--var',
+      'LOG_LEVEL:warn',
+      '--persist-to',
+      join(tmp, 'wrangler-state'),
+      '--env-file',
+      envFile,
+      '--show-interactive-dev-session=false',
+    ],
+    { cwd: edgeDir, env: { WRANGLER_SEND_METRICS: 'false', CI: 'true' } },
+  )
+  const url = `http://${HOST}:${port}`
+  await Promise.race([
+    waitForHttp(`${url}/healthz`, 180_000),
+    started.exited.then(() => {
+      throw new Error(`wrangler dev exited while starting:\n${started.tail()}`)
+    }),
+  ])
+  return {
+    url,
+    apiKey,
+    workerdPid: () =>
+      started.child.pid === undefined ? undefined : pidsInGroup(started.child.pid, 'workerd')[0],
+  }
+}
