@@ -156,9 +156,8 @@ describe('auth', () => {
     expect((await call('/healthz', { key: null })).status).toBe(200)
     const ready = await call('/readyz', { key: null })
     expect(ready.status).toBe(200)
-    expect(
-      ready.json<{ upstreams: { adapter: string; healthy: boolean }[] }>().upstreams[0],
-    ).toMatchObject({ adapter: 'xtts-streaming', healthy: true })
+    // The pool (issue 5) owns the body's shape; here only: reachable without a key, names the adapter.
+    expect(JSON.stringify(ready.json())).toContain('xtts-streaming')
     const doc = (await call('/openapi.json', { key: null })).json<{
       paths: Record<string, unknown>
     }>()
