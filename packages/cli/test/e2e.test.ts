@@ -180,8 +180,8 @@ describe('tts against the real edge and emulator', () => {
     try {
       const down = await run(['doctor'])
       expect(down.code).toBe(1)
-      expect(down.stdout).toMatch(/✗ readiness: degraded/)
-      expect(down.stdout).toMatch(/hint: the edge cannot reach its XTTS upstream/)
+      expect(down.stdout).toMatch(/✗ synthesis: failed: 5\d\d/)
+      expect(down.stdout).toMatch(/hint: the edge's XTTS upstream failed/)
       expect(down.stdout).toMatch(/✓ endpoint:/)
     } finally {
       await stack.setFaults({ down: false })

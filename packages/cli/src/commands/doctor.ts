@@ -1,8 +1,8 @@
 /**
  * @module commands/doctor — `tts doctor`: one ✓/✗ line per check, with a hint under each ✗:
- * config valid, TLS rule, endpoint reachable, key accepted, edge readiness with the upstreams'
- * breaker states, a timed synthesis, the local engine. Checks after a failed one that cannot
- * run are skipped, not failed twice.
+ * config valid, TLS rule, endpoint reachable, key accepted, a timed synthesis that reaches the
+ * upstream, edge readiness with the upstreams' breaker states, the local engine. Checks that
+ * cannot run after a failed one are skipped, not failed twice.
  */
 import { espeakEngine } from '@tts/client/node'
 import { isLoopbackHost } from '@tts/core/config'
@@ -23,6 +23,23 @@ export interface Check {
 export interface DoctorResult {
   ok: boolean
   checks: Check[]
+}
+
+/** An upstream in `/readyz`; older edges say `healthy`, the pool says `breaker` and `lastError`. */
+interface Upstream {
+  url?: string
+  healthy?: boolean
+  breaker?: string
+  failures?: number
+  error?: string
+  lastError?: string | null
+}
+
+function describeUpstream(u: Upstream): string {
+  const healthy = u.healthy ?? u.breaker !== 'open'
+  const error = u.error ?? u.lastError ?? undefined
+  const failures = u.failures ? `, ${u.failures} consecutive failures` : ''
+  return `${u.url ?? '?'} ${healthy ? 'up' : 'down'}${error ? ` (${error})` : ''}, breaker ${u.breaker ?? '?'}${failures}`
 }
 
 const wavOk = (b: Uint8Array) =>
@@ -113,29 +130,13 @@ export async function doctor(
         hint: 'the edge does not know this key: check its API_KEYS, or mint one with `tts keys create`',
       })
     }
-    if (!reachable) skip('readiness')
-    else {
-      const ready = await callEdge(target, 'GET', '/readyz')
-      const body = (ready.json ?? {}) as {
-        status?: string
-        upstreams?: Array<{ url?: string; healthy?: boolean; breaker?: string; error?: string }>
-      }
-      const ups = (body.upstreams ?? []).map(
-        (u) =>
-          `${u.url ?? '?'} ${u.healthy ? 'healthy' : `down${u.error ? ` (${u.error})` : ''}`}, breaker ${u.breaker ?? '?'}`,
-      )
-      add({
-        name: 'readiness',
-        ok: ready.status === 200,
-        detail: `${body.status ?? ready.status}${ups.length ? `; ${ups.join('; ')}` : ''}`,
-        hint: "the edge cannot reach its XTTS upstream: check that the XTTS server runs and the edge's UPSTREAM_URL",
-      })
-    }
     if (!keyOk) skip('synthesis')
     else {
       const speech = await callEdge(target, 'POST', '/v1/audio/speech', {
         model: 'xtts-v2',
-        input: 'tts doctor check',
+        // A fresh text each run, so the answer comes from the upstream, not the edge cache; the
+        // one short entry it leaves expires with the cache TTL.
+        input: `Doctor check ${Date.now() % 100_000}.`,
         voice: edgeVoice(settings, settings.config.voice),
         language: 'en',
         response_format: 'wav',
@@ -147,11 +148,26 @@ export async function doctor(
         detail: ok
           ? `${speech.body.byteLength} bytes of WAV in ${speech.ms} ms (cache ${speech.headers.get('x-tts-cache')?.toLowerCase() ?? '?'})`
           : `failed: ${speech.status === 200 ? 'the answer was not WAV audio' : describeProblem(speech)}`,
-        hint: 'the edge could not synthesize; `tts say` will fall back to the local voice meanwhile',
+        hint:
+          speech.status >= 500
+            ? "the edge's XTTS upstream failed: check that the XTTS server runs and the edge's UPSTREAM_URL; `tts say` falls back to the local voice meanwhile"
+            : 'the edge refused the request; check the voice (`tts config set voice auto`)',
+      })
+    }
+    if (!reachable) skip('readiness')
+    else {
+      const ready = await callEdge(target, 'GET', '/readyz')
+      const body = (ready.json ?? {}) as { status?: string; upstreams?: Upstream[] }
+      const ups = (body.upstreams ?? []).map(describeUpstream)
+      add({
+        name: 'readiness',
+        ok: ready.status === 200,
+        detail: `${body.status ?? ready.status}${ups.length ? `; ${ups.join('; ')}` : ''}`,
+        hint: "the edge cannot reach its XTTS upstream: check that the XTTS server runs and the edge's UPSTREAM_URL",
       })
     }
   } else {
-    for (const name of ['TLS', 'endpoint', 'API key', 'readiness', 'synthesis']) skip(name)
+    for (const name of ['TLS', 'endpoint', 'API key', 'synthesis', 'readiness']) skip(name)
   }
 
   if (options.engine !== false) {
