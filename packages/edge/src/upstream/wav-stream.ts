@@ -135,21 +135,28 @@ export async function readWavStream(body: ReadableStream<Uint8Array>): Promise<P
   }
   let buffered: Uint8Array = new Uint8Array(0)
   let header: Header | undefined
-  while (!header) {
-    const { done, value } = await read()
-    if (done) {
-      throw new UpstreamError(
-        'upstream_invalid_audio',
-        buffered.length === 0
-          ? 'the upstream answered with no audio'
-          : 'the upstream audio ended inside its WAV header',
-      )
+  try {
+    while (!header) {
+      const { done, value } = await read()
+      if (done) {
+        throw new UpstreamError(
+          'upstream_invalid_audio',
+          buffered.length === 0
+            ? 'the upstream answered with no audio'
+            : 'the upstream audio ended inside its WAV header',
+        )
+      }
+      buffered = concat(buffered, value)
+      const parsed = parseHeader(buffered)
+      if (parsed !== 'more') header = parsed
+      else if (buffered.length > MAX_HEADER_BYTES)
+        throw new UpstreamError('upstream_invalid_audio', 'the upstream WAV header is too large')
     }
-    buffered = concat(buffered, value)
-    const parsed = parseHeader(buffered)
-    if (parsed !== 'more') header = parsed
-    else if (buffered.length > MAX_HEADER_BYTES)
-      throw new UpstreamError('upstream_invalid_audio', 'the upstream WAV header is too large')
+  } catch (error) {
+    // Nobody will read the rest: free the connection now.
+    reader.releaseLock()
+    await body.cancel().catch(() => {})
+    throw error
   }
   const h = header
   inHeader = false
