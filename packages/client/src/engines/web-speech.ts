@@ -6,12 +6,19 @@
 import { AbortedError, LocalEngineError } from '../errors/index.ts'
 import type { LocalEngine, LocalSpeechRequest } from '../types.ts'
 
+const EMPTY_RETRY_MS = 10_000
+
 /** Options of `webSpeechEngine`. */
 export interface WebSpeechEngineOptions {
   /** The `speechSynthesis` to use; default the page's. */
   synthesis?: SpeechSynthesis
   /** How long to wait for the voice list to load. Default 1000 ms. */
   voicesTimeoutMs?: number
+  /**
+   * Resolve anyway after this long: browsers without an audio sink may never fire `end`.
+   * Default max(15 s, 150 ms per character at the given speed).
+   */
+  maxUtteranceMs?: number
 }
 
 /**
@@ -41,11 +48,16 @@ export function webSpeechEngine(options: WebSpeechEngineOptions = {}): LocalEngi
       const timer = setTimeout(done, options.voicesTimeoutMs ?? 1000)
       s.addEventListener?.('voiceschanged', done)
     }).then((list) => {
-      if (list.length === 0) voices = undefined // try again later: voices can arrive late
+      // Voices can arrive late: ask again, but not on every call while there are none.
+      if (list.length === 0) setTimeout(() => (voices = undefined), EMPTY_RETRY_MS)
       return list
     })
     return voices
   }
+
+  // Chromium loads its voice list only when first asked, seconds later with speech-dispatcher:
+  // ask now, so the list is there by the time the edge fails.
+  if (synthesis()) void loadVoices()
 
   const voiceFor = async (locale: string) => {
     const list = await loadVoices()
@@ -79,7 +91,7 @@ export function webSpeechEngine(options: WebSpeechEngineOptions = {}): LocalEngi
         // Headless or sink-less browsers may never fire `end`; give up well past any real length.
         const guard = setTimeout(
           () => finish(),
-          Math.max(15_000, (request.text.length * 150) / request.speed),
+          options.maxUtteranceMs ?? Math.max(15_000, (request.text.length * 150) / request.speed),
         )
         const onAbort = () => {
           s.cancel()

@@ -1,0 +1,342 @@
+/**
+ * The browser path in real Chromium (Debian's, driven by playwright-core): the browser entry
+ * bundled by esbuild, the IndexedDB cache with its non-extractable key, `<audio>` playback,
+ * the warm queue in localStorage, and the Web Speech fallback. The page's origin also answers
+ * `/v1/*` by passing requests to the real emulator (same origin, so no CORS set-up), and can
+ * play "edge down" with a 503 problem.
+ */
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { extname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type RunningEmulator, startEmulatorProcess } from './emulator.ts'
+
+const CHROMIUM = '/usr/bin/chromium'
+
+let emulator: RunningEmulator
+let server: Server
+let origin: string
+let dir: string
+let context: BrowserContext
+let page: Page
+const state = { edgeDown: false, speech: 0, prefetched: [] as string[] }
+
+async function startPageServer(outdir: string) {
+  const types: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html' }
+  const s = createServer(async (req, res) => {
+    const chunks: Buffer[] = []
+    for await (const c of req) chunks.push(c as Buffer)
+    const body = Buffer.concat(chunks)
+    const path = (req.url ?? '/').split('?')[0] as string
+    if (path === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' })
+      res.end('<!doctype html><title>loading</title><script type="module" src="/page.js"></script>')
+      return
+    }
+    if (path === '/v1/audio/speech/prefetch') {
+      state.prefetched.push(...(JSON.parse(String(body)).inputs as string[]))
+      res.writeHead(202, { 'content-type': 'application/json' }).end('{"queued":1}')
+      return
+    }
+    if (path === '/v1/audio/speech') {
+      state.speech++
+      if (state.edgeDown) {
+        res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '5' })
+        res.end(
+          JSON.stringify({
+            status: 503,
+            code: 'upstream_unavailable',
+            title: 'Service Unavailable',
+          }),
+        )
+        return
+      }
+      const upstream = await fetch(`${emulator.url}/v1/audio/speech`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      })
+      res.writeHead(upstream.status, {
+        'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream',
+        'x-tts-cache': 'MISS',
+      })
+      res.end(Buffer.from(await upstream.arrayBuffer()))
+      return
+    }
+    try {
+      const file = await readFile(join(outdir, path.slice(1)))
+      res
+        .writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' })
+        .end(file)
+    } catch {
+      res.writeHead(404).end()
+    }
+  })
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
+  return s
+}
+
+async function stopSpeechDispatcher(pidFile: string) {
+  const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim())
+  if (!Number.isInteger(pid) || pid <= 0) return
+  const alive = () => {
+    try {
+      process.kill(pid, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
+  // It does not always heed SIGTERM while a client has just left; then SIGKILL.
+  if (alive()) process.kill(pid, 'SIGTERM')
+  for (let i = 0; i < 20 && alive(); i++) await new Promise((r) => setTimeout(r, 100))
+  if (alive()) process.kill(pid, 'SIGKILL')
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('browser (real Chromium)', () => {
+  beforeAll(async () => {
+    emulator = await startEmulatorProcess()
+    dir = await mkdtemp(join(tmpdir(), 'tts-client-browser-'))
+    await build({
+      entryPoints: { page: fileURLToPath(new URL('./browser/page.ts', import.meta.url)) },
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'browser',
+      conditions: ['browser'],
+      outdir: join(dir, 'www'),
+      logLevel: 'silent',
+    })
+    server = await startPageServer(join(dir, 'www'))
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      // Chromium starts its own speech-dispatcher; a cache dir of this run gives it a fresh one
+      // (a stale daemon from an earlier run serves no voices) that afterAll can stop by pid.
+      env: { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg-cache') },
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--autoplay-policy=no-user-gesture-required',
+        '--enable-speech-dispatcher',
+        '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+      ],
+    })
+    page = context.pages()[0] ?? (await context.newPage())
+    await page.goto(origin)
+    await page.waitForFunction(() => document.title === 'ready')
+    // Chromium fills its voice list from speech-dispatcher seconds after the first ask (and
+    // never, where speech-dispatcher is missing); give it that time once, here.
+    await page
+      .waitForFunction(() => speechSynthesis.getVoices().length > 0, undefined, {
+        timeout: 30_000,
+        polling: 500,
+      })
+      .catch(() => {})
+  }, 120_000)
+
+  afterAll(async () => {
+    await context?.close()
+    await stopSpeechDispatcher(
+      join(dir, 'xdg-cache', 'speech-dispatcher', 'pid', 'speech-dispatcher.pid'),
+    )
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+    await emulator?.stop()
+    if (dir) await rm(dir, { recursive: true, force: true })
+  })
+
+  const reload = async () => {
+    await page.reload()
+    await page.waitForFunction(() => document.title === 'ready')
+  }
+
+  it('caches in IndexedDB, sealed with a non-extractable key, and a repeat makes no request — also after a reload', async () => {
+    state.speech = 0
+    const synth = () =>
+      page.evaluate(async (endpoint) => {
+        const { createTtsClient } = (
+          globalThis as never as { ttsClient: typeof import('../src/index.ts') }
+        ).ttsClient
+        const tts = createTtsClient({ endpoint, fallback: false })
+        const r = await tts.synthesize('Hello from the browser cache test.', { language: 'en' })
+        return { provider: r.provider, bytes: r.audio.byteLength, mimeType: r.mimeType }
+      }, origin)
+    const first = await synth()
+    expect(first).toMatchObject({ provider: 'edge', mimeType: 'audio/wav' })
+    expect(await synth()).toMatchObject({ provider: 'cache', bytes: first.bytes })
+    expect(state.speech).toBe(1)
+    await reload()
+    expect(await synth()).toMatchObject({ provider: 'cache', bytes: first.bytes })
+    expect(state.speech).toBe(1)
+
+    const stored = await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('tts-edge-cache')
+        open.onsuccess = () => resolve(open.result)
+        open.onerror = () => reject(open.error)
+      })
+      const get = <T>(store: string, fn: (s: IDBObjectStore) => IDBRequest) =>
+        new Promise<T>((resolve, reject) => {
+          const req = fn(db.transaction(store, 'readonly').objectStore(store))
+          req.onsuccess = () => resolve(req.result as T)
+          req.onerror = () => reject(req.error)
+        })
+      const key = await get<CryptoKey>('keys', (s) => s.get('local'))
+      const blobs = await get<Uint8Array[]>('blobs', (s) => s.getAll())
+      const text = new TextDecoder('latin1').decode(blobs[0])
+      let exported = 'refused'
+      try {
+        await crypto.subtle.exportKey('raw', key)
+        exported = 'exported'
+      } catch {}
+      db.close()
+      return {
+        extractable: key.extractable,
+        algorithm: key.algorithm.name,
+        exported,
+        blobs: blobs.length,
+        plainWav: text.includes('RIFF') || text.includes('WAVE'),
+      }
+    })
+    expect(stored).toEqual({
+      extractable: false,
+      algorithm: 'AES-GCM',
+      exported: 'refused',
+      blobs: 1,
+      plainWav: false,
+    })
+  })
+
+  it('treats a tampered IndexedDB entry as a miss, removes it and fetches again', async () => {
+    state.speech = 0
+    const result = await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve) => {
+        const open = indexedDB.open('tts-edge-cache')
+        open.onsuccess = () => resolve(open.result)
+      })
+      const t = db.transaction('blobs', 'readwrite')
+      const store = t.objectStore('blobs')
+      const keys = await new Promise<IDBValidKey[]>((resolve) => {
+        const r = store.getAllKeys()
+        r.onsuccess = () => resolve(r.result)
+      })
+      const first = keys[0] as IDBValidKey
+      const blob = await new Promise<Uint8Array>((resolve) => {
+        const r = store.get(first)
+        r.onsuccess = () => resolve(r.result)
+      })
+      blob[blob.length - 3] = (blob[blob.length - 3] ?? 0) ^ 0xff
+      store.put(blob, first)
+      await new Promise((resolve) => (t.oncomplete = resolve))
+      db.close()
+      const { createTtsClient } = (
+        globalThis as never as { ttsClient: typeof import('../src/index.ts') }
+      ).ttsClient
+      const tts = createTtsClient({ endpoint: location.origin, fallback: false })
+      const r = await tts.synthesize('Hello from the browser cache test.', { language: 'en' })
+      const stats = await tts.cache.stats()
+      return { provider: r.provider, corrupt: stats?.corrupt }
+    })
+    expect(result).toMatchObject({ provider: 'edge', corrupt: 1 })
+    expect(state.speech).toBe(1)
+  })
+
+  it('plays edge audio through <audio> and resolves when it ends', async () => {
+    const result = await page.evaluate(async () => {
+      const { createTtsClient } = (
+        globalThis as never as { ttsClient: typeof import('../src/index.ts') }
+      ).ttsClient
+      const tts = createTtsClient({ endpoint: location.origin, fallback: false })
+      const t0 = performance.now()
+      const r = await tts.speak('Playing a short sentence.', { language: 'en' })
+      return { provider: r.provider, played: r.played, elapsed: performance.now() - t0 }
+    })
+    expect(result).toMatchObject({ provider: 'edge', played: 'audio' })
+    expect(result.elapsed).toBeGreaterThan(300) // it waited for the audio to end
+  })
+
+  it('falls back to the device voice (Web Speech) chosen by locale, and queues the text in localStorage for warming', async () => {
+    state.edgeDown = true
+    state.prefetched = []
+    let spokeLocally = false
+    try {
+      const result = await page.evaluate(async () => {
+        const { createTtsClient, webSpeechEngine } = (
+          globalThis as never as { ttsClient: typeof import('../src/index.ts') }
+        ).ttsClient
+        const engine = webSpeechEngine({ maxUtteranceMs: 4000, voicesTimeoutMs: 10_000 })
+        const voices = speechSynthesis.getVoices().length
+        const available = await engine.isAvailable()
+        const frVoice = (await engine.voiceFor('fr-FR'))?.lang ?? null
+        const tts = createTtsClient({ endpoint: location.origin, fallback: [engine] })
+        const fallbacks: string[] = []
+        tts.on('fallback', (e) => fallbacks.push(e.reason))
+        let outcome: Record<string, unknown>
+        try {
+          const r = await tts.speak("Bonjour à tous, je suis très heureux d'être ici aujourd'hui.")
+          outcome = {
+            provider: r.provider,
+            engine: r.engine,
+            played: r.played,
+            language: r.language,
+          }
+        } catch (e) {
+          outcome = { error: (e as { code?: string }).code }
+        }
+        return {
+          voices,
+          available,
+          frVoice,
+          fallbacks,
+          outcome,
+          queue: localStorage.getItem('tts-edge:warm-queue'),
+        }
+      })
+      console.info(
+        `[browser] Web Speech voices in headless Chromium: ${result.voices}; fr-FR voice: ${result.frVoice}`,
+      )
+      expect(result.fallbacks).toEqual(['upstream_unavailable'])
+      if (result.available) {
+        spokeLocally = true
+        expect(result.frVoice).toMatch(/^fr/)
+        expect(result.outcome).toEqual({
+          provider: 'local',
+          engine: 'web-speech',
+          played: 'device-voice',
+          language: 'fr',
+        })
+        expect(JSON.parse(result.queue ?? '{}').items).toHaveLength(1)
+      } else {
+        // No voices in this Chromium: the ordered list has nothing left, and says so.
+        expect(result.outcome).toEqual({ error: 'local_engine_unavailable' })
+      }
+    } finally {
+      state.edgeDown = false
+    }
+    // The edge answers again: the next call succeeds and the queued text is warmed.
+    const warmed = await page.evaluate(async () => {
+      const { createTtsClient } = (
+        globalThis as never as { ttsClient: typeof import('../src/index.ts') }
+      ).ttsClient
+      const tts = createTtsClient({ endpoint: location.origin, fallback: false })
+      await tts.synthesize('The edge is back.', { language: 'en' })
+      await tts.warm()
+      return { pending: await tts.pendingWarm() }
+    })
+    expect(warmed.pending).toBe(0)
+    if (state.prefetched.length > 0) {
+      expect(state.prefetched).toEqual([
+        "Bonjour à tous, je suis très heureux d'être ici aujourd'hui.",
+      ])
+    }
+  })
+})
