@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
+    globalSetup: ['test/global-setup.ts'],
     // End-to-end tests start the emulator and the edge under wrangler on a shared 2-core box.
     testTimeout: 60_000,
     hookTimeout: 180_000,

@@ -7,10 +7,10 @@ import { createHash } from 'node:crypto'
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type CliRun, type Stack, startStack, tts } from './stack.ts'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { type CliRun, setFaults, tts } from './stack.ts'
 
-let stack: Stack
+const stack = inject('stack')
 let home: string
 let env: Record<string, string>
 const outputs: CliRun[] = []
@@ -34,13 +34,11 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  stack = await startStack()
   home = await mkdtemp(join(tmpdir(), 'tts-cli-e2e-'))
   env = { TTS_CONFIG_DIR: join(home, 'config'), TTS_CACHE_DIR: join(home, 'cache') }
 })
 
 afterAll(async () => {
-  await stack?.stop()
   if (home) await rm(home, { recursive: true, force: true })
 })
 
@@ -176,7 +174,7 @@ describe('tts against the real edge and emulator', () => {
     ]) {
       expect(ok.stdout).toMatch(new RegExp(`✓ ${name}:`))
     }
-    await stack.setFaults({ down: true })
+    await setFaults(stack.emulatorUrl, { down: true })
     try {
       const down = await run(['doctor'])
       expect(down.code).toBe(1)
@@ -184,7 +182,24 @@ describe('tts against the real edge and emulator', () => {
       expect(down.stdout).toMatch(/hint: the edge's XTTS upstream failed/)
       expect(down.stdout).toMatch(/✓ endpoint:/)
     } finally {
-      await stack.setFaults({ down: false })
+      await setFaults(stack.emulatorUrl, { down: false })
+    }
+  })
+
+  it('say falls back to the local espeak voice when the upstream is down, and says so', async () => {
+    await setFaults(stack.emulatorUrl, { down: true })
+    try {
+      const r = await run(['say', 'The upstream is down right now', '-o', 'down.mp3', '--debug'])
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stdout).toMatch(/local \(espeak\) · cache none · [\d.]+ ms · en/)
+      expect(r.stderr).toMatch(/using device voice/)
+      expect(r.stderr).toMatch(/produced wav, not mp3; writing .*down\.wav/)
+      expect(r.stderr).toContain('"message":"METRIC"')
+      const bytes = await readFile(join(home, 'down.wav'))
+      expect(bytes.subarray(0, 4).toString('latin1')).toBe('RIFF')
+      await expect(stat(join(home, 'down.mp3'))).rejects.toThrow()
+    } finally {
+      await setFaults(stack.emulatorUrl, { down: false })
     }
   })
 

@@ -23,7 +23,6 @@ export interface Stack {
   userKey: string
   /** A key with speech and admin. */
   adminKey: string
-  setFaults(faults: Record<string, unknown>): Promise<void>
   stop(): Promise<void>
 }
 
@@ -154,14 +153,6 @@ export async function startStack(): Promise<Stack> {
       emulatorUrl,
       userKey,
       adminKey,
-      async setFaults(faults) {
-        const res = await fetch(`${emulatorUrl}/__faults`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(faults),
-        })
-        if (!res.ok) throw new Error(`__faults answered ${res.status}`)
-      },
       stop,
     }
   } catch (error) {
@@ -176,6 +167,24 @@ export interface CliRun {
   stdout: string
   stderr: string
   raw: Buffer
+}
+
+/**
+ * Sets the emulator's faults (`{down: true}` takes it off the network).
+ *
+ * @example
+ * await setFaults(emulatorUrl, { down: true })
+ */
+export async function setFaults(
+  emulatorUrl: string,
+  faults: Record<string, unknown>,
+): Promise<void> {
+  const res = await fetch(`${emulatorUrl}/__faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  })
+  if (!res.ok) throw new Error(`__faults answered ${res.status}`)
 }
 
 /**

@@ -39,6 +39,7 @@ export function edgeTarget(ctx: CliContext, settings: Settings, apiKey?: string)
     apiKey: apiKey ?? settings.key?.key,
     timeoutMs: settings.config.timeoutMs,
     fetch: ctx.fetch,
+    logger: ctx.logger,
   }
 }
 

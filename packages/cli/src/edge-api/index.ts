@@ -4,6 +4,7 @@
  * covers speech with its fallback; these are the operator's calls, where a failure must be
  * reported as it is, not hidden by a local voice.
  */
+import type { Logger } from '@tts/core/log'
 import { UserError } from '../errors/index.ts'
 
 /** Where and how to reach the edge. */
@@ -12,6 +13,8 @@ export interface EdgeTarget {
   apiKey?: string | undefined
   timeoutMs: number
   fetch?: typeof fetch
+  /** Gets one debug line per call (method, path, status, ms; never the key). */
+  logger?: Logger
 }
 
 /** An answer of the edge. */
@@ -50,6 +53,7 @@ export async function callEdge(
       signal: AbortSignal.timeout(Math.max(target.timeoutMs, 1000) * 4),
     })
   } catch (error) {
+    target.logger?.debug('edge call failed', { method, path, error: String(error) })
     const cause = (error as { cause?: { code?: string } }).cause?.code
     const why = (error as Error).name === 'TimeoutError' ? 'timed out' : (cause ?? 'network error')
     throw new UserError(
@@ -60,6 +64,8 @@ export async function callEdge(
   }
   const bytes = new Uint8Array(await response.arrayBuffer())
   const ms = Math.round(performance.now() - started)
+  target.logger?.debug('edge call', { method, path, status: response.status, ms })
+  target.logger?.metric('tts_cli_edge_call', ms, 'ms', { path, status: response.status })
   let json: unknown
   if ((response.headers.get('content-type') ?? '').includes('json')) {
     try {

@@ -1,0 +1,82 @@
+/**
+ * The interactive setup in a real terminal: `tts setup` runs inside tmux (a private server
+ * socket), keys are typed into it, and the screen is read back. Skipped where tmux is missing.
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { BIN } from './stack.ts'
+
+const hasTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0
+const socket = `tts-cli-test-${process.pid}`
+const tmux = (...args: string[]) =>
+  execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' })
+const screen = () => tmux('capture-pane', '-p', '-t', 'setup', '-S', '-100')
+
+async function waitForScreen(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const text = screen()
+    if (pattern.test(text)) return text
+    if (Date.now() > deadline) throw new Error(`screen never showed ${pattern}:\n${text}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+function type(text: string, enter = true) {
+  tmux('send-keys', '-t', 'setup', '-l', text)
+  if (enter) tmux('send-keys', '-t', 'setup', 'Enter')
+}
+
+describe.skipIf(!hasTmux)('tts setup in a terminal (tmux)', () => {
+  const stack = inject('stack')
+  let home: string
+
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'tts-cli-tty-'))
+    const env = `TTS_CONFIG_DIR=${home}/config TTS_CACHE_DIR=${home}/cache NO_COLOR=1`
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'setup',
+      '-x',
+      '110',
+      '-y',
+      '45',
+      `env ${env} ${process.execPath} ${BIN} setup; sleep 30`,
+    )
+  })
+
+  afterAll(async () => {
+    if (hasTmux) spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' })
+    if (home) await rm(home, { recursive: true, force: true })
+  })
+
+  it('asks each question, re-asks on bad input, hides the key, checks it and saves', async () => {
+    await waitForScreen(/Edge endpoint/)
+    for (let i = 0; i < 10; i++) tmux('send-keys', '-t', 'setup', 'BSpace')
+    type('http://tts.example.com')
+    await waitForScreen(/HTTPS required/)
+    for (let i = 0; i < 30; i++) tmux('send-keys', '-t', 'setup', 'BSpace')
+    type(stack.edgeUrl)
+    await waitForScreen(/API key/)
+    type(stack.userKey)
+    await waitForScreen(/accepted the key[\s\S]*Timeout per request/)
+    type('') // keep the default
+    await waitForScreen(/Retries/)
+    type('')
+    await waitForScreen(/Local cache TTL/)
+    type('')
+    const final = await waitForScreen(/Saved /)
+    console.info(`captured screen of the interactive setup:\n${final.trimEnd()}`)
+    expect(final).toContain('•'.repeat(stack.userKey.length))
+    expect(final).not.toContain(stack.userKey)
+    expect(final).toMatch(/warning: the OS keychain is not available here[\s\S]*credentials\.json/)
+    expect(final).toContain(`****${stack.userKey.slice(-4)}`)
+    const config = JSON.parse(await readFile(join(home, 'config', 'config.json'), 'utf8'))
+    expect(config).toMatchObject({ endpoint: stack.edgeUrl, timeoutMs: 3000, maxRetries: 3 })
+  })
+})
