@@ -9,6 +9,7 @@ const keys = {
   admin: key('admin'),
   voices: key('voices'),
   other: key('other'),
+  flood: key('flood'),
 }
 const hash = (k: string) => createHash('sha256').update(k).digest('hex')
 const API_KEYS = JSON.stringify([
@@ -16,6 +17,7 @@ const API_KEYS = JSON.stringify([
   { hash: hash(keys.voices), scopes: ['speech', 'voices'], tenant: 'tenant-a' },
   { hash: hash(keys.admin), scopes: ['speech', 'voices', 'admin'], tenant: 'ops' },
   { hash: hash(keys.other), scopes: ['speech'], tenant: 'tenant-b' },
+  { hash: hash(keys.flood), scopes: ['speech'], tenant: 'tenant-c' },
 ])
 const ring = (id: string) => `${id}:${randomBytes(32).toString('base64')}`
 

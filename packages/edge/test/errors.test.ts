@@ -147,6 +147,21 @@ describe('auth', () => {
     expectProblem(await call('/v1/cache', { method: 'DELETE', key: keys.voices }), 403, 'forbidden')
   })
 
+  it('limits each key: past 600 requests a minute, 429 rate_limited with Retry-After', async () => {
+    let sent = 0
+    let limited: Awaited<ReturnType<typeof call>> | undefined
+    while (!limited && sent < 700) {
+      const res = await call('/v1/languages', { key: keys.flood })
+      sent++
+      if (res.status === 429) limited = res
+      else expect(res.status).toBe(200)
+    }
+    expect(sent).toBe(601)
+    expectProblem(limited as Awaited<ReturnType<typeof call>>, 429, 'rate_limited')
+    expect(limited?.headers.get('retry-after')).toBe('60')
+    expect((await call('/v1/languages', { key: keys.speech })).status).toBe(200)
+  })
+
   it('never echoes the key back', async () => {
     const res = await speak({ input: 'hi' }, { key: 'tts_secret_value_that_must_not_leak' })
     expect(new TextDecoder().decode(res.body)).not.toContain('tts_secret_value')

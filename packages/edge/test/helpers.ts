@@ -8,7 +8,7 @@ import worker from '../src/index.ts'
 
 /** The API keys of this test run, by role. */
 export const keys = JSON.parse(env.TEST_KEYS) as Record<
-  'speech' | 'voices' | 'admin' | 'other',
+  'speech' | 'voices' | 'admin' | 'other' | 'flood',
   string
 >
 

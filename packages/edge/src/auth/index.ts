@@ -123,6 +123,30 @@ export async function authenticate(env: Env, header: string | null): Promise<Pri
   return { tenant: found.tenant, scopes: found.scopes, keyId: found.hex.slice(0, 12) }
 }
 
+/** Seconds a limited key is told to wait: the limiter's window. */
+const RATE_WINDOW_S = 60
+
+/**
+ * Counts a request against the key's rate limit (Workers' rate-limiting binding, when bound).
+ *
+ * @example
+ * await checkRate(env, principal) // throws a 429 problem past the limit
+ */
+export async function checkRate(env: Env, principal: Principal): Promise<void> {
+  const limiter = (env as { KEY_LIMITER?: RateLimit }).KEY_LIMITER
+  if (!limiter) return
+  const { success } = await limiter.limit({ key: principal.keyId })
+  if (!success) {
+    throw new ProblemError(
+      'rate_limited',
+      `this API key sent too many requests; wait ${RATE_WINDOW_S} s`,
+      {
+        retryAfterS: RATE_WINDOW_S,
+      },
+    )
+  }
+}
+
 /** Hono variables set by {@link requireScope}. */
 export interface AuthVariables {
   principal: Principal
@@ -144,6 +168,7 @@ export function requireScope(
         details: { requiredScope: scope },
       })
     }
+    await checkRate(c.env, principal)
     c.set('principal', principal)
     await next()
   }
