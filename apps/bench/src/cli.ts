@@ -17,7 +17,7 @@ import { renderTable } from './report/index.ts'
 import type { BenchResult, RowResult } from './result/index.ts'
 import { cacheHitRow } from './rows/cache-hit.ts'
 import { coalescingRow } from './rows/coalescing.ts'
-import { freshTexts, type RowContext, XTTS_PROFILE } from './rows/context.ts'
+import { FAST_PROFILE, freshTexts, type RowContext, XTTS_PROFILE } from './rows/context.ts'
 import { fallbackRow } from './rows/fallback.ts'
 import { footprintRow } from './rows/footprint.ts'
 import { formatsRow } from './rows/formats.ts'
@@ -26,6 +26,7 @@ import { offloadRow } from './rows/offload.ts'
 import { ttfaRow } from './rows/ttfa.ts'
 import { startEdge } from './services/edge.ts'
 import { startEmulator } from './services/emulator.ts'
+import { ensureNginx, type Nginx, startNginx } from './services/nginx.ts'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..')
 const ROWS: Record<number, (ctx: RowContext) => Promise<RowResult>> = {
@@ -85,6 +86,11 @@ async function main(): Promise<number> {
   }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
+  // A throw outside a row (in a server callback, say) must not leave the servers running.
+  process.once('uncaughtException', (error) => {
+    log(`bench: ${error.stack ?? error.message}`)
+    void cleanup().finally(() => process.exit(1))
+  })
   const limit = setTimeout(() => {
     log(`bench: time limit of ${limitS} s reached, stopping everything it started`)
     void cleanup().finally(() => process.exit(124))
@@ -92,6 +98,7 @@ async function main(): Promise<number> {
   limit.unref()
 
   const rows: RowResult[] = []
+  let edgeBundleBytes: number | undefined
   const runRow = async (id: number, run: () => Promise<RowResult>) => {
     const t0 = performance.now()
     try {
@@ -99,6 +106,7 @@ async function main(): Promise<number> {
       rows.push({ ...row, durationS: Math.round((performance.now() - t0) / 100) / 10 })
     } catch (error) {
       log(`bench: row ${id} failed: ${error instanceof Error ? error.message : String(error)}`)
+      if (process.env.BENCH_VERBOSE) log(procs.tails())
       rows.push({
         id,
         title: `row ${id}`,
@@ -122,6 +130,18 @@ async function main(): Promise<number> {
     if (needsStack) log(`bench: emulator at ${emulator?.url}; starting the edge (wrangler dev)`)
     const edgeStarting = emulator ? startEdge(procs, ROOT, tmp, emulator.url) : undefined
     edgeStarting?.catch(() => {})
+    // Started beside the edge's start-up (which takes seconds), when a chosen row needs them.
+    const nginx: Promise<Nginx | string> =
+      emulator && only.has(1)
+        ? (async () => {
+            const binary = ensureNginx(log)
+            if (typeof binary === 'string') return binary
+            return startNginx(procs, binary.path, tmp, emulator.url)
+          })()
+        : Promise.resolve('row 1 not chosen')
+    nginx.catch(() => {})
+    const baselineEmulator = startEmulator(procs, ROOT, FAST_PROFILE, 'emulator-baseline')
+    baselineEmulator.catch(() => {})
     const partial = { root: ROOT, tmp, quick, procs, log, freshText: freshTexts() }
     // Sizes only: it may run while the edge starts.
     if (only.has(7)) {
@@ -131,7 +151,8 @@ async function main(): Promise<number> {
       const t0 = performance.now()
       const edge = await edgeStarting
       log(`bench: edge at ${edge.url} (ready after ${Math.round(performance.now() - t0)} ms more)`)
-      const ctx: RowContext = { ...partial, emulator, edge }
+      edgeBundleBytes = edge.bundleBytes
+      const ctx: RowContext = { ...partial, emulator, edge, nginx, baselineEmulator }
       for (const id of [1, 2, 3, 4, 5, 6, 8]) {
         const run = ROWS[id]
         if (only.has(id) && run) await runRow(id, () => run(ctx))
@@ -154,7 +175,8 @@ async function main(): Promise<number> {
       rows: [...only],
       timeLimitS: limitS,
       host: '127.0.0.1',
-      edge: 'wrangler dev (workerd, local storage)',
+      edgeBundleBytes,
+      edge: 'wrangler dev --no-bundle on the worker as `wrangler deploy --dry-run` bundles it (workerd, local R2/KV/Cache/DO storage on disk)',
     },
     rows,
   }

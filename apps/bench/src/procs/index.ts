@@ -29,6 +29,8 @@ export interface ProcessSet {
   ): Started
   /** Resolves with the first output line that matches, rejects on exit or timeout. */
   waitForLine(started: Started, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>
+  /** The last lines of each running process, for a failure report. */
+  tails(): string
   /** SIGTERM to every group, SIGKILL after `graceMs`; resolves when all have exited. */
   stopAll(graceMs?: number): Promise<void>
 }
@@ -106,6 +108,10 @@ export function createProcessSet(): ProcessSet {
           reject(new Error(`${started.name} exited while starting:\n${started.tail()}`))
         })
       })
+    },
+
+    tails() {
+      return all.map((s) => `--- ${s.name} (last lines)\n${s.tail()}`).join('\n')
     },
 
     async stopAll(graceMs = 5000) {

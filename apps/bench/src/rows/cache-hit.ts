@@ -6,7 +6,6 @@
 import { speechInit, timedFetch } from '../http/index.ts'
 import { type LoadResult, runLoad } from '../load/index.ts'
 import { type Figure, type Loss, measured, notMeasured, type RowResult } from '../result/index.ts'
-import { ensureNginx, startNginx } from '../services/nginx.ts'
 import { round } from '../stats/index.ts'
 import { type RowContext, XTTS_PROFILE } from './context.ts'
 
@@ -39,7 +38,7 @@ function loadFigures(name: string, r: LoadResult): Figure[] {
  */
 export async function cacheHitRow(ctx: RowContext): Promise<RowResult> {
   const connections = ctx.quick ? 8 : 16
-  const durationS = ctx.quick ? 3 : 10
+  const durationS = ctx.quick ? 2 : 10
   await ctx.emulator.latency(XTTS_PROFILE)
   const edgeInit = speechInit(PHRASE, { apiKey: ctx.edge.apiKey, format: 'wav' })
   const upstreamInit = speechInit(PHRASE, { format: 'wav' })
@@ -71,15 +70,14 @@ export async function cacheHitRow(ctx: RowContext): Promise<RowResult> {
   if (ours.non2xx + ours.errors > 0)
     findings.push(`ours: ${ours.non2xx} non-2xx, ${ours.errors} errors`)
 
-  const binary = ensureNginx(ctx.log)
+  const server = await ctx.nginx
   let nginx: LoadResult | undefined
-  if (typeof binary === 'string') {
-    const why = `nginx unavailable: ${binary}`
+  if (typeof server === 'string') {
+    const why = `nginx unavailable: ${server}`
     for (const m of ['p50', 'p95', 'p99'])
       figures.push(notMeasured(`nginx proxy_cache HIT ${m}`, 'ms', why))
     figures.push(notMeasured('nginx proxy_cache HIT throughput', 'req/s', why))
   } else {
-    const server = await startNginx(ctx.procs, binary.path, ctx.tmp, ctx.emulator.url)
     settings.nginx = `${server.version}, worker_processes ${server.workerProcesses}, proxy_cache on disk keyed on method+URI+body, access_log off`
     await warm(`${server.url}/v1/audio/speech`, upstreamInit, 'x-cache', 'HIT')
     ctx.log(`row 1: nginx HIT load, ${connections} connections × ${durationS} s`)

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto'
 import type { ProcessSet } from '../procs/index.ts'
 import type { Edge } from '../services/edge.ts'
 import type { Emulator } from '../services/emulator.ts'
+import type { Nginx } from '../services/nginx.ts'
 
 /** The XTTS-v2 latency profile the emulator models (DESIGN: ~0.6 s first chunk, RTF ~0.3). */
 export const XTTS_PROFILE = Object.freeze({ ttfbMs: 600, rtf: 0.3 })
@@ -20,6 +21,10 @@ export interface RowContext {
   procs: ProcessSet
   emulator: Emulator
   edge: Edge
+  /** nginx with proxy_cache in front of `emulator`, or why it is not available. */
+  nginx: Promise<Nginx | string>
+  /** A second emulator (no latency model) for baselines that run beside the edge's pass. */
+  baselineEmulator: Promise<Emulator>
   log(line: string): void
   /** A text of about `chars` characters, in sentences none of which was ever sent this run. */
   freshText(chars: number): string

@@ -13,8 +13,11 @@ import { FAST_PROFILE, type RowContext } from './context.ts'
 
 const TEXT = 'The next train to the city centre leaves from platform two.'
 
-/** A TCP server that accepts connections and never answers: a hung edge. */
-async function blackHole(): Promise<{
+/**
+ * A TCP server that accepts connections and never answers (a hung edge), or with `reset`
+ * closes each at once (a crashed one); it counts the connections either way.
+ */
+async function blackHole(reset = false): Promise<{
   url: string
   accepted: () => number
   close(): Promise<void>
@@ -23,6 +26,10 @@ async function blackHole(): Promise<{
   let accepted = 0
   const server: Server = createServer((socket) => {
     accepted++
+    if (reset) {
+      socket.destroy()
+      return
+    }
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
     socket.on('error', () => {})
@@ -76,16 +83,6 @@ export async function fallbackRow(ctx: RowContext): Promise<RowResult> {
   const opts = { language: 'en', voice: 'alloy' }
   ctx.log(`row 5: fallback timings (${n} calls each, ${nHang} with a hung edge)`)
 
-  const render = engine.synthesize
-  if (!render) throw new Error('the espeak engine renders no bytes')
-  const local = await timed(
-    n,
-    async () => {
-      await render({ text: TEXT, language: 'en', locale: 'en-US', speed: 1, pitch: 1 })
-      return { provider: 'local' }
-    },
-    'local',
-  )
   const up = client(ctx.edge.url)
   await up.synthesize(TEXT, opts) // now cached at the edge
   const edgeUp = await timed(n, () => up.synthesize(TEXT, opts), 'edge')
@@ -95,20 +92,33 @@ export async function fallbackRow(ctx: RowContext): Promise<RowResult> {
   const refused = await timed(n, () => client(refusedUrl).synthesize(TEXT, opts), 'local')
 
   const hole = await blackHole()
+  const resetter = await blackHole(true)
   let hung: ReturnType<typeof summarize>
   let open: ReturnType<typeof summarize>
   let attemptsWhileOpen: number
   try {
     hung = await timed(nHang, () => client(hole.url).synthesize(TEXT, opts), 'local')
-    const tripped = client(hole.url, 1)
+    const tripped = client(resetter.url, 1)
     await tripped.synthesize(TEXT, opts)
     if (tripped.breaker.state !== 'open') throw new Error('the breaker did not open')
-    const before = hole.accepted()
+    const before = resetter.accepted()
     open = await timed(n, () => tripped.synthesize(TEXT, opts), 'local')
-    attemptsWhileOpen = hole.accepted() - before
+    attemptsWhileOpen = resetter.accepted() - before
   } finally {
-    await hole.close()
+    await Promise.all([hole.close(), resetter.close()])
   }
+  const render = engine.synthesize
+  if (!render) throw new Error('the espeak engine renders no bytes')
+  await render({ text: TEXT, language: 'en', locale: 'en-US', speed: 1, pitch: 1 })
+  // Measured last, warm, so it is comparable with the fallback calls that ran before it.
+  const local = await timed(
+    n,
+    async () => {
+      await render({ text: TEXT, language: 'en', locale: 'en-US', speed: 1, pitch: 1 })
+      return { provider: 'local' }
+    },
+    'local',
+  )
   const figures = [
     measured('local engine alone (espeak-ng)', round(local.p50), 'ms p50'),
     measured('edge up (edge HIT, reference)', round(edgeUp.p50), 'ms p50'),
@@ -141,7 +151,7 @@ export async function fallbackRow(ctx: RowContext): Promise<RowResult> {
     losses,
     settings: { calls: n, hungCalls: nHang, timeoutMs, textChars: TEXT.length, cache: false },
     method:
-      'Wall time of synthesize() until it resolves with audio; the local cache is off so every call renders. "Edge up" is a HIT at the edge. "Refused" targets a free port nothing listens on; "hung" a TCP server that accepts and never answers. Each breaker-closed call uses a fresh client; the open case trips a client with threshold 1 first and checks that no connection is attempted.',
+      'Wall time of synthesize() until it resolves with audio; the local cache is off so every call renders. "Edge up" is a HIT at the edge. "Refused" targets a free port nothing listens on; "hung" a TCP server that accepts and never answers. Each breaker-closed call uses a fresh client; the open case trips a client with threshold 1 against a server that resets every connection, then counts the connections it attempts while open.',
     durationS: 0,
   }
 }

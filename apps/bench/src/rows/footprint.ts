@@ -86,12 +86,21 @@ export async function footprintRow(ctx: RowContext): Promise<RowResult> {
       'bytes gzip',
       `${core.entryBytes} B minified`,
     ),
+    measured(
+      '@tts/core without lang (its n-gram data)',
+      coreNoLang.totalGzip,
+      'bytes gzip',
+      `${coreNoLang.entryBytes} B minified`,
+    ),
+  ]
+  const findings = [
+    `largest client chunk: ${client.largest?.name} at ${client.largest?.gzip} B gzip (loaded lazily)`,
   ]
   return {
     id: 7,
     title: 'Client footprint (esbuild, minified, gzip -9)',
     figures,
-    findings: [],
+    findings,
     losses: [],
     settings: {
       coreSubpaths: subpaths,

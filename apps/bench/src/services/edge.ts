@@ -1,20 +1,30 @@
 /**
  * @module services/edge — the edge worker under `wrangler dev`: workerd with local R2/KV/Queue/
- * DO storage in a fresh directory, so every run starts with an empty cache. Its secrets (one
+ * DO storage in a fresh directory, so every run starts with an empty cache. The worker is
+ * bundled once first (`wrangler deploy --dry-run`, what would be deployed) and served from that
+ * copy with `--no-bundle`: `wrangler dev` reloads on source changes, which would cut requests
+ * mid-run while the tree is being edited, and measure a moving target. Its secrets (one
  * API key, the cache key ring) are generated per run into a private env file in the run's temp
  * directory and never printed.
  */
+import { execFile } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { freePort, HOST, type ProcessSet, type Started, waitForHttp } from '../procs/index.ts'
 
 /** A running edge. */
 export interface Edge {
   url: string
   apiKey: string
-  /** The workerd process serving it (for memory readings), found in wrangler's group. */
-  workerdPid(): number | undefined
+  /** Bytes of the bundled worker script (uncompressed). */
+  bundleBytes: number
+  /**
+   * wrangler dev's workerd processes (for memory readings): `worker` runs the worker; `proxy` is
+   * wrangler's own proxy in front of it, which owns the public port.
+   */
+  workerd(): { worker: number[]; proxy: number[] }
 }
 
 /** Pids of the processes in process group `pgid` whose command name is `comm`. */
@@ -64,12 +74,28 @@ export async function startEdge(
   const port = await freePort()
   const inspectorPort = await freePort()
   const edgeDir = join(root, 'packages/edge')
+  const wrangler = join(edgeDir, 'node_modules/wrangler/bin/wrangler.js')
+  const build = join(tmp, 'edge-build')
+  await promisify(execFile)(
+    process.execPath,
+    [wrangler, 'deploy', '--dry-run', '--outdir', build],
+    {
+      cwd: edgeDir,
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' },
+      timeout: 180_000,
+    },
+  )
+  const script = join(build, 'index.js')
   const started: Started = procs.start(
     'edge',
     process.execPath,
     [
-      join(edgeDir, 'node_modules/wrangler/bin/wrangler.js'),
+      wrangler,
       'dev',
+      script,
+      '--no-bundle',
+      '--config',
+      join(edgeDir, 'wrangler.jsonc'),
       '--ip',
       HOST,
       '--port',
@@ -99,7 +125,18 @@ export async function startEdge(
   return {
     url,
     apiKey,
-    workerdPid: () =>
-      started.child.pid === undefined ? undefined : pidsInGroup(started.child.pid, 'workerd')[0],
+    bundleBytes: statSync(script).size,
+    workerd: () => {
+      const pids = started.child.pid === undefined ? [] : pidsInGroup(started.child.pid, 'workerd')
+      const ownsPort = (pid: number) => {
+        try {
+          const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+          return args.includes(`entry=${HOST}:${port}`)
+        } catch {
+          return false
+        }
+      }
+      return { worker: pids.filter((p) => !ownsPort(p)), proxy: pids.filter(ownsPort) }
+    },
   }
 }
