@@ -9,6 +9,9 @@
  * Ports: TTS_EMULATOR_PORT (8020), TTS_EDGE_PORT (8787), TTS_DEMO_PORT (5173); 0 picks a free
  * one. A port already in use is reported before anything starts.
  *
+ * The edge's upstream breaker stays open 30 s here, not the production 5 minutes, so that the
+ * demo's fault switch shows recovery while you watch (POOL_OPTIONS overrides it).
+ *
  * The development secrets (an API key, the cache key ring) are generated once into
  * packages/edge/.dev.vars (git-ignored), never committed and never printed.
  */
@@ -54,6 +57,7 @@ try {
   stack = await startStack({
     ports,
     signal: starting.signal,
+    edgeVars: { POOL_OPTIONS: process.env.POOL_OPTIONS || '{"breakerOpenMs":30000}' },
     onUnexpectedExit: (name, reason) => {
       console.error(`dev: ${name} exited (${reason}); stopping the stack`)
       void shutdown(1)

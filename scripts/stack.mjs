@@ -87,6 +87,7 @@ export function ensureDevSecrets(file) {
  * @param {string} [options.persistTo] Wrangler's local storage; default packages/edge/.wrangler/state.
  * @param {string} [options.secretsFile] Default packages/edge/.dev.vars; created when missing.
  * @param {{ttfbMs?: number, rtf?: number}} [options.emulator] The emulator's latency profile.
+ * @param {Record<string, string>} [options.edgeVars] More `--var`s for the worker.
  * @param {(name: string, line: string) => void} [options.log] Each output line of each process.
  * @param {(name: string, reason: string) => void} [options.onUnexpectedExit]
  * @param {AbortSignal} [options.signal] Aborting it while starting stops what has started.
@@ -216,6 +217,7 @@ export async function startStack(options = {}) {
         'DEV_MODE:true',
         '--var',
         `CORS_ORIGINS:${urls.demo ?? ''}`,
+        ...Object.entries(options.edgeVars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
         '--persist-to',
         resolve(EDGE_DIR, options.persistTo ?? '.wrangler/state'),
         '--show-interactive-dev-session=false',

@@ -9,7 +9,13 @@ import { espeakEngine } from '@tts/client/espeak'
 import { detectLanguage } from '@tts/core/lang'
 import { readDemoConfig } from './config/index.ts'
 import { applyFaultPreset, FAULTS_PATH, type FaultPreset, presetOf } from './faults/index.ts'
-import { cacheLabel, formatMs, languageLabel, providerLabel } from './format/index.ts'
+import {
+  cacheLabel,
+  formatMs,
+  languageLabel,
+  providerLabel,
+  providerShortLabel,
+} from './format/index.ts'
 import { refreshReady, renderMetrics, setField } from './live/index.ts'
 import { elementPlayer } from './player/index.ts'
 import { SAMPLES } from './samples/index.ts'
@@ -63,6 +69,7 @@ const client = createTtsClient({
   endpoint: config.endpoint,
   ...(config.apiKey ? { apiKey: config.apiKey } : {}),
   breaker: config.breaker,
+  ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
   player: player.play,
   fetch: recordingFetch,
   // The edge knows OpenAI's voice names and XTTS speakers; the client's own default ('default')
@@ -94,7 +101,14 @@ client.on('provider', (e) => {
   }
   for (const [k, v] of Object.entries(values)) setField(last, k, v)
   last.setAttribute('data-provider', e.provider)
-  currentRow = addHistoryRow(values)
+  currentRow = addHistoryRow([
+    text.value.trim(),
+    providerShortLabel(e.provider, e.engine),
+    e.provider === 'edge' ? cache : '—',
+    e.language,
+    values.latency,
+    values.duration === '…' ? '…' : '—',
+  ])
   refreshMetrics()
 })
 client.on('fallback', (e) => setStatus(`${e.message}.`))
@@ -103,13 +117,11 @@ client.on('breaker', () => {
   void refreshReady(readyList, config.endpoint)
 })
 
-function addHistoryRow(values: Record<string, string>): HTMLTableRowElement {
+function addHistoryRow(cells: string[]): HTMLTableRowElement {
   const row = document.createElement('tr')
-  const cells = [text.value.trim(), values.provider, values.cache, values.language, values.latency]
-  cells.push(values.duration ?? '')
   for (const [i, value] of cells.entries()) {
     const td = document.createElement('td')
-    td.textContent = value ?? ''
+    td.textContent = value
     if (i === 0) td.dir = 'auto'
     row.append(td)
   }
@@ -232,6 +244,11 @@ if (config.faults) {
   }
 }
 
+setField(
+  metricsList,
+  'breakerRule',
+  `opens after ${config.breaker.threshold ?? 5} failures in a row, for ${formatMs(config.breaker.openMs ?? 300_000)}`,
+)
 refreshMetrics()
 void refreshReady(readyList, config.endpoint)
 setInterval(refreshMetrics, 1000)

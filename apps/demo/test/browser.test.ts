@@ -21,7 +21,8 @@ import {
 } from './helpers.ts'
 
 const SHOTS = join(import.meta.dirname, '..', 'test-results')
-const BREAKER_OPEN_MS = 4000
+/** The page's breaker; the edge's opens for half as long, so it is ready when the page probes. */
+const BREAKER_OPEN_MS = 10_000
 const DONE = /^(Done|Stopped|Could not speak)/
 
 describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
@@ -41,6 +42,8 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
       persistTo: join(stackDir.path, 'state'),
       secretsFile: join(stackDir.path, 'dev.vars'),
       emulator: { ttfbMs: 300 },
+      // The edge's own upstream breaker recovers as fast as the page's (production: 5 min).
+      edgeVars: { POOL_OPTIONS: JSON.stringify({ breakerOpenMs: BREAKER_OPEN_MS / 2 }) },
       log: logs.log,
     })
     context = await chromium.launchPersistentContext(browserDir.path, {
@@ -58,7 +61,17 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
     })
     page = context.pages()[0] ?? (await context.newPage())
     page.on('pageerror', (error) => logs.log('page', `uncaught: ${error.message}`))
-    await page.goto(`${stack.urls.demo}/?breakerThreshold=2&breakerOpenMs=${BREAKER_OPEN_MS}`)
+    // A first synthesis warms the worker (module load, pool object, adapter detection), so the
+    // page's first play measures synthesis, not start-up; the longer edge timeout keeps a loaded
+    // machine from turning a slow first answer into a fallback.
+    await fetch(`${stack.urls.edge}/v1/audio/speech`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'xtts-v2', input: 'Warm-up.', voice: 'alloy' }),
+    }).then((res) => res.arrayBuffer())
+    await page.goto(
+      `${stack.urls.demo}/?breakerThreshold=2&breakerOpenMs=${BREAKER_OPEN_MS}&timeoutMs=15000`,
+    )
   })
 
   afterAll(async () => {
@@ -137,17 +150,24 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
     }
     await expect.poll(() => field(page, '#metrics', 'breaker')).toMatch(/^open/)
     expect(await field(page, '#metrics', 'fallbackRate')).toBe('50 %')
+    // The edge's view: a failed probe (unhealthy) or its own breaker counting the failures.
     await expect
-      .poll(() => field(page, '#ready', 'status'), { timeout: 30_000 })
-      .toMatch(/^degraded/)
+      .poll(() => page.textContent('#ready'), { timeout: 30_000 })
+      .toMatch(/unhealthy|failures? in a row|open/)
     await shot('04-device-voice-breaker-open')
   })
 
   it('goes back to the edge once the emulator recovers and the breaker lets a probe through', async () => {
     await page.getByRole('radio', { name: /^Healthy/ }).check()
     await expect.poll(() => page.textContent('#faults-status')).toBe('Emulator: healthy.')
-    await page.waitForTimeout(BREAKER_OPEN_MS + 500)
-    expect(await play('The server is back, this comes from the edge again.')).toMatch(/^Done: edge/)
+    // Both breakers (the page's, the edge's) must let a probe through; the first probe may still
+    // meet the edge's open breaker if its clock started later, so allow a few rounds.
+    let outcome = ''
+    for (let round = 1; round <= 4 && !outcome.startsWith('Done: edge'); round++) {
+      await page.waitForTimeout(BREAKER_OPEN_MS + 500)
+      outcome = await play(`The server is back, this comes from the edge again (round ${round}).`)
+    }
+    expect(outcome, logs.text()).toMatch(/^Done: edge/)
     expect(await field(page, '#last', 'provider')).toBe('edge')
     expect(await field(page, '#last', 'cache')).toBe('MISS')
     await expect.poll(() => field(page, '#metrics', 'breaker')).toMatch(/^closed/)

@@ -23,6 +23,7 @@ export interface StackOptions {
   persistTo?: string
   secretsFile?: string
   emulator?: { ttfbMs?: number; rtf?: number }
+  edgeVars?: Record<string, string>
   log?: (name: string, line: string) => void
 }
 

@@ -10,13 +10,14 @@ describe('readDemoConfig', () => {
         VITE_TTS_API_KEY: 'k',
         VITE_TTS_EMULATOR: 'http://127.0.0.1:9001',
       },
-      '?breakerThreshold=2&breakerOpenMs=5000',
+      '?breakerThreshold=2&breakerOpenMs=5000&timeoutMs=10000',
     )
     expect(config).toEqual({
       endpoint: 'http://127.0.0.1:9000',
       apiKey: 'k',
       faults: true,
       breaker: { threshold: 2, openMs: 5000 },
+      timeoutMs: 10_000,
     })
   })
 
@@ -32,7 +33,16 @@ describe('readDemoConfig', () => {
   })
 
   it('ignores malformed breaker values instead of passing them on', () => {
-    const config = readDemoConfig({}, '?breakerThreshold=-1&breakerOpenMs=soon')
+    const config = readDemoConfig({}, '?breakerThreshold=-1&breakerOpenMs=soon&timeoutMs=99999')
     expect(config.breaker).toEqual({})
+    expect(config.timeoutMs).toBeUndefined()
+  })
+
+  it('shortens the breaker in dev so recovery can be watched, the query still winning', () => {
+    expect(readDemoConfig({ DEV: true }, '').breaker).toEqual({ threshold: 3, openMs: 30_000 })
+    expect(readDemoConfig({ DEV: true }, '?breakerOpenMs=1000').breaker).toEqual({
+      threshold: 3,
+      openMs: 1000,
+    })
   })
 })

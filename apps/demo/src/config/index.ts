@@ -1,9 +1,10 @@
 /**
  * @module config — what the page is told at start: the edge's URL and development key (from
  * Vite's env, which `make dev` fills in), whether the fault switch exists (dev with an emulator),
- * and the client-side breaker's settings, which the query string may shorten
- * (`?breakerThreshold=2&breakerOpenMs=5000`) so fallback and recovery can be shown in seconds
- * instead of the production five minutes.
+ * and the client-side breaker's settings: in dev, 3 failures and 30 s open (so fallback and
+ * recovery can be watched, where production waits five minutes), otherwise the client's
+ * defaults; the query string overrides either (`?breakerThreshold=2&breakerOpenMs=5000`), and may
+ * give the edge more time per attempt (`?timeoutMs=10000`, for a loaded machine).
  */
 
 /** The page's settings. */
@@ -13,6 +14,8 @@ export interface DemoConfig {
   /** Show the emulator fault switch. */
   faults: boolean
   breaker: { threshold?: number; openMs?: number }
+  /** Per edge attempt (`?timeoutMs=`); the client's default (3000) when absent. */
+  timeoutMs?: number
 }
 
 /** The env fields the page reads (Vite's `import.meta.env`). */
@@ -24,6 +27,7 @@ export interface DemoEnv {
 }
 
 const DEFAULT_ENDPOINT = 'http://127.0.0.1:8787'
+const DEV_BREAKER = { threshold: 3, openMs: 30_000 }
 
 /**
  * Reads the settings; a malformed query value is ignored (the client's default applies) rather
@@ -35,16 +39,18 @@ const DEFAULT_ENDPOINT = 'http://127.0.0.1:8787'
  */
 export function readDemoConfig(env: DemoEnv, search: string): DemoConfig {
   const query = new URLSearchParams(search)
-  const breaker: DemoConfig['breaker'] = {}
+  const breaker: DemoConfig['breaker'] = env.DEV === true ? { ...DEV_BREAKER } : {}
   const threshold = positiveInteger(query.get('breakerThreshold'))
   const openMs = positiveInteger(query.get('breakerOpenMs'))
   if (threshold !== undefined) breaker.threshold = threshold
   if (openMs !== undefined) breaker.openMs = openMs
+  const timeoutMs = positiveInteger(query.get('timeoutMs'))
   return {
     endpoint: env.VITE_TTS_ENDPOINT || DEFAULT_ENDPOINT,
     apiKey: env.VITE_TTS_API_KEY || undefined,
     faults: env.DEV === true && Boolean(env.VITE_TTS_EMULATOR),
     breaker,
+    ...(timeoutMs !== undefined && timeoutMs <= 60_000 ? { timeoutMs } : {}),
   }
 }
 

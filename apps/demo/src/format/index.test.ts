@@ -6,6 +6,7 @@ import {
   formatRate,
   languageLabel,
   providerLabel,
+  providerShortLabel,
 } from './index.ts'
 
 describe('format', () => {
@@ -15,6 +16,9 @@ describe('format', () => {
     expect(providerLabel('local', 'espeak')).toMatch(/^device voice .*espeak/)
     expect(providerLabel('local', 'web-speech')).toMatch(/^device voice .*Web Speech/)
     expect(providerLabel('local')).toBe('device voice')
+    expect(providerShortLabel('cache')).toBe('local cache')
+    expect(providerShortLabel('local', 'espeak')).toBe('device: espeak-ng')
+    expect(providerShortLabel('local', 'web-speech')).toBe('device: Web Speech')
   })
 
   it('shows the edge verdict as the header spells it and explains its absence', () => {

@@ -51,6 +51,19 @@ export function providerLabel(provider: Provider, engine?: string): string {
 }
 
 /**
+ * The same, short enough for a table cell.
+ *
+ * @example
+ * providerShortLabel('local', 'web-speech') // 'device: Web Speech'
+ */
+export function providerShortLabel(provider: Provider, engine?: string): string {
+  if (provider !== 'local') return providerLabel(provider)
+  if (engine === 'espeak') return 'device: espeak-ng'
+  if (engine === 'web-speech') return 'device: Web Speech'
+  return engine ? `device: ${engine}` : 'device'
+}
+
+/**
  * The edge's `X-TTS-Cache` header as it came (upper case), or why there is none.
  *
  * @example

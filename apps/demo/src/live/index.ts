@@ -38,10 +38,51 @@ export function renderMetrics(root: Element, m: MetricsSnapshot, breaker: string
 interface Upstream {
   url?: string
   adapter?: string
+  /** The first /readyz shape: a probe's verdict. */
   healthy?: boolean
-  breaker?: string
   latencyMs?: number
   error?: string
+  /** The pool's shape: the edge's breaker for this upstream and its last error. */
+  breaker?: string
+  failures?: number
+  retryAfterS?: number
+  inFlight?: number
+  queued?: number
+  maxConcurrency?: number
+  lastError?: string | null
+  lastErrorAt?: string | null
+}
+
+/** The rows one upstream contributes to the panel (`n` tells several upstreams apart). */
+export function upstreamRows(u: Upstream, n = ''): [string, string][] {
+  const rows: [string, string][] = [
+    [`Upstream${n}`, `${u.url ?? '?'} (${u.adapter ?? 'adapter unknown'})`],
+  ]
+  if (u.healthy !== undefined) {
+    const latency = u.latencyMs !== undefined ? `, ${formatMs(u.latencyMs)}` : ''
+    rows.push([
+      `Health${n}`,
+      `${u.healthy ? 'healthy' : 'unhealthy'}${latency}${u.error ? ` — ${u.error}` : ''}`,
+    ])
+  }
+  if (u.breaker) {
+    const failures = u.failures
+      ? `, ${u.failures} failure${u.failures === 1 ? '' : 's'} in a row`
+      : ''
+    const probe = u.retryAfterS ? `, probe in ${u.retryAfterS} s` : ''
+    rows.push([`Edge breaker${n}`, `${u.breaker}${failures}${probe}`])
+  }
+  if (u.inFlight !== undefined) {
+    rows.push([
+      `Load${n}`,
+      `${u.inFlight} of ${u.maxConcurrency ?? '?'} in flight, ${u.queued ?? 0} queued`,
+    ])
+  }
+  if (u.lastError) {
+    const at = u.lastErrorAt ? ` at ${new Date(u.lastErrorAt).toLocaleTimeString()}` : ''
+    rows.push([`Last error${n}`, `${u.lastError}${at}`])
+  }
+  return rows
 }
 
 /**
@@ -56,15 +97,10 @@ export async function refreshReady(root: Element, endpoint: string): Promise<voi
   try {
     const res = await fetch(`${endpoint}/readyz`, { signal: AbortSignal.timeout(8000) })
     const body = (await res.json()) as { status?: string; upstreams?: Upstream[] }
+    const upstreams = body.upstreams ?? []
     rows = [['Status', `${body.status ?? 'unknown'} (HTTP ${res.status})`]]
-    for (const [i, u] of (body.upstreams ?? []).entries()) {
-      const n = (body.upstreams?.length ?? 0) > 1 ? ` ${i + 1}` : ''
-      rows.push([`Upstream${n}`, `${u.url ?? '?'} (${u.adapter ?? 'adapter unknown'})`])
-      rows.push([
-        `Health${n}`,
-        `${u.healthy ? 'healthy' : 'unhealthy'}${u.latencyMs !== undefined ? `, ${formatMs(u.latencyMs)}` : ''}${u.error ? ` — ${u.error}` : ''}`,
-      ])
-      if (u.breaker) rows.push([`Edge breaker${n}`, u.breaker])
+    for (const [i, u] of upstreams.entries()) {
+      rows.push(...upstreamRows(u, upstreams.length > 1 ? ` ${i + 1}` : ''))
     }
   } catch (error) {
     rows = [['Status', `edge unreachable (${error instanceof Error ? error.message : 'error'})`]]
