@@ -145,6 +145,19 @@ describe('cache expiry and eviction (cron)', () => {
   })
 })
 
+describe('cache orphans (cron)', () => {
+  it('deletes R2 objects that no index entry knows, once they are over an hour old', async () => {
+    const input = sentence('Indexed and kept')
+    const kept = await speak({ input, response_format: 'pcm' })
+    await env.AUDIO.put(`audio/${'ab'.repeat(32)}`, new Uint8Array(64))
+    await purge(Date.now())
+    expect(await env.AUDIO.head(`audio/${'ab'.repeat(32)}`)).not.toBeNull()
+    await purge(Date.now() + 2 * 3600 * 1000)
+    expect(await env.AUDIO.head(`audio/${'ab'.repeat(32)}`)).toBeNull()
+    expect(await objectsFor(kept.headers.get('etag') as string)).toHaveLength(1)
+  })
+})
+
 describe('cache stats and purge', () => {
   it('reports entries, bytes and hit rate; DELETE /v1/cache (admin) empties it', async () => {
     await call('/v1/cache', { method: 'DELETE', key: keys.admin })

@@ -9,6 +9,8 @@ import type { AudioCache } from './store.ts'
 export interface PurgeReport {
   expired: number
   evicted: number
+  /** R2 objects with no index entry (a store that failed between R2 and KV), deleted. */
+  orphans: number
   remainingEntries: number
   remainingBytes: number
 }
@@ -17,16 +19,19 @@ export interface PurgeReport {
  * Purges the cache as of `now`.
  *
  * @example
- * ctx.waitUntil(purgeCache(env.INDEX, cache, { now: controller.scheduledTime, maxBytes }))
+ * ctx.waitUntil(purgeCache(env.INDEX, env.AUDIO, cache, { now: controller.scheduledTime, maxBytes }))
  */
 export async function purgeCache(
   kv: KVNamespace,
+  r2: R2Bucket,
   cache: Pick<AudioCache, 'delete'>,
   options: { now: number; maxBytes: number },
 ): Promise<PurgeReport> {
   const live: { key: string; size: number; lastUsed: number }[] = []
+  const indexed = new Set<string>()
   let expired = 0
   for await (const { key, meta } of scanIndex(kv)) {
+    indexed.add(key)
     if (meta.expires <= options.now) {
       await cache.delete(key)
       expired++
@@ -44,5 +49,35 @@ export async function purgeCache(
     bytes -= victim.size
     evicted++
   }
-  return { expired, evicted, remainingEntries: live.length - evicted, remainingBytes: bytes }
+  const orphans = await sweepOrphans(r2, indexed, options.now)
+  return {
+    expired,
+    evicted,
+    orphans,
+    remainingEntries: live.length - evicted,
+    remainingBytes: bytes,
+  }
+}
+
+/** An object younger than this may be a store in flight (R2 written, KV not yet): left alone. */
+const ORPHAN_GRACE_MS = 60 * 60 * 1000
+
+async function sweepOrphans(
+  r2: R2Bucket,
+  indexed: ReadonlySet<string>,
+  now: number,
+): Promise<number> {
+  let orphans = 0
+  let cursor: string | undefined
+  do {
+    const page = await r2.list({ prefix: 'audio/', ...(cursor ? { cursor } : {}) })
+    const stray = page.objects.filter(
+      (o) =>
+        !indexed.has(o.key.slice('audio/'.length)) && o.uploaded.getTime() < now - ORPHAN_GRACE_MS,
+    )
+    if (stray.length > 0) await r2.delete(stray.map((o) => o.key))
+    orphans += stray.length
+    cursor = page.truncated ? page.cursor : undefined
+  } while (cursor)
+  return orphans
 }

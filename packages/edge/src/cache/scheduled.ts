@@ -28,7 +28,7 @@ export async function scheduledPurge(
     edgeCache: edgeCacheOf(),
     waitUntil: (p) => ctx.waitUntil(p),
   })
-  const report = await purgeCache(env.INDEX, cache, {
+  const report = await purgeCache(env.INDEX, env.AUDIO, cache, {
     now: controller.scheduledTime,
     maxBytes: settings.cacheMaxBytes,
   })
