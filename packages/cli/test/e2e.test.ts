@@ -115,6 +115,19 @@ describe('tts against the real edge and emulator', () => {
     expect(r.stderr).toMatch(/edge · cache/)
   })
 
+  it('needs no config file when TTS_ENDPOINT and TTS_API_KEY are set (CI jobs)', async () => {
+    const ci = await run(['say', 'Configured from the environment', '-o', 'ci.wav', '--json'], {
+      env: {
+        TTS_CONFIG_DIR: join(home, 'no-config'),
+        TTS_ENDPOINT: stack.edgeUrl,
+        TTS_API_KEY: stack.userKey,
+      },
+    })
+    expect(ci.code, ci.stderr).toBe(0)
+    expect(JSON.parse(ci.stdout)).toMatchObject({ provider: 'edge', format: 'wav' })
+    await expect(stat(join(home, 'no-config'))).rejects.toThrow()
+  })
+
   it('warm queues good lines, reports the failing one by number and exits 1', async () => {
     const long = 'x'.repeat(5000)
     await writeFile(

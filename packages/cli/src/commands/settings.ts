@@ -4,9 +4,10 @@
  */
 
 import { normalizeOptions } from '@tts/client'
-import { type CliConfig, requireConfig } from '../config/index.ts'
+import { type CliConfig, loadConfig, parseCliConfig, requireConfig } from '../config/index.ts'
 import type { CliContext } from '../context/index.ts'
 import type { EdgeTarget } from '../edge-api/index.ts'
+import { UserError } from '../errors/index.ts'
 import type { FoundKey } from '../secrets/index.ts'
 
 /** The config and the key of a run. */
@@ -16,15 +17,30 @@ export interface Settings {
 }
 
 /**
- * Loads the config (an error if missing or damaged) and the key.
+ * Loads the config (an error if damaged, or missing while `TTS_ENDPOINT` is unset) and the key.
+ * With no config file, `TTS_ENDPOINT` and `TTS_API_KEY` alone are enough, for CI jobs.
  *
  * @example
  * const { config, key } = await loadSettings(ctx)
  */
 export async function loadSettings(ctx: CliContext): Promise<Settings> {
-  const config = await requireConfig(ctx.configFile)
+  const endpoint = ctx.env.TTS_ENDPOINT?.trim()
+  const config =
+    endpoint && (await loadConfig(ctx.configFile)) === undefined
+      ? fromEnv(endpoint)
+      : await requireConfig(ctx.configFile)
   const key = await ctx.keys.get(config.keyStorage)
   return { config, key }
+}
+
+function fromEnv(endpoint: string): CliConfig {
+  try {
+    return parseCliConfig({ endpoint })
+  } catch (error) {
+    throw new UserError('invalid_option', `TTS_ENDPOINT: ${(error as Error).message}`, {
+      cause: error,
+    })
+  }
 }
 
 /**
