@@ -70,7 +70,7 @@ async function main(): Promise<number> {
       throw new UsageError(`--only takes row numbers 1 to 8, got "${values.only}"`)
   }
   const quick = values.quick ?? false
-  const limitS = quick ? 240 : 1200
+  const limitS = quick ? 240 : 1800
   const startedAt = new Date()
   const log = (line: string) => process.stderr.write(`${line}\n`)
   const procs = createProcessSet()

@@ -114,7 +114,7 @@ export async function cacheHitRow(ctx: RowContext): Promise<RowResult> {
       losses.push({
         what: `cache hits: ours is ${round(p50)}× nginx's p50 latency and serves ${round(rps)}× its requests/s`,
         close:
-          'every edge hit re-does per-request work nginx skips: API-key hashing, a KV read for the speaker identity, two SHA-256 cache keys, an R2 read with AES-GCM decryption, and a Durable Object write per request for the hit counter (countCache). Serving hits straight from the Cache API with the key derived from the request (no KV/DO on the hit path) and batching the counters would close most of it; in production the Cache API sits in the data centre nearest the user, which nginx on one box does not.',
+          'each edge hit does per-request work nginx does not: SHA-256 of the API key, a KV read (and a SHA-256) for the speaker identity, a SHA-256 cache key, a Cache API read of the sealed entry and its AES-GCM decryption (entries are ciphertext at every layer), and a Durable Object call counting the hit (in waitUntil, but on the same workerd). Keeping the speaker identity in isolate memory, counting hits in isolate metrics instead of the Durable Object, and keeping recently served plaintext in an isolate-local LRU would remove most of it. Under wrangler dev the Cache API, KV and DO are local SQLite-backed simulations; in production the Cache API sits in the data centre nearest the caller, which one nginx box does not.',
       })
     } else {
       findings.push(`ours beats nginx on hits: ${round(p50)}× its p50, ${round(rps)}× its req/s`)
