@@ -25,6 +25,8 @@ export default defineConfig({
   // the 'neutral' platform would otherwise try to resolve.
   deps: { neverBundle: [/^node:/] },
   report: false,
+  // rolldown's plugin timing notes are about tsc's declaration pass, which is slow by nature.
+  checks: { pluginTimings: false },
   logLevel: 'warn',
   failOnWarn: true,
 })
