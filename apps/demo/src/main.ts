@@ -247,7 +247,7 @@ if (config.faults) {
 setField(
   metricsList,
   'breakerRule',
-  `opens after ${config.breaker.threshold ?? 5} failures in a row, for ${formatMs(config.breaker.openMs ?? 300_000)}`,
+  `opens after ${config.breaker.threshold ?? 5} failures in a row, for ${(config.breaker.openMs ?? 300_000) / 1000} s`,
 )
 refreshMetrics()
 void refreshReady(readyList, config.endpoint)

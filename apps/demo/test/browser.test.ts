@@ -104,13 +104,14 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
       .poll(() => page.textContent('#detected'), { timeout: 30_000 })
       .toMatch(/Arabic \(ar\)/)
     expect(await page.$eval('#text', (el) => el.matches(':dir(rtl)'))).toBe(true)
+    await shot('01a-arabic-right-to-left')
     await page.getByRole('button', { name: 'Français' }).click()
     await expect
       .poll(() => page.textContent('#detected'), { timeout: 30_000 })
       .toMatch(/French \(fr\)/)
     expect(await page.$eval('#text', (el) => el.matches(':dir(ltr)'))).toBe(true)
     expect(await page.getByLabel('Text').getAttribute('id')).toBe('text')
-    await shot('01-ready-french-detected')
+    await shot('01b-ready-french-detected')
   })
 
   it('plays French from the edge (MISS), then again from a cache, faster', async () => {
