@@ -58,6 +58,12 @@ describe('report', () => {
     expect(replaceSection(out, readmeSection(result, 'x.json'))).toContain('readme x.json')
   })
 
+  it("names the run's own file rather than latest.json, which the next run overwrites", () => {
+    const section = readmeSection(result, 'bench/results/latest.json')
+    expect(section).toContain('bench/results/2026-11-25T15-00-00-000Z.json')
+    expect(section).not.toContain('latest.json')
+  })
+
   it('refuses a README without the markers', () => {
     expect(() => replaceSection('# no markers', 'x')).toThrow(/needs the lines/)
   })
