@@ -4,7 +4,7 @@
  * at the end, as is every file under the temp config and cache dirs.
  */
 import { createHash } from 'node:crypto'
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -113,6 +113,23 @@ describe('tts against the real edge and emulator', () => {
     expect(r.code, r.stderr).toBe(0)
     expect(r.raw.subarray(0, 4).toString('latin1')).toBe('RIFF')
     expect(r.stderr).toMatch(/edge · cache/)
+  })
+
+  it('say --play hands the audio to a player found on PATH', async () => {
+    // A stand-in player that keeps what it was asked to play (real players need a sound card),
+    // under every name the CLI looks for, so a real one on this machine is never picked first.
+    const bin = join(home, 'bin')
+    await mkdir(bin, { recursive: true })
+    const script = `#!/bin/sh\nfor f; do last="$f"; done\ncp "$last" "${join(home, 'played.wav')}"\n`
+    for (const name of ['afplay', 'paplay', 'aplay', 'ffplay', 'mpv']) {
+      await writeFile(join(bin, name), script, { mode: 0o755 })
+    }
+    const r = await run(['say', 'Hello from the command line', '--play'], {
+      env: { PATH: `${bin}:${process.env.PATH ?? ''}` },
+    })
+    expect(r.code, r.stderr).toBe(0)
+    const played = await readFile(join(home, 'played.wav'))
+    expect(played.subarray(0, 4).toString('latin1')).toBe('RIFF')
   })
 
   it('needs no config file when TTS_ENDPOINT and TTS_API_KEY are set (CI jobs)', async () => {

@@ -3,7 +3,7 @@
  * socket), keys are typed into it, and the screen is read back. Skipped where tmux is missing.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -13,12 +13,16 @@ const hasTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0
 const socket = `tts-cli-test-${process.pid}`
 const tmux = (...args: string[]) =>
   execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' })
-const screen = () => tmux('capture-pane', '-p', '-t', 'setup', '-S', '-100')
+const screen = (target = 'setup') => tmux('capture-pane', '-p', '-t', target, '-S', '-100')
 
-async function waitForScreen(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+async function waitForScreen(
+  pattern: RegExp,
+  timeoutMs = 30_000,
+  target = 'setup',
+): Promise<string> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const text = screen()
+    const text = screen(target)
     if (pattern.test(text)) return text
     if (Date.now() > deadline) throw new Error(`screen never showed ${pattern}:\n${text}`)
     await new Promise((r) => setTimeout(r, 200))
@@ -33,10 +37,11 @@ function type(text: string, enter = true) {
 describe.skipIf(!hasTmux)('tts setup in a terminal (tmux)', () => {
   const stack = inject('stack')
   let home: string
+  let env: string
 
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'tts-cli-tty-'))
-    const env = `TTS_CONFIG_DIR=${home}/config TTS_CACHE_DIR=${home}/cache NO_COLOR=1`
+    env = `TTS_CONFIG_DIR=${home}/config TTS_CACHE_DIR=${home}/cache NO_COLOR=1`
     tmux(
       'new-session',
       '-d',
@@ -78,5 +83,33 @@ describe.skipIf(!hasTmux)('tts setup in a terminal (tmux)', () => {
     expect(final).toContain(`****${stack.userKey.slice(-4)}`)
     const config = JSON.parse(await readFile(join(home, 'config', 'config.json'), 'utf8'))
     expect(config).toMatchObject({ endpoint: stack.edgeUrl, timeoutMs: 3000, maxRetries: 3 })
+  })
+
+  it('warm shows a progress bar on a terminal and a summary naming the failed line', async () => {
+    const lines = [
+      'Welcome back',
+      'Your order has shipped',
+      'Votre commande est partie',
+      'x'.repeat(5000),
+      'Thank you',
+    ]
+    await writeFile(join(home, 'phrases.txt'), lines.join('\n'))
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'warm',
+      '-x',
+      '110',
+      '-y',
+      '20',
+      `cd ${home} && env ${env} ${process.execPath} ${BIN} warm phrases.txt; echo exit=$?; sleep 30`,
+    )
+    const final = await waitForScreen(/exit=\d/, 60_000, 'warm')
+    console.info(`captured screen of tts warm:\n${final.trimEnd()}`)
+    expect(final).toMatch(/◇\s+Queued 4 of 5/) // the bar's closing line: drawn on a terminal only
+    expect(final).toMatch(/4 of 5 phrases queued for warming on the edge, 1 failed:/)
+    expect(final).toMatch(/line 4 .*5000 characters/)
+    expect(final).toContain('exit=1')
   })
 })
