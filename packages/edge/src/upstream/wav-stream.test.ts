@@ -14,8 +14,9 @@ function streamOf(...parts: Uint8Array[]): ReadableStream<Uint8Array> {
 function floatWav(samples: number[], sampleRate = 24_000): Uint8Array {
   const out = new Uint8Array(44 + samples.length * 4)
   const v = new DataView(out.buffer)
-  const tag = (at: number, s: string) =>
-    [...s].forEach((c, i) => v.setUint8(at + i, c.charCodeAt(0)))
+  const tag = (at: number, s: string) => {
+    for (let i = 0; i < s.length; i++) v.setUint8(at + i, s.charCodeAt(i))
+  }
   tag(0, 'RIFF')
   v.setUint32(4, 0xffffffff, true)
   tag(8, 'WAVE')
@@ -29,7 +30,7 @@ function floatWav(samples: number[], sampleRate = 24_000): Uint8Array {
   v.setUint16(34, 32, true)
   tag(36, 'data')
   v.setUint32(40, 0xffffffff, true)
-  samples.forEach((s, i) => v.setFloat32(44 + i * 4, s, true))
+  for (const [i, s] of samples.entries()) v.setFloat32(44 + i * 4, s, true)
   return out
 }
 
