@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 // @ts-expect-error plain JavaScript, shared with `make dev`.
 import { PortInUseError } from '../../../scripts/stack.mjs'
-import { lineBuffer, startStack, tempDir } from './helpers.ts'
+import { lineBuffer, type Stack, startStack, tempDir } from './helpers.ts'
 
 const dir = tempDir('tts-stack-')
 afterAll(() => dir.remove())
@@ -36,10 +36,16 @@ async function speak(edge: string, apiKey: string | undefined) {
   return { status: res.status, cache: res.headers.get('x-tts-cache'), bytes }
 }
 
-/** Process ids whose command line mentions `needle` (our temporary directory is unique). */
+/** Processes whose command line mentions `needle` (our temporary directory is unique). */
 function processesWith(needle: string): string[] {
   const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
   return out.split('\n').filter((line) => line.includes(needle) && !line.includes('ps -eo'))
+}
+
+/** What is left of a stopped stack: wrangler and workerd name our directory, the emulator its port. */
+function leftovers(stack: Stack): string[] {
+  const port = new URL(stack.urls.emulator).port
+  return [...processesWith(dir.path), ...processesWith(`--port ${port}`)]
 }
 
 describe('startStack', () => {
@@ -63,12 +69,14 @@ describe('startStack', () => {
     let answer: Awaited<ReturnType<typeof speak>>
     try {
       answer = await speak(first.urls.edge, first.apiKey)
+      // The check below can see them: the emulator and wrangler's processes while running.
+      expect(leftovers(first).length).toBeGreaterThanOrEqual(2)
     } finally {
       await first.stop()
     }
     expect(answer, logs.text()).toMatchObject({ status: 200, cache: 'MISS' })
     expect(answer.bytes).toBeGreaterThan(1000)
-    expect(processesWith(dir.path)).toEqual([])
+    expect(leftovers(first)).toEqual([])
 
     const second = await startStack({ ...options(), log: logs.log })
     try {
@@ -80,6 +88,6 @@ describe('startStack', () => {
     } finally {
       await second.stop()
     }
-    expect(processesWith(dir.path)).toEqual([])
+    expect(leftovers(second)).toEqual([])
   })
 })
