@@ -166,6 +166,16 @@ async function play() {
   }
 }
 
+text.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault()
+    form.requestSubmit()
+  }
+})
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && !stopButton.disabled) stopButton.click()
+})
+
 stopButton.addEventListener('click', () => {
   client.stop()
   setStatus('Stopped.')

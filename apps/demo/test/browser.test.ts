@@ -201,6 +201,20 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
     expect(after.time).toBe(before)
     expect(await page.isDisabled('#stop')).toBe(true)
     await shot('06-stopped')
+
+    // The keyboard does the same: Ctrl+Enter in the text box plays, Escape stops.
+    await page.focus('#text')
+    await page.keyboard.press('Control+Enter')
+    await page.waitForFunction(
+      () => document.querySelector('#status')?.textContent === 'Playing…',
+      null,
+      {
+        timeout: 90_000,
+      },
+    )
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.textContent('#status')).toBe('Stopped.')
+    expect(await page.$eval('#player', (el) => (el as HTMLAudioElement).paused)).toBe(true)
   })
 
   it('stays usable on a phone-sized screen', async () => {
