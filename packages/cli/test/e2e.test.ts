@@ -133,15 +133,22 @@ describe('tts against the real edge and emulator', () => {
   })
 
   it('needs no config file when TTS_ENDPOINT and TTS_API_KEY are set (CI jobs)', async () => {
-    const ci = await run(['say', 'Configured from the environment', '-o', 'ci.wav', '--json'], {
+    const ci = await run(['say', 'Hello from the command line', '-o', 'ci.wav', '--json'], {
       env: {
         TTS_CONFIG_DIR: join(home, 'no-config'),
+        // A fresh local cache: the answer must come from the edge (a hit there, so it is fast
+        // even under the default 3 s timeout on a loaded CI box).
+        TTS_CACHE_DIR: join(home, 'ci-cache'),
         TTS_ENDPOINT: stack.edgeUrl,
         TTS_API_KEY: stack.userKey,
       },
     })
     expect(ci.code, ci.stderr).toBe(0)
-    expect(JSON.parse(ci.stdout)).toMatchObject({ provider: 'edge', format: 'wav' })
+    expect(JSON.parse(ci.stdout)).toMatchObject({
+      provider: 'edge',
+      cacheStatus: 'hit',
+      format: 'wav',
+    })
     await expect(stat(join(home, 'no-config'))).rejects.toThrow()
   })
 
