@@ -19,7 +19,10 @@ export interface RunningEdge {
   stop(): Promise<void>
 }
 
-export async function startEdge(upstreamUrl: string): Promise<RunningEdge> {
+export async function startEdge(
+  upstreamUrl: string,
+  poolOptions: Record<string, unknown> = {},
+): Promise<RunningEdge> {
   const dir = await mkdtemp(join(tmpdir(), 'tts-client-edge-'))
   const apiKey = `tts_client_it_${randomBytes(16).toString('hex')}`
   const hash = createHash('sha256').update(apiKey).digest('hex')
@@ -45,6 +48,8 @@ export async function startEdge(upstreamUrl: string): Promise<RunningEdge> {
       join(dir, '.env'),
       '--var',
       `UPSTREAM_URL:${upstreamUrl}`,
+      '--var',
+      `POOL_OPTIONS:${JSON.stringify(poolOptions)}`,
       '--persist-to',
       join(dir, 'state'),
       '--show-interactive-dev-session=false',

@@ -226,6 +226,44 @@ describe('createTtsClient', () => {
     expect(isAbortedError(await second)).toBe(true)
   })
 
+  it('a new speak() interrupts earlier speaks, not a synthesize() running beside them', async () => {
+    let release: (() => void) | undefined
+    const { client } = await setup(
+      async (req, res) => {
+        if (JSON.parse(req.body).input === 'Slow bytes')
+          await new Promise<void>((r) => (release = r))
+        sendWav(res)
+      },
+      { player: async () => {} },
+    )
+    const bytes = client.synthesize('Slow bytes', opts)
+    await expect.poll(() => release !== undefined).toBe(true)
+    await client.speak('Spoken', opts)
+    release?.()
+    expect((await bytes).provider).toBe('edge')
+  })
+
+  it("speak({ mode: 'queue' }) waits for the one playing, in order", async () => {
+    const order: string[] = []
+    const { client } = await setup(
+      (req, res) => sendWav(res, {}, tinyWav(JSON.parse(req.body).input.length * 10)),
+      {
+        player: async (audio) => {
+          order.push(`start ${audio.bytes.byteLength}`)
+          await new Promise((r) => setTimeout(r, 50))
+          order.push(`end ${audio.bytes.byteLength}`)
+        },
+      },
+    )
+    const a = client.speak('One', { ...opts, mode: 'queue' })
+    const b = client.speak('Three', { ...opts, mode: 'queue' })
+    const [ra, rb] = await Promise.all([a, b])
+    expect([ra.played, rb.played]).toEqual(['audio', 'audio'])
+    const one = tinyWav(30).byteLength
+    const three = tinyWav(50).byteLength
+    expect(order).toEqual([`start ${one}`, `end ${one}`, `start ${three}`, `end ${three}`])
+  })
+
   it('speak() without a player in Node says what to do', async () => {
     const { client } = await setup((_, res) => sendWav(res))
     await expect(client.speak('Hi', opts)).rejects.toMatchObject({

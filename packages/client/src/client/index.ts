@@ -136,6 +136,8 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
       })
     : undefined
   const inFlight = new Set<AbortController>()
+  // A new interrupting speak() cancels earlier speak()s only, never an app's synthesize().
+  const speaking = new Set<AbortController>()
   let playing: Promise<unknown> = Promise.resolve()
 
   breaker.on('change', (t) => {
@@ -401,8 +403,9 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
 
     async speak(text, call = {}) {
       if (call.mode !== 'queue')
-        for (const c of inFlight) c.abort(new AbortedError('interrupted by a newer speak()'))
+        for (const c of speaking) c.abort(new AbortedError('interrupted by a newer speak()'))
       const t = track(call.signal)
+      speaking.add(t.controller)
       const previous = playing
       const mine = (async (): Promise<SpeakResult> => {
         if (call.mode === 'queue') await previous.catch(() => {})
@@ -456,6 +459,7 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
       } catch (error) {
         throw fail(error, 'speak')
       } finally {
+        speaking.delete(t.controller)
         t.release()
       }
     },
