@@ -10,7 +10,8 @@
  * `test/`), benchmarks (`bench/`), Markdown and tool configs (vitest, tsconfig) — what ends up
  * in, or decides, the published tarball. Committed changes and the working tree both count,
  * so it can be run before committing. In a detached checkout (CI), the branch comes from
- * `CHANGESET_BRANCH` (or `GITHUB_HEAD_REF`); a commit that `main` points at is `main`.
+ * `CHANGESET_BRANCH` (or `GITHUB_HEAD_REF`); a commit that `main` points at is `main`. Runs in
+ * the repository of the current directory.
  *
  * @example
  * node scripts/changeset-check.mjs   # "changeset-check: @tts/core changed; named by .changeset/x.md"
@@ -18,13 +19,13 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { PUBLISHED, ROOT } from './pack.mjs'
+import { parseChangeset, touchedPackages } from './lib/changesets.mjs'
+import { PUBLISHED } from './pack.mjs'
 
 const git = (...args) =>
-  execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
 const lines = (text) => text.split('\n').filter(Boolean)
-const NOT_RELEASED =
-  /(\.test\.ts$|\/test\/|\/bench\/|\.md$|\/vitest\.config\.ts$|\/tsconfig(\.\w+)?\.json$)/
+const root = git('rev-parse', '--show-toplevel').trim()
 
 function currentBranch() {
   const named = git('rev-parse', '--abbrev-ref', 'HEAD').trim()
@@ -37,17 +38,14 @@ function currentBranch() {
   return 'HEAD'
 }
 
-/** The packages a changeset names, or null when its front matter does not parse. */
-export function parseChangeset(text) {
-  const match = /^---\r?\n([\s\S]*?)\r?\n---(\r?\n|$)/.exec(text)
-  if (!match) return null
-  const names = []
-  for (const line of lines(match[1] ?? '')) {
-    const entry = /^\s*["']?(@?[\w./-]+)["']?\s*:\s*(major|minor|patch|none)\s*$/.exec(line)
-    if (!entry) return null
-    names.push(entry[1])
+function mergeBase() {
+  for (const ref of ['main', 'origin/main']) {
+    try {
+      return git('merge-base', 'HEAD', ref).trim()
+    } catch {}
   }
-  return names
+  console.error('changeset-check: no main or origin/main to compare with; fetch main first')
+  process.exit(1)
 }
 
 const branch = currentBranch()
@@ -55,35 +53,30 @@ if (branch === 'main') {
   console.log('changeset-check: on main; nothing to check')
   process.exit(0)
 }
-let base
-try {
-  base = git('merge-base', 'HEAD', 'main').trim()
-} catch {
-  base = git('merge-base', 'HEAD', 'origin/main').trim()
-}
-const changed = new Set([
-  ...lines(git('diff', '--name-only', `${base}...HEAD`)),
-  ...lines(git('diff', '--name-only', 'HEAD')),
-  ...lines(git('ls-files', '--others', '--exclude-standard')),
-])
+const base = mergeBase()
+const changed = [
+  ...new Set([
+    ...lines(git('diff', '--name-only', `${base}...HEAD`)),
+    ...lines(git('diff', '--name-only', 'HEAD')),
+    ...lines(git('ls-files', '--others', '--exclude-standard')),
+  ]),
+]
 const problems = []
 const named = new Map()
 for (const file of changed) {
   if (!/^\.changeset\/.+\.md$/.test(file) || file === '.changeset/README.md') continue
-  const path = join(ROOT, file)
+  const path = join(root, file)
   if (!existsSync(path)) continue
   const names = parseChangeset(readFileSync(path, 'utf8'))
   if (names === null) {
     problems.push(
-      `${file}: its front matter does not parse ('---', then "@tts/pkg": minor lines, '---')`,
+      `${file}: its front matter does not parse ('---', "@tts/pkg": minor lines, '---')`,
     )
     continue
   }
   for (const name of names) named.set(name, [...(named.get(name) ?? []), file])
 }
-const touched = PUBLISHED.filter(({ dir }) =>
-  [...changed].some((f) => f.startsWith(`${dir}/`) && !NOT_RELEASED.test(f)),
-)
+const touched = touchedPackages(changed, PUBLISHED)
 for (const { name, dir } of touched) {
   if (named.has(name)) {
     console.log(`changeset-check: ${name} changed; named by ${named.get(name).join(', ')}`)

@@ -17,96 +17,13 @@
  * node scripts/release-check.mjs [--no-build] [--no-smoke]
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, posix, relative } from 'node:path'
+import { dirname, join } from 'node:path'
 import { publint } from 'publint'
 import { formatMessage } from 'publint/utils'
+import { checkContents } from './lib/tarball.mjs'
 import { buildAndPack, ROOT, run, seconds } from './pack.mjs'
-
-const ALLOWED_TOP = /^(dist\/.+|package\.json|README\.md|LICEN[CS]E(\.md)?|NOTICE|CHANGELOG\.md)$/
-const FORBIDDEN = [
-  [/(^|\/)(test|tests|__tests__|fixtures?|__fixtures__)\//, 'a test or fixture folder'],
-  [/\.(test|spec)\.[cm]?[jt]sx?(\.map)?$/, 'a test file'],
-  [/(fixture|udhr)/i, 'a test fixture'],
-  [/(^|\/)\.(env|dev\.vars|npmrc)($|\.)/, 'an environment or credentials file'],
-  [/\.(pem|key|p12|pfx)$/, 'a private key'],
-  [/(^|\/)src\/.*\.ts$|(?<!\.d)\.[cm]?ts$/, 'a TypeScript source (only .d.ts ships)'],
-  [/\.tsbuildinfo$/, 'a TypeScript build cache'],
-]
-// Contents that look like a credential, whatever the file is called.
-const SECRET_TEXT = [
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
-  /\b(CACHE_KEYS|UPSTREAM_API_KEY|API_KEYS)=\S{8,}/,
-  /\bk\d+:[A-Za-z0-9+/]{43}=/,
-]
-
-function listFiles(dir, base = dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name)
-    return statSync(path).isDirectory() ? listFiles(path, base) : [relative(base, path)]
-  })
-}
-
-function targets(value) {
-  if (typeof value === 'string') return [value]
-  if (value && typeof value === 'object') return Object.values(value).flatMap(targets)
-  return []
-}
-
-function checkContents(root) {
-  const problems = []
-  const files = listFiles(root).map((f) => f.split('\\').join('/'))
-  for (const file of files) {
-    if (!ALLOWED_TOP.test(file)) problems.push(`${file}: not a dist file, manifest or notice`)
-    for (const [pattern, what] of FORBIDDEN) {
-      if (pattern.test(file)) problems.push(`${file}: ${what}`)
-    }
-    const text = readFileSync(join(root, file), 'latin1')
-    if (SECRET_TEXT.some((p) => p.test(text)))
-      problems.push(`${file}: holds what looks like a secret`)
-    if (file.endsWith('.map')) problems.push(...checkSourceMap(root, file))
-  }
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-  const present = new Set(files)
-  for (const target of [...targets(pkg.exports), ...targets(pkg.bin)]) {
-    if (target === './package.json') continue
-    if (!present.has(posix.normalize(target)))
-      problems.push(`exports/bin target ${target} is missing`)
-  }
-  for (const bin of targets(pkg.bin)) {
-    const head = readFileSync(join(root, bin), 'utf8').slice(0, 30)
-    if (!head.startsWith('#!/usr/bin/env node')) problems.push(`bin ${bin} has no node shebang`)
-  }
-  for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
-    for (const [dep, range] of Object.entries(pkg[field] ?? {})) {
-      if (String(range).startsWith('workspace:')) problems.push(`${field}.${dep} is ${range}`)
-    }
-  }
-  for (const field of ['license', 'repository', 'keywords', 'engines', 'sideEffects', 'files']) {
-    if (pkg[field] === undefined) problems.push(`package.json has no "${field}"`)
-  }
-  if (!present.has('README.md')) problems.push('no README.md')
-  return { problems, files: files.length }
-}
-
-function checkSourceMap(root, file) {
-  const problems = []
-  const map = JSON.parse(readFileSync(join(root, file), 'utf8'))
-  const sources = map.sources ?? []
-  sources.forEach((source, i) => {
-    const resolved = posix.normalize(posix.join(posix.dirname(file), map.sourceRoot ?? '', source))
-    if (resolved.startsWith('../') || posix.isAbsolute(source) || /^[a-z]+:/i.test(source)) {
-      problems.push(`${file}: source ${source} points outside the package`)
-    } else if (resolved.includes('node_modules/')) {
-      problems.push(`${file}: source ${source} points into node_modules`)
-    }
-    if (typeof map.sourcesContent?.[i] !== 'string') {
-      problems.push(`${file}: source ${source} has no sourcesContent (src/ is not shipped)`)
-    }
-  })
-  return problems
-}
 
 async function checkPublint(tarball) {
   const bytes = readFileSync(tarball)
