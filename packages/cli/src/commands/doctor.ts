@@ -38,8 +38,9 @@ interface Upstream {
 function describeUpstream(u: Upstream): string {
   const healthy = u.healthy ?? u.breaker !== 'open'
   const error = u.error ?? u.lastError ?? undefined
+  const state = !healthy ? 'down' : u.failures ? 'failing' : 'up'
   const failures = u.failures ? `, ${u.failures} consecutive failures` : ''
-  return `${u.url ?? '?'} ${healthy ? 'up' : 'down'}${error ? ` (${error})` : ''}, breaker ${u.breaker ?? '?'}${failures}`
+  return `${u.url ?? '?'} ${state}${error ? ` (${error})` : ''}, breaker ${u.breaker ?? '?'}${failures}`
 }
 
 const wavOk = (b: Uint8Array) =>
