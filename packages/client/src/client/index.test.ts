@@ -162,6 +162,22 @@ describe('createTtsClient', () => {
     expect(client.metrics.snapshot()).toMatchObject({ errors: 1, errorRate: 1 })
   })
 
+  it("honours the edge's Retry-After between retries", async () => {
+    const at: number[] = []
+    const { client } = await setup(
+      (_, res) => {
+        at.push(performance.now())
+        if (at.length === 1)
+          return sendProblem(res, 503, 'upstream_unavailable', { 'retry-after': '1' })
+        sendWav(res)
+      },
+      { fallback: false, maxRetries: 1 },
+    )
+    expect((await client.synthesize('Hello', opts)).provider).toBe('edge')
+    expect(at).toHaveLength(2)
+    expect((at[1] as number) - (at[0] as number)).toBeGreaterThanOrEqual(900)
+  })
+
   it("detects the language for voice 'auto' and picks the local locale from it", async () => {
     const { client, local } = await setup((_, res) => sendProblem(res, 503, 'upstream_unavailable'))
     const ar = await client.synthesize('مرحبا بكم في خدمة تحويل النص إلى كلام')

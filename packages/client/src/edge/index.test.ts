@@ -62,7 +62,7 @@ describe('edge transport', () => {
     )
     const error = await edge.speech(request).catch((e: unknown) => e)
     expect(isEdgeUnavailableError(error)).toBe(true)
-    expect(error).toMatchObject({ code, status })
+    expect(error).toMatchObject({ code, status, retryAfterMs: 1000 })
     expect(server.requests).toHaveLength(1) // the transport itself never retries
   })
 

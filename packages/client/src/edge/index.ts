@@ -5,6 +5,7 @@
  * edge's (`EdgeUnavailableError`, the cue for the local engine).
  */
 import type { XttsLanguage } from '@tts/core/lang'
+import { parseRetryAfter } from '@tts/core/resilience'
 import ky, { isHTTPError, isNetworkError, isTimeoutError, type KyInstance } from 'ky'
 import { AbortedError, EdgeRequestError, EdgeUnavailableError } from '../errors/index.ts'
 import type { AudioFormat, CacheStatus } from '../types.ts'
@@ -140,7 +141,12 @@ async function toClientError(error: unknown, signal: AbortSignal | undefined): P
     const code = problem.code ?? `http_${status}`
     const message = `the edge answered ${status}${problem.detail ? `: ${problem.detail}` : problem.title ? `: ${problem.title}` : ''}`
     if (isCallerStatus(status)) return new EdgeRequestError(status, code, message, { status })
-    return new EdgeUnavailableError(code, message, { status, cause: error })
+    const retryAfterMs = parseRetryAfter(error.response.headers.get('retry-after'), Date.now())
+    return new EdgeUnavailableError(code, message, {
+      status,
+      cause: error,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    })
   }
   if (isTimeoutError(error)) {
     return new EdgeUnavailableError('timeout', 'the edge did not answer in time', { cause: error })

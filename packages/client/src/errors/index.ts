@@ -35,14 +35,21 @@ export class EdgeRequestError extends TtsError {
  */
 export class EdgeUnavailableError extends TtsError {
   readonly status: number | undefined
+  /** The edge's `Retry-After`, in ms; core's `retry` waits this long before the next try. */
+  readonly retryAfterMs: number | undefined
 
-  constructor(code: string, message: string, options: { status?: number; cause?: unknown } = {}) {
-    super(code, message, {
-      cause: options.cause,
-      ...(options.status === undefined ? {} : { details: { status: options.status } }),
-    })
+  constructor(
+    code: string,
+    message: string,
+    options: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
+    const details: Record<string, unknown> = {}
+    if (options.status !== undefined) details.status = options.status
+    if (options.retryAfterMs !== undefined) details.retryAfterMs = options.retryAfterMs
+    super(code, message, { cause: options.cause, details })
     this.name = 'EdgeUnavailableError'
     this.status = options.status
+    this.retryAfterMs = options.retryAfterMs
   }
 }
 
