@@ -12,21 +12,22 @@ import type { TestProject } from 'vitest/node'
 const CLI = fileURLToPath(new URL('../../../apps/xtts-emulator/src/cli.ts', import.meta.url))
 const READY = /^xtts-emulator listening on (http:\/\/127\.0\.0\.1:\d+)\s*$/
 
-let child: ChildProcess | undefined
-
-/** Spawns the emulator with no artificial latency and waits for its "listening" line. */
-export async function setup(project: TestProject): Promise<void> {
-  if (!existsSync(CLI)) {
-    // Unit tests (encoders, auth, ...) still run; every integration test fails loudly instead.
-    console.warn(`[edge tests] the XTTS emulator is missing (${CLI}); integration tests will fail`)
-    project.provide('upstreamUrl', '')
-    return
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Emulators only the pool tests use. */
+    poolUpstreamUrls: string[]
   }
+}
+
+const children: ChildProcess[] = []
+
+/** Spawns one emulator with no artificial latency and waits for its "listening" line. */
+async function startEmulator(): Promise<string> {
   const proc = spawn(process.execPath, [CLI, '--port', '0', '--ttfb-ms', '0', '--rtf', '0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
-  child = proc
-  const url = await new Promise<string>((resolve, reject) => {
+  children.push(proc)
+  return new Promise<string>((resolve, reject) => {
     let buffered = ''
     const timer = setTimeout(
       () => reject(new Error('the XTTS emulator did not start in 30 s')),
@@ -43,16 +44,36 @@ export async function setup(project: TestProject): Promise<void> {
       else reject(new Error(`unexpected first line from the XTTS emulator: ${line}`))
     })
   })
-  project.provide('upstreamUrl', url)
 }
 
-/** Stops the emulator this setup started. */
+/**
+ * Starts the emulator every test shares, and two more that only the pool tests use (their
+ * faults and counters never disturb the others): failover needs two upstreams.
+ */
+export async function setup(project: TestProject): Promise<void> {
+  if (!existsSync(CLI)) {
+    // Unit tests (encoders, auth, ...) still run; every integration test fails loudly instead.
+    console.warn(`[edge tests] the XTTS emulator is missing (${CLI}); integration tests will fail`)
+    project.provide('upstreamUrl', '')
+    project.provide('poolUpstreamUrls', [])
+    return
+  }
+  const [shared, ...pool] = await Promise.all([startEmulator(), startEmulator(), startEmulator()])
+  project.provide('upstreamUrl', shared ?? '')
+  project.provide('poolUpstreamUrls', pool)
+}
+
+/** Stops the emulators this setup started. */
 export async function teardown(): Promise<void> {
-  const proc = child
-  if (!proc || proc.exitCode !== null) return
-  await new Promise<void>((resolve) => {
-    proc.once('exit', () => resolve())
-    proc.kill('SIGTERM')
-    setTimeout(() => proc.kill('SIGKILL'), 5000).unref()
-  })
+  await Promise.all(
+    children.map(
+      (proc) =>
+        new Promise<void>((resolve) => {
+          if (proc.exitCode !== null) return resolve()
+          proc.once('exit', () => resolve())
+          proc.kill('SIGTERM')
+          setTimeout(() => proc.kill('SIGKILL'), 5000).unref()
+        }),
+    ),
+  )
 }

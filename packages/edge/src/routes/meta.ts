@@ -8,6 +8,8 @@ import { Hono } from 'hono'
 import { requireScope } from '../auth/index.ts'
 import type { AppEnv } from '../env.ts'
 import { metrics } from '../observe/index.ts'
+import { poolOf } from '../pool/client.ts'
+import { poolSettingsOf } from '../settings/pool.ts'
 
 /** Health, metrics and documentation routes. */
 export const metaRoutes = new Hono<AppEnv>()
@@ -15,16 +17,23 @@ export const metaRoutes = new Hono<AppEnv>()
 metaRoutes.get('/healthz', (c) => c.json({ status: 'ok' }))
 
 metaRoutes.get('/readyz', async (c) => {
-  const upstream = await c.env.UPSTREAM_POOL.getByName('default').probe()
+  const settings = poolSettingsOf(c.env)
+  const pool = await poolOf(c.env, settings).status(settings.config)
   return c.json(
-    { status: upstream.healthy ? 'ready' : 'degraded', upstreams: [upstream] },
-    upstream.healthy ? 200 : 503,
+    { status: pool.ready ? 'ready' : 'degraded', pool: settings.name, ...pool },
+    pool.ready ? 200 : 503,
   )
 })
 
-metaRoutes.get('/metrics', requireScope('admin'), (c) =>
-  c.body(metrics.toPrometheus(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }),
-)
+metaRoutes.get('/metrics', requireScope('admin'), async (c) => {
+  // The pool's counters (breaker transitions, dead letters) span every isolate: ask the object.
+  const pool = await poolOf(c.env)
+    .metricsText()
+    .catch(() => '')
+  return c.body(`${metrics.toPrometheus()}${pool}`, 200, {
+    'content-type': PROMETHEUS_CONTENT_TYPE,
+  })
+})
 
 const DOCS = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>tts-edge API</title>

@@ -9,6 +9,7 @@ import { requireScope } from '../auth/index.ts'
 import { isSupportedFormat, type ResponseFormat, SUPPORTED_FORMATS } from '../encode/index.ts'
 import type { AppEnv } from '../env.ts'
 import { metrics } from '../observe/index.ts'
+import { labelAnswer, usePool, whenNothingServes } from '../pool/route.ts'
 import { ProblemError } from '../problem/index.ts'
 import { type AnswerReport, answerSpeech } from '../speech/answer.ts'
 import { createSpeechContext, type SpeechContext, type Timings } from '../speech/context.ts'
@@ -169,6 +170,7 @@ async function speak(
   const started = performance.now()
   const format = checkFormat(body.response_format)
   const ctx = await speechContext(c)
+  const pooled = usePool(ctx)
   const input: SpeechInput = {
     input: body.input,
     voice: body.voice,
@@ -187,7 +189,12 @@ async function speak(
     audioMs: 0,
   }
   const prepared = await prepareSpeech(ctx, input)
-  const response = await answerSpeech(ctx, c.req.raw, prepared, timings, report)
+  const response = labelAnswer(
+    await answerSpeech(ctx, c.req.raw, prepared, timings, report).catch((error: unknown) =>
+      whenNothingServes(ctx, c.req.raw, prepared, input, error),
+    ),
+    pooled,
+  )
   const latencyMs = performance.now() - started
   metrics.recordCache(report.cache === 'HIT' ? 'hit' : 'miss')
   metrics.recordOutcome('success')

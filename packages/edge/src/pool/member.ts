@@ -1,0 +1,170 @@
+/**
+ * @module pool/member — one upstream of the pool: its adapter, circuit breaker, concurrency
+ * gate and health. Built from config; the breaker starts from its saved state, so a restarted
+ * object keeps an open circuit open.
+ */
+import {
+  type CircuitBreaker,
+  type CircuitBreakerSnapshot,
+  type ConcurrencyGate,
+  createCircuitBreaker,
+  createConcurrencyGate,
+  type FailureVerdict,
+  isTimeoutError,
+} from '@tts/core/resilience'
+import type { PoolOptions, UpstreamConfig } from '../settings/pool.ts'
+import type { Synthesizer } from '../upstream/index.ts'
+import { resolveSynthesizer } from '../upstream/index.ts'
+
+/** What `/readyz` shows of one upstream. */
+export interface MemberStatus {
+  id: string
+  url: string
+  adapter: string
+  weight: number
+  breaker: 'closed' | 'open' | 'half-open'
+  failures: number
+  /** Seconds until the breaker lets a probe through (0 unless open). */
+  retryAfterS: number
+  inFlight: number
+  queued: number
+  maxConcurrency: number
+  lastErrorAt: string | null
+  lastError: string | null
+  lastSuccessAt: string | null
+}
+
+/** One upstream, live. */
+export interface Member {
+  readonly id: string
+  readonly config: UpstreamConfig
+  readonly breaker: CircuitBreaker
+  readonly gate: ConcurrencyGate
+  /** The adapter (detected from `/openapi.json` when configured `auto`). */
+  synthesizer(signal?: AbortSignal): Promise<Synthesizer>
+  /** Records a failure's time and code for `/readyz`. */
+  noteError(error: unknown): void
+  noteSuccess(): void
+  status(): MemberStatus
+  /** True when nothing is running or waiting (the gate can be replaced). */
+  idle(): boolean
+}
+
+const codeOf = (error: unknown) =>
+  (error as { code?: string } | null)?.code ?? (error as Error | null)?.name ?? 'unknown'
+
+/**
+ * How a failed call counts against an upstream's breaker: a 429 or a caller's abort says
+ * nothing about its health; a 4xx other than 408 is an answer (alive); anything else —
+ * network errors, 5xx, time-outs, broken or invalid audio — is a failure.
+ *
+ * @example
+ * classifyUpstreamFailure(new UpstreamError('upstream_busy', '429', { status: 429 })) // 'ignore'
+ */
+export function classifyUpstreamFailure(error: unknown): FailureVerdict {
+  if ((error as { name?: string } | null)?.name === 'AbortError') return 'ignore'
+  if (isTimeoutError(error)) return 'failure'
+  const status = (error as { upstreamStatus?: number } | null)?.upstreamStatus
+  if (status === 429) return 'ignore'
+  if (status !== undefined && status >= 400 && status < 500 && status !== 408) return 'success'
+  const code = codeOf(error)
+  // Our request was wrong (an unknown voice, a speed the server cannot do): not its fault.
+  if (code === 'unknown_voice' || code === 'invalid_request' || code === 'circuit_open') {
+    return 'ignore'
+  }
+  return 'failure'
+}
+
+/**
+ * A pool member for `config`, its breaker restored from `saved`.
+ *
+ * @example
+ * const member = createMember(config, options, await storage.get(`breaker:${config.url}`), env, model)
+ */
+export function createMember(
+  config: UpstreamConfig,
+  options: PoolOptions,
+  saved: CircuitBreakerSnapshot | undefined,
+  env: Env,
+  model: string,
+): Member {
+  const breaker = createCircuitBreaker({
+    threshold: options.breakerThreshold,
+    openMs: options.breakerOpenMs,
+    probeTimeoutMs: options.probeTimeoutMs,
+    classify: classifyUpstreamFailure,
+    ...(saved ? { initialState: saved } : {}),
+  })
+  const gate = createConcurrencyGate({
+    limit: config.maxConcurrency,
+    maxQueue: options.maxQueue,
+    maxWaitMs: options.maxWaitMs,
+  })
+  const secrets = env as unknown as Record<string, string | undefined>
+  const apiKey = config.credential ? secrets[config.credential] || undefined : undefined
+  let adapter: Promise<Synthesizer> | undefined
+  let lastErrorAt: number | null = null
+  let lastError: string | null = null
+  let lastSuccessAt: number | null = null
+  let adapterName: string = config.adapter
+
+  return {
+    id: config.url,
+    config,
+    breaker,
+    gate,
+    synthesizer(signal) {
+      if (!adapter) {
+        const pending = resolveSynthesizer(
+          {
+            upstreamUrl: config.url,
+            upstreamAdapter: config.adapter,
+            upstreamModel: model,
+            upstreamApiKey: apiKey,
+          } as Parameters<typeof resolveSynthesizer>[0],
+          signal,
+        )
+        adapter = pending
+        pending.then(
+          (s) => {
+            adapterName = s.adapter
+          },
+          () => {
+            adapter = undefined
+          },
+        )
+      }
+      return adapter
+    },
+    noteError(error) {
+      lastErrorAt = Date.now()
+      lastError = codeOf(error)
+    },
+    noteSuccess() {
+      lastSuccessAt = Date.now()
+    },
+    idle() {
+      const s = gate.stats()
+      return s.inFlight === 0 && s.queued === 0
+    },
+    status() {
+      const s = gate.stats()
+      const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString())
+      return {
+        id: config.url,
+        url: config.url,
+        adapter: adapterName,
+        weight: config.weight,
+        breaker: breaker.state,
+        failures: breaker.failures,
+        retryAfterS: Math.ceil(breaker.retryAfterMs() / 1000),
+        inFlight: s.inFlight,
+        queued: s.queued,
+        maxConcurrency: config.maxConcurrency,
+        lastErrorAt: iso(lastErrorAt),
+        lastError,
+        lastSuccessAt: iso(lastSuccessAt),
+      }
+    },
+  }
+}

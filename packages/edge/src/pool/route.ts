@@ -1,0 +1,86 @@
+/**
+ * @module pool/route — the speech route's use of the pool: the miss path's synthesizer, the
+ * `COALESCED` label, and what happens when no upstream can serve (a stale copy if one is
+ * kept, the request queued for deferred synthesis, and the 503 with `Retry-After`).
+ */
+
+import { deferSynthesis } from '../queue/message.ts'
+import { poolSettingsOf } from '../settings/pool.ts'
+import type { SpeechContext } from '../speech/context.ts'
+import type { PreparedSpeech, SpeechInput } from '../speech/prepare.ts'
+import { createPooledSynthesizer, type PoolReport } from './client.ts'
+import { UNSERVED_CODES } from './errors.ts'
+import { readStale } from './stale.ts'
+
+/**
+ * Points the context's miss path at the pool; returns what it will report.
+ *
+ * @example
+ * const pooled = usePool(ctx)
+ */
+export function usePool(ctx: SpeechContext): PoolReport {
+  let pooled: ReturnType<typeof createPooledSynthesizer> | undefined
+  const report: PoolReport = { started: 0, coalesced: 0 }
+  const tenancy = ctx.settings.cacheTenancy
+  // The same scope as the cache key's, so a coalesced answer never crosses tenants.
+  const scope =
+    tenancy === 'shared'
+      ? '*'
+      : tenancy === 'key'
+        ? `key:${ctx.principal.keyId}`
+        : `tenant:${ctx.principal.tenant}`
+  ctx.upstream = async () => {
+    pooled ??= createPooledSynthesizer(ctx.env, scope, report)
+    return pooled
+  }
+  return report
+}
+
+/**
+ * Labels a miss that only joined syntheses other requests started as `COALESCED`.
+ *
+ * @example
+ * return labelAnswer(response, pooled)
+ */
+export function labelAnswer(response: Response, report: PoolReport): Response {
+  if (
+    report.coalesced > 0 &&
+    report.started === 0 &&
+    response.headers.get('x-tts-cache') === 'MISS'
+  ) {
+    response.headers.set('x-tts-cache', 'COALESCED')
+  }
+  return response
+}
+
+/**
+ * The answer when the pool could not serve: queues the request for deferred synthesis and
+ * serves an expired copy (`STALE`) if one is kept; any other error is thrown on.
+ *
+ * @example
+ * await answerSpeech(...).catch((e) => whenNothingServes(ctx, request, prepared, input, e))
+ */
+export async function whenNothingServes(
+  ctx: SpeechContext,
+  request: Request,
+  prepared: PreparedSpeech,
+  input: SpeechInput,
+  error: unknown,
+): Promise<Response> {
+  const code = (error as { code?: string } | null)?.code ?? ''
+  if (!UNSERVED_CODES.has(code)) throw error
+  const { options } = poolSettingsOf(ctx.env).config
+  if (options.deferOnFailure) {
+    ctx.waitUntil(deferSynthesis(ctx.env.SYNTH_QUEUE, ctx.principal, input, 'deferred'))
+    ctx.metrics.counter('tts.edge.queue.deferred', { code }).inc()
+    ctx.log.info('no upstream could serve; the synthesis is queued', { code })
+  }
+  if (options.serveStale) {
+    const stale = await readStale(ctx, request, prepared, options.staleMaxMs)
+    if (stale) {
+      ctx.metrics.counter('tts.edge.cache.stale_served').inc()
+      return stale
+    }
+  }
+  throw error
+}

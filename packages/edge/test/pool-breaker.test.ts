@@ -1,0 +1,108 @@
+import { env, runInDurableObject } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { poolSettingsOf } from '../src/settings/pool.ts'
+import { call, sentence, speak, testEnv } from './helpers.ts'
+import { eventually, measured, poolEmulators, poolEnv } from './pool-helpers.ts'
+
+function statusOf(overrides: Partial<Env>) {
+  const settings = poolSettingsOf(testEnv(overrides))
+  return env.UPSTREAM_POOL.getByName(settings.name).status(settings.config)
+}
+
+describe('circuit breaker', () => {
+  it('opens after 5 failures, answers circuit_open at once without the upstream, and one probe closes it', async () => {
+    const [a] = await poolEmulators()
+    const pool = poolEnv([{ url: a.url }], { maxRetries: 0, breakerOpenMs: 2000 })
+    // One good answer first, so the adapter knows the speakers and each failure is a synthesis.
+    expect(
+      (await speak({ input: sentence('Warm'), response_format: 'wav' }, { env: pool })).status,
+    ).toBe(200)
+    await a.faults({ errorRate: 1, errorStatus: 500 })
+    for (let i = 0; i < 5; i++) {
+      const res = await speak({ input: sentence('Failing'), response_format: 'wav' }, { env: pool })
+      expect(res.status).toBe(502)
+      expect(res.json<{ code: string }>().code).toBe('upstream_error')
+    }
+    expect((await statusOf(pool)).upstreams[0]?.breaker).toBe('open')
+    expect(await a.synthesisRequests()).toBe(6)
+
+    const fast = await speak({ input: sentence('Refused'), response_format: 'wav' }, { env: pool })
+    expect(fast.status).toBe(503)
+    expect(fast.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+    expect(fast.json<{ code: string }>().code).toBe('circuit_open')
+    expect(Number(fast.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    expect(Number(fast.headers.get('retry-after'))).toBeLessThanOrEqual(2)
+    expect(fast.ms).toBeLessThan(1000)
+    expect(await a.synthesisRequests()).toBe(6)
+
+    // The open circuit is in the object's storage, so a restarted object keeps it open.
+    const saved = await runInDurableObject(
+      env.UPSTREAM_POOL.getByName(pool.POOL_NAME as string),
+      (_instance, state) =>
+        state.storage.get<{ state: string; openedAt: number }>(`breaker:${a.url}`),
+    )
+    expect(saved?.state).toBe('open')
+    expect(saved?.openedAt).toBeGreaterThan(Date.now() - 10_000)
+
+    await a.faults({})
+    const opened = Date.now()
+    await eventually(
+      async () => (await statusOf(pool)).upstreams[0]?.breaker === 'closed',
+      15_000,
+      'the probe to close the circuit',
+    )
+    const closedAfterMs = Date.now() - opened
+    // Exactly one call reached the upstream on its own: the probe, with its fixed phrase.
+    expect(await a.synthesisRequests()).toBe(7)
+    const ok = await speak({ input: sentence('Back again'), response_format: 'wav' }, { env: pool })
+    expect(ok.status).toBe(200)
+    expect(await a.synthesisRequests()).toBe(8)
+    measured('breaker', {
+      circuitOpenAnswerMs: Math.round(fast.ms),
+      cooldownMs: 2000,
+      closedByProbeAfterMs: closedAfterMs,
+    })
+  })
+
+  it('shows each upstream on /readyz: breaker, in-flight, queue, last error, readiness', async () => {
+    const [a, b] = await poolEmulators()
+    const pool = poolEnv([{ url: a.url }, { url: b.url }], {
+      maxRetries: 0,
+      breakerThreshold: 1,
+      breakerOpenMs: 60_000,
+    })
+    const ready = await call('/readyz', { env: pool })
+    expect(ready.status).toBe(200)
+    expect(ready.json<{ status: string }>().status).toBe('ready')
+    await a.faults({ down: true })
+    await b.faults({ down: true })
+    await speak({ input: sentence('Down one'), response_format: 'wav' }, { env: pool })
+    await speak({ input: sentence('Down two'), response_format: 'wav' }, { env: pool })
+    const degraded = await call('/readyz', { env: pool })
+    expect(degraded.status).toBe(503)
+    const body = degraded.json<{
+      status: string
+      upstreams: Array<{
+        url: string
+        breaker: string
+        inFlight: number
+        queued: number
+        lastErrorAt: string | null
+      }>
+    }>()
+    expect(body.status).toBe('degraded')
+    expect(body.upstreams.map((u) => [u.url, u.breaker])).toEqual([
+      [a.url, 'open'],
+      [b.url, 'open'],
+    ])
+    for (const u of body.upstreams) {
+      expect(u.inFlight).toBe(0)
+      expect(u.queued).toBe(0)
+      expect(Date.parse(u.lastErrorAt ?? '')).toBeGreaterThan(Date.now() - 60_000)
+    }
+    const metrics = await call('/metrics', { env: pool })
+    expect(new TextDecoder().decode(metrics.body)).toMatch(/breaker_transitions.*to="open"/)
+    await a.faults({})
+    await b.faults({})
+  })
+})

@@ -1,0 +1,126 @@
+/**
+ * @module test/pool-helpers — the pool tests' own emulators (started by the global setup, used
+ * by no other test), a fresh pool object per test (`POOL_NAME`), and its settings as env.
+ */
+import { env } from 'cloudflare:test'
+import { inject } from 'vitest'
+import type { PoolOptions } from '../src/settings/pool.ts'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    poolUpstreamUrls: string[]
+  }
+}
+
+/** The emulators' counters. */
+export interface EmulatorStats {
+  requests: Record<string, number>
+  syntheses: number
+  inFlight: number
+  maxInFlight: number
+}
+
+/** One of the pool tests' emulators. */
+export interface Emulator {
+  url: string
+  host: string
+  stats(): Promise<EmulatorStats>
+  /** Syntheses requested (`/tts_stream` and `/tts`), faulted ones included. */
+  synthesisRequests(): Promise<number>
+  faults(faults: Record<string, unknown>): Promise<void>
+  reset(): Promise<void>
+}
+
+function emulator(url: string): Emulator {
+  return {
+    url,
+    host: new URL(url).host,
+    async stats() {
+      return (await (await fetch(`${url}/__stats`)).json()) as EmulatorStats
+    },
+    async synthesisRequests() {
+      const { requests } = (await (await fetch(`${url}/__stats`)).json()) as EmulatorStats
+      return (requests['/tts_stream'] ?? 0) + (requests['/tts'] ?? 0)
+    },
+    async faults(faults) {
+      const res = await fetch(`${url}/__faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          errorRate: 0,
+          errorStatus: 500,
+          hang: false,
+          firstByteDelayMs: 0,
+          cutAfterBytes: null,
+          rateLimit: null,
+          garbage: false,
+          down: false,
+          ...faults,
+        }),
+      })
+      if (!res.ok) throw new Error(`setting faults failed: ${res.status} ${await res.text()}`)
+      await res.body?.cancel()
+    },
+    async reset() {
+      const res = await fetch(`${url}/__reset`, { method: 'POST' })
+      await res.body?.cancel()
+      await this.faults({})
+    },
+  }
+}
+
+/** The two emulators only the pool tests use, reset and without faults. */
+export async function poolEmulators(): Promise<[Emulator, Emulator]> {
+  const urls = inject('poolUpstreamUrls')
+  if (urls.length < 2 || !urls[0] || !urls[1]) {
+    throw new Error('the pool emulators are not running (see test/global-setup.ts)')
+  }
+  const pair: [Emulator, Emulator] = [emulator(urls[0]), emulator(urls[1])]
+  await Promise.all(pair.map((e) => e.reset()))
+  return pair
+}
+
+/** Env overrides for a fresh pool object over `upstreams`, with test-short `options`. */
+export function poolEnv(
+  upstreams: Array<{ url: string; maxConcurrency?: number; weight?: number }>,
+  options: Partial<PoolOptions> = {},
+): Partial<Env> {
+  return {
+    POOL_NAME: `test-${crypto.randomUUID()}`,
+    // Named, not detected: detection asks /openapi.json, which a faulty emulator fails too.
+    UPSTREAMS: JSON.stringify(upstreams.map((u) => ({ adapter: 'xtts-streaming', ...u }))),
+    POOL_OPTIONS: JSON.stringify({
+      breakerOpenMs: 2000,
+      ttfbMs: 2000,
+      retryBaseMs: 50,
+      retryCapMs: 200,
+      deadlineBaseMs: 20_000,
+      ...options,
+    }),
+  }
+}
+
+/** The pool object a `poolEnv` names. */
+export function poolStub(overrides: Partial<Env>) {
+  return env.UPSTREAM_POOL.getByName(overrides.POOL_NAME ?? 'default')
+}
+
+/** Waits until `check` holds, polling; fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value) return value
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/** Prints a scenario's measured timing (collected for the issue's note). */
+export function measured(scenario: string, figures: Record<string, number | string>): void {
+  console.log(`[pool timing] ${scenario}: ${JSON.stringify(figures)}`)
+}
