@@ -101,7 +101,26 @@ export async function startStack(): Promise<Stack> {
     { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
   )
   const children: ChildProcess[] = [emulator]
+  // The children run in their own process groups, so a test runner killed mid-run (turbo stops
+  // the other tasks when one fails) would orphan them; kill them on the way out as well.
+  const killAll = () => {
+    for (const child of children) {
+      try {
+        if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL')
+      } catch {}
+    }
+  }
+  const onSignal = (signal: NodeJS.Signals) => {
+    killAll()
+    process.exit(signal === 'SIGINT' ? 130 : 143)
+  }
+  process.once('exit', killAll)
+  process.once('SIGTERM', onSignal)
+  process.once('SIGINT', onSignal)
   const stop = async () => {
+    process.off('exit', killAll)
+    process.off('SIGTERM', onSignal)
+    process.off('SIGINT', onSignal)
     await Promise.all(children.map(stopGroup))
     await rm(dir, { recursive: true, force: true })
   }
