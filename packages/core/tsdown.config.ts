@@ -10,4 +10,14 @@ export default defineConfig({
       ),
     ),
   },
+  plugins: [
+    {
+      // The n-gram tables are generated data: a map of them would only double the tarball.
+      name: 'no-map-for-generated-data',
+      transform: {
+        filter: { id: /\.gen\.ts$/ },
+        handler: (code) => ({ code, map: { version: 3, sources: [], names: [], mappings: '' } }),
+      },
+    },
+  ],
 })
