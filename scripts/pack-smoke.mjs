@@ -155,8 +155,13 @@ main().then(
 )
 `
 
-function sh(command, args, cwd) {
-  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+function sh(command, args, cwd, env = process.env) {
+  return execFileSync(command, args, {
+    cwd,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
 }
 
 /**
@@ -282,6 +287,16 @@ try {
       },
     }),
   )
+  // Whatever the smoke writes (the client's warm queue, the CLI's config) stays in the project,
+  // and no keychain of the machine is touched.
+  const env = {
+    ...process.env,
+    XDG_CACHE_HOME: join(project, '.cache'),
+    XDG_CONFIG_HOME: join(project, '.config'),
+    TTS_CONFIG_DIR: join(project, '.config/tts-edge'),
+    TTS_CACHE_DIR: join(project, '.cache/tts-edge'),
+    TTS_KEYCHAIN: 'off',
+  }
   writeFileSync(join(project, 'server.mjs'), SERVER)
   writeFileSync(join(project, 'smoke.mjs'), NODE_SMOKE)
   writeFileSync(join(project, 'page.mjs'), PAGE)
@@ -289,23 +304,28 @@ try {
   sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], project)
   console.log(`pack-smoke: npm installed the tarballs in ${seconds(installStart)} (${project})`)
 
-  process.stdout.write(sh(process.execPath, ['smoke.mjs'], project))
+  process.stdout.write(sh(process.execPath, ['smoke.mjs'], project, env))
   const old = oldestNode()
   if (old) {
     process.stdout.write(
-      sh(old, ['smoke.mjs'], project).replace('node smoke:', `node ${OLDEST_NODE} smoke:`),
+      sh(old, ['smoke.mjs'], project, env).replace('node smoke:', `node ${OLDEST_NODE} smoke:`),
     )
     const tts = join(project, 'node_modules/@tts/cli/dist/bin.js')
-    console.log(`cli smoke: ${sh(old, [tts, '--version'], project).trim()}`)
+    console.log(`cli smoke: ${sh(old, [tts, '--version'], project, env).trim()}`)
   } else {
     console.log(
       `pack-smoke: no Node ${OLDEST_NODE} for ${process.platform}-${process.arch}; ran on ${process.version} only`,
     )
   }
-  const version = sh('npx', ['--no-install', 'tts', '--version'], project).trim()
-  const help = sh('npx', ['--no-install', 'tts', '--help'], project)
+  const version = sh('npx', ['--no-install', 'tts', '--version'], project, env).trim()
+  const help = sh('npx', ['--no-install', 'tts', '--help'], project, env)
   if (!/keys/.test(help)) throw new Error(`pack-smoke: tts --help does not list keys:\n${help}`)
-  const keys = sh('npx', ['--no-install', 'tts', 'keys', 'create', '--scopes', 'speech'], project)
+  const keys = sh(
+    'npx',
+    ['--no-install', 'tts', 'keys', 'create', '--scopes', 'speech'],
+    project,
+    env,
+  )
   if (!/[0-9a-f]{64}/.test(keys)) throw new Error(`pack-smoke: tts keys create printed no hash`)
   console.log(`cli smoke: tts ${version.split(/\s+/)[0]} --help and keys create ok`)
 
