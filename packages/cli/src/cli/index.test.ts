@@ -52,6 +52,14 @@ describe('run', () => {
     expect(missing.err).toMatch(/missing required args/)
   })
 
+  it('prints the version, also after a command name', async () => {
+    for (const args of [['--version'], ['doctor', '--version'], ['-v']]) {
+      const r = await runCli(args)
+      expect(r.code).toBe(0)
+      expect(r.out).toMatch(/^tts\/\d+\.\d+\.\d+ \S+ node-v\d+/)
+    }
+  })
+
   it('prints the stack of an unexpected error and exits 2', async () => {
     vi.doMock('../commands/doctor.ts', () => ({
       doctor: async () => {

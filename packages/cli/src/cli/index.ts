@@ -52,6 +52,7 @@ export async function run(argv: readonly string[], options: ContextOptions = {})
     .option('--json', 'Machine-readable output (no colour, no prompts)')
     .option('--debug', 'Debug logs and METRIC lines on stderr (like TTS_DEBUG=1)')
     .option('--config <path>', 'Config file (default: the platform config dir; or TTS_CONFIG_DIR)')
+    .option('-v, --version', 'Display the version')
 
   cli
     .command('setup', 'Configure the endpoint and API key (interactive on a terminal)')
@@ -180,13 +181,19 @@ export async function run(argv: readonly string[], options: ContextOptions = {})
     )
 
   cli.help()
-  cli.version(VERSION)
 
   const io = options.io ?? { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }
   const wantsJson = argv.includes('--json')
   try {
     cli.parse(['node', 'tts', ...argv.map((a) => (a === '-' ? STDIN : a))], { run: false })
-    if (cli.options.help || cli.options.version) return 0
+    if (cli.options.help) return 0
+    // Ours, not cac's: cac ignores --version after a command name.
+    if (cli.options.version) {
+      io.stdout.write(
+        `tts/${VERSION} ${process.platform}-${process.arch} node-${process.version}\n`,
+      )
+      return 0
+    }
     if (!cli.matchedCommand) {
       const name = cli.args[0]
       throw new UserError(

@@ -158,14 +158,17 @@ describe('setup (interactive, prompts mocked)', () => {
     }
     const first = terminalContext(broken)
     await setup(first.ctx, { skipCheck: true })
-    expect(first.output()).toMatch(/no Secret Service.*credentials\.json.*0600/s)
+    expect(vi.mocked(prompts.note)).toHaveBeenCalledWith(
+      expect.stringMatching(/no Secret Service.*credentials\.json.*0600/s),
+      'warn',
+    )
     const stored = await readFile(join(dir, 'credentials.json'), 'utf8')
     expect(stored).not.toContain(KEY)
     const second = terminalContext(broken)
     vi.mocked(prompts.askSecret).mockResolvedValue('') // Enter keeps the stored key
     const again = await setup(second.ctx, { skipCheck: true })
     expect(again.apiKey).toBe(`****${KEY.slice(-4)}`)
-    expect(second.output()).not.toMatch(/credentials\.json/)
+    expect(vi.mocked(prompts.note).mock.calls.filter(([, kind]) => kind === 'warn')).toHaveLength(1)
     const shown = await configShow(second.ctx)
     expect(shown.apiKeySource).toBe(join(dir, 'credentials.json'))
   })

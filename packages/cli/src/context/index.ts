@@ -7,6 +7,7 @@ import type { Readable, Writable } from 'node:stream'
 import { createLogger, type Logger, type LogSink } from '@tts/core/log'
 import { createColors } from 'picocolors'
 import { configFilePath } from '../config/index.ts'
+import * as prompts from '../prompts/index.ts'
 import {
   createKeyStore,
   type KeychainBackend,
@@ -79,6 +80,8 @@ export function createContext(options: ContextOptions = {}): CliContext {
   const interactive = fancy && io.stdin.isTTY === true
   const color = createColors(fancy && env.NO_COLOR === undefined)
   const warn = (line: string) => {
+    // Inside a prompt session, a plain line would break its frame; stderr stays for scripts.
+    if (interactive) return prompts.note(`warning: ${line}`, 'warn')
     io.stderr.write(
       `${createColors(io.stderr.isTTY === true && env.NO_COLOR === undefined).yellow('warning')}: ${line}\n`,
     )
