@@ -5,6 +5,7 @@
 import { env } from 'cloudflare:test'
 import { inject } from 'vitest'
 import type { PoolOptions } from '../src/settings/pool.ts'
+import { sentence, speak } from './helpers.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -95,6 +96,9 @@ export function poolEnv(
       retryBaseMs: 50,
       retryCapMs: 200,
       deadlineBaseMs: 20_000,
+      // Queued copies would be synthesized later by the real consumer against the shared
+      // emulator, in the middle of other files' tests; the queue test turns this on.
+      deferOnFailure: false,
       ...options,
     }),
   }
@@ -103,6 +107,12 @@ export function poolEnv(
 /** The pool object a `poolEnv` names. */
 export function poolStub(overrides: Partial<Env>) {
   return env.UPSTREAM_POOL.getByName(overrides.POOL_NAME ?? 'default')
+}
+
+/** One good answer, so the adapter has the speakers and later faults hit the synthesis. */
+export async function warm(pool: Partial<Env>): Promise<void> {
+  const res = await speak({ input: sentence('Warm up'), response_format: 'pcm' }, { env: pool })
+  if (res.status !== 200) throw new Error(`warm-up failed: ${res.status}`)
 }
 
 /** Waits until `check` holds, polling; fails after `timeoutMs`. */
