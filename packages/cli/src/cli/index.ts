@@ -3,17 +3,15 @@
  * called as a plain function with a context. `run` resolves to the exit code; it never exits
  * the process itself (only `bin.ts` does), so tests drive it in-process.
  */
-import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { isTtsError } from '@tts/core/errors'
 import { cac } from 'cac'
 import { type CliContext, type ContextOptions, createContext } from '../context/index.ts'
 import { isUserError, UserError } from '../errors/index.ts'
 
-const VERSION = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string
-  }
-).version
+// By the package's own name (an `exports` self-reference), so it resolves from src/ and dist/ alike.
+const VERSION = (createRequire(import.meta.url)('@tts/cli/package.json') as { version: string })
+  .version
 
 type Flags = Record<string, unknown>
 // mri, under cac, drops a bare `-`; it stands for stdin, so it travels as this token instead.
