@@ -1,14 +1,19 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import worker from '../src/index.ts'
 import { emulatorStats, keys, sentence, setFaults, speak, testEnv } from './helpers.ts'
 
+// Each test gets a pool object of its own, so breaker state from one never decides another.
+let isolated: Partial<Env> = {}
+beforeEach(() => {
+  isolated = { POOL_NAME: `failures-${crypto.randomUUID()}` }
+})
 afterEach(() => setFaults({}))
 
 async function expectNotCached(input: string, format: string) {
   await setFaults({})
   const before = await emulatorStats()
-  const again = await speak({ input, response_format: format })
+  const again = await speak({ input, response_format: format }, { env: isolated })
   expect(again.status).toBe(200)
   expect(again.headers.get('x-tts-cache')).toBe('MISS')
   expect((await emulatorStats()).syntheses).toBeGreaterThan(before.syntheses)
@@ -44,7 +49,7 @@ describe('a stream cut by the upstream', () => {
           stream: true,
         }),
       }),
-      testEnv(),
+      testEnv(isolated),
       ctx,
     )
     expect(res.status).toBe(200)
@@ -57,7 +62,7 @@ describe('a stream cut by the upstream', () => {
   it('before any audio: a 502 problem, nothing cached', async () => {
     const input = sentence('Cut before the first byte')
     await setFaults({ cutAfterBytes: 30 })
-    const res = await speak({ input, response_format: 'mp3', stream: true })
+    const res = await speak({ input, response_format: 'mp3', stream: true }, { env: isolated })
     expectProblem(res, 502, 'upstream_invalid_audio')
     await expectNotCached(input, 'mp3')
   })
@@ -65,7 +70,7 @@ describe('a stream cut by the upstream', () => {
   it('without streaming: a 502 problem, nothing cached', async () => {
     const input = sentence('Cut without streaming')
     await setFaults({ cutAfterBytes: 5_000 })
-    const res = await speak({ input, response_format: 'opus' })
+    const res = await speak({ input, response_format: 'opus' }, { env: isolated })
     expect(res.status).toBeGreaterThanOrEqual(502)
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/)
     await expectNotCached(input, 'opus')
@@ -77,18 +82,22 @@ describe('other upstream failures', () => {
     const input = sentence('Garbage in')
     await setFaults({ garbage: true })
     expectProblem(
-      await speak({ input, response_format: 'wav', stream: true }),
+      await speak({ input, response_format: 'wav', stream: true }, { env: isolated }),
       502,
       'upstream_invalid_audio',
     )
-    expectProblem(await speak({ input, response_format: 'wav' }), 502, 'upstream_invalid_audio')
+    expectProblem(
+      await speak({ input, response_format: 'wav' }, { env: isolated }),
+      502,
+      'upstream_invalid_audio',
+    )
     await expectNotCached(input, 'wav')
   })
 
   it('an upstream 500 is a 502 upstream_error', async () => {
     await setFaults({ errorRate: 1, errorStatus: 500 })
     expectProblem(
-      await speak({ input: sentence('Server error'), response_format: 'wav' }),
+      await speak({ input: sentence('Server error'), response_format: 'wav' }, { env: isolated }),
       502,
       'upstream_error',
     )
@@ -97,7 +106,7 @@ describe('other upstream failures', () => {
   it('an upstream that is down is a 503 upstream_unavailable', async () => {
     await setFaults({ down: true })
     expectProblem(
-      await speak({ input: sentence('Nobody home'), response_format: 'wav' }),
+      await speak({ input: sentence('Nobody home'), response_format: 'wav' }, { env: isolated }),
       503,
       'upstream_unavailable',
     )
@@ -105,16 +114,19 @@ describe('other upstream failures', () => {
 
   it('an upstream 429 is a 503 upstream_busy with its Retry-After', async () => {
     await setFaults({ rateLimit: { retryAfterS: 7 } })
-    const res = await speak({ input: sentence('Too many'), response_format: 'wav' })
+    const res = await speak(
+      { input: sentence('Too many'), response_format: 'wav' },
+      { env: isolated },
+    )
     expectProblem(res, 503, 'upstream_busy')
     expect(res.headers.get('retry-after')).toBe('7')
   })
 
   it('a hit is still served while the upstream is down', async () => {
     const input = sentence('Served from cache while down')
-    expect((await speak({ input, response_format: 'mp3' })).status).toBe(200)
+    expect((await speak({ input, response_format: 'mp3' }, { env: isolated })).status).toBe(200)
     await setFaults({ down: true })
-    const hit = await speak({ input, response_format: 'mp3' })
+    const hit = await speak({ input, response_format: 'mp3' }, { env: isolated })
     expect(hit.status).toBe(200)
     expect(hit.headers.get('x-tts-cache')).toBe('HIT')
   })
