@@ -18,6 +18,8 @@ import { freePort, HOST, type ProcessSet, type Started, waitForHttp } from '../p
 export interface Edge {
   url: string
   apiKey: string
+  /** wrangler's DevTools endpoint for the worker isolate. */
+  inspectorUrl: string
   /** Bytes of the bundled worker script (uncompressed). */
   bundleBytes: number
   /**
@@ -126,6 +128,7 @@ export async function startEdge(
     url,
     apiKey,
     bundleBytes: statSync(script).size,
+    inspectorUrl: `http://${HOST}:${inspectorPort}`,
     workerd: () => {
       const pids = started.child.pid === undefined ? [] : pidsInGroup(started.child.pid, 'workerd')
       const ownsPort = (pid: number) => {
