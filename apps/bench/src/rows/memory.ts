@@ -42,11 +42,17 @@ async function heapSampled(inspector: IsolateInspector, run: () => Promise<unkno
     previous = now
   }
   const baseline = await read()
+  const first = await inspector.heap()
   let peak = baseline
+  let peakBacking = first.backingStorageSize
+  let samples = 0
   let done = false
   const sampling = (async () => {
     while (!done) {
-      peak = Math.max(peak, await read())
+      const h = await inspector.heap()
+      samples++
+      peak = Math.max(peak, h.usedSize + h.backingStorageSize)
+      peakBacking = Math.max(peakBacking, h.backingStorageSize)
       await new Promise((r) => setTimeout(r, 10))
     }
   })()
@@ -56,7 +62,12 @@ async function heapSampled(inspector: IsolateInspector, run: () => Promise<unkno
     done = true
     await sampling
   }
-  return { baselineMiB: baseline / 2 ** 20, growthMiB: (peak - baseline) / 2 ** 20 }
+  return {
+    baselineMiB: baseline / 2 ** 20,
+    growthMiB: (peak - baseline) / 2 ** 20,
+    backingGrowthMiB: (peakBacking - first.backingStorageSize) / 2 ** 20,
+    samples,
+  }
 }
 
 /** RSS of the processes `pids` summed, sampled while `run` runs. */
@@ -140,6 +151,18 @@ export async function memoryRow(ctx: RowContext): Promise<RowResult> {
     measured('answer size', round(answerMiB), 'MiB', 'WAV, 24 kHz 16-bit mono'),
     measured('stream: isolate heap + buffers peak growth', round(stream.heap.growthMiB), 'MiB'),
     measured('whole file: isolate heap + buffers peak growth', round(whole.heap.growthMiB), 'MiB'),
+    measured(
+      'stream: of which array-buffer backing stores',
+      round(stream.heap.backingGrowthMiB),
+      'MiB',
+      `${stream.heap.samples} samples`,
+    ),
+    measured(
+      'whole file: of which array-buffer backing stores',
+      round(whole.heap.backingGrowthMiB),
+      'MiB',
+      `${whole.heap.samples} samples`,
+    ),
     measured('stream: workerd RSS peak growth', round(stream.rss.growthMiB), 'MiB'),
     measured('whole file: workerd RSS peak growth', round(whole.rss.growthMiB), 'MiB'),
     measured('workerd RSS before', round(stream.rss.baselineMiB), 'MiB'),
