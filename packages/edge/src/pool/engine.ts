@@ -8,7 +8,7 @@ import { isGateFullError, isGateTimeoutError, retry, withTimeout } from '@tts/co
 import type { Logger } from '../observe/index.ts'
 import { type PoolConfig, type PoolOptions, synthesisDeadlineMs } from '../settings/pool.ts'
 import type { SynthesisRequest, SynthesisResult, VoiceRef } from '../upstream/index.ts'
-import { PoolError, type PoolFailure, toFailure } from './errors.ts'
+import { PoolError, type PoolFailure, toFailure, UNSERVED_CODES } from './errors.ts'
 import { createFlight, type Flight, type FlightHead } from './flight.ts'
 import { classifyUpstreamFailure, createMember, type Member, type MemberStatus } from './member.ts'
 
@@ -163,6 +163,21 @@ export function createPoolEngine(host: EngineHost) {
     )
   }
 
+  /**
+   * A failure that tells the caller when to come back: its own `Retry-After`, else when the
+   * first circuit may close, else a second.
+   */
+  function withRetryAfter(error: unknown): unknown {
+    if (typeof (error as { retryAfterS?: unknown } | null)?.retryAfterS === 'number') return error
+    const failure = toFailure(error)
+    if (!UNSERVED_CODES.has(failure.code)) return error
+    const waits = ordered()
+      .map((m) => m.breaker.retryAfterMs())
+      .filter((ms) => ms > 0)
+    const afterS = Math.max(1, Math.ceil((waits.length > 0 ? Math.min(...waits) : 1000) / 1000))
+    return new PoolError(failure.code, failure.message, afterS)
+  }
+
   interface Granted {
     member: Member
     result: SynthesisResult
@@ -272,7 +287,7 @@ export function createPoolEngine(host: EngineHost) {
         },
       )
     } catch (error) {
-      flight.fail(error)
+      flight.fail(withRetryAfter(error))
       return false
     }
     const { member, result, release } = granted

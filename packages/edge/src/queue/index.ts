@@ -1,22 +1,82 @@
 /**
- * @module queue — the `SYNTH_QUEUE` consumer: synthesizes queued requests (prefetch, and in
- * issue 5 deferred synthesis when no upstream could serve) into the cache, so the next ask
- * is a hit. A message that fails for a transient reason is retried by the Queue.
+ * @module queue — the `SYNTH_QUEUE` consumer: synthesizes queued requests (prefetch, and
+ * deferred synthesis when no upstream could serve) through the upstream pool into the cache,
+ * so the next ask is a hit. A message is acknowledged only once its audio is stored; a
+ * failure is retried with growing delays (or the upstream's `Retry-After`), and after
+ * `queueMaxAttempts` deliveries the Queue moves it to the dead-letter queue — logged and
+ * counted here. Duplicates of one request cost one synthesis: within a batch the second finds
+ * the cache, across batches the pool's single-flight joins them.
  */
-import type { Principal } from '../auth/index.ts'
 import { isSupportedFormat } from '../encode/index.ts'
-import { requestLogger } from '../observe/index.ts'
+import { type Logger, requestLogger } from '../observe/index.ts'
+import { poolOf } from '../pool/client.ts'
+import { usePool } from '../pool/route.ts'
 import { isProblemError } from '../problem/index.ts'
 import { settingsOf } from '../settings/index.ts'
+import { poolSettingsOf } from '../settings/pool.ts'
 import { type AnswerReport, answerSpeech } from '../speech/answer.ts'
 import { createSpeechContext } from '../speech/context.ts'
-import { prepareSpeech, type SpeechInput } from '../speech/prepare.ts'
+import { prepareSpeech } from '../speech/prepare.ts'
+import type { SynthMessage } from './message.ts'
 
-/** A queued synthesis. */
-export interface SynthMessage {
-  kind: 'synthesize'
-  principal: Principal
-  request: SpeechInput
+export type { SynthMessage } from './message.ts'
+
+/** Codes of requests that can never succeed, however often they are tried. */
+const PERMANENT = /^(invalid_request|unsupported_\w+|unknown_voice|forbidden|unauthorized)$/
+
+function isWellFormed(body: Partial<SynthMessage> | null): body is SynthMessage {
+  return (
+    body?.kind === 'synthesize' &&
+    !!body.principal &&
+    !!body.request &&
+    isSupportedFormat(body.request.format)
+  )
+}
+
+/** Synthesizes one message's request into the cache; resolves once every write is stored. */
+async function synthesizeIntoCache(
+  body: SynthMessage,
+  env: Env,
+  log: Logger,
+  ctx: ExecutionContext,
+): Promise<AnswerReport> {
+  const speech = await createSpeechContext({
+    env,
+    principal: body.principal,
+    log,
+    waitUntil: (p) => ctx.waitUntil(p),
+  })
+  usePool(speech)
+  // The answer path stores in the background; keep hold of those writes to ack after them.
+  const writes: Promise<void>[] = []
+  const cache = speech.cache
+  speech.cache = {
+    ...cache,
+    put: (key, bytes, meta) => {
+      const write = cache.put(key, bytes, meta)
+      writes.push(write)
+      return write
+    },
+  }
+  const prepared = await prepareSpeech(speech, { ...body.request, stream: false })
+  const report: AnswerReport = {
+    cache: 'MISS',
+    bytes: 0,
+    pieces: 0,
+    cachedPieces: 0,
+    upstream: undefined,
+    audioMs: 0,
+  }
+  const response = await answerSpeech(
+    speech,
+    new Request('https://queue.invalid/'),
+    prepared,
+    { cache: 0, upstream: 0, encode: 0 },
+    report,
+  )
+  await response.body?.cancel()
+  await Promise.all(writes)
+  return report
 }
 
 /**
@@ -31,54 +91,53 @@ export async function consumeSynthQueue(
   ctx: ExecutionContext,
 ): Promise<void> {
   const log = requestLogger(settingsOf(env).logLevel, `queue:${batch.queue}`)
+  const { options } = poolSettingsOf(env).config
   for (const message of batch.messages) {
-    const body = message.body as Partial<SynthMessage>
-    if (
-      body?.kind !== 'synthesize' ||
-      !body.principal ||
-      !body.request ||
-      !isSupportedFormat(body.request.format)
-    ) {
+    const body = message.body as Partial<SynthMessage> | null
+    if (!isWellFormed(body)) {
       log.warn('dropping a malformed queue message', { id: message.id })
       message.ack()
       continue
     }
     try {
-      const speech = await createSpeechContext({
-        env,
-        principal: body.principal,
-        log,
-        waitUntil: (p) => ctx.waitUntil(p),
+      const report = await synthesizeIntoCache(body, env, log, ctx)
+      log.metric('queued_synthesis', report.pieces - report.cachedPieces, 'pieces', {
+        cache: report.cache,
+        reason: body.reason ?? 'prefetch',
+        attempts: message.attempts,
       })
-      const prepared = await prepareSpeech(speech, { ...body.request, stream: false })
-      const report: AnswerReport = {
-        cache: 'MISS',
-        bytes: 0,
-        pieces: 0,
-        cachedPieces: 0,
-        upstream: undefined,
-        audioMs: 0,
-      }
-      const response = await answerSpeech(
-        speech,
-        new Request('https://queue.invalid/'),
-        prepared,
-        { cache: 0, upstream: 0, encode: 0 },
-        report,
-      )
-      await response.body?.cancel()
-      log.metric('prefetch', report.pieces - report.cachedPieces, 'pieces', { cache: report.cache })
       message.ack()
     } catch (error) {
-      if (isProblemError(error) && error.status < 500) {
-        log.warn('dropping a queued synthesis that can never succeed', { code: error.code })
+      const code = (error as { code?: string } | null)?.code ?? 'unknown'
+      if ((isProblemError(error) && error.status < 500) || PERMANENT.test(code)) {
+        log.warn('dropping a queued synthesis that can never succeed', { id: message.id, code })
         message.ack()
-      } else {
-        log.warn('queued synthesis failed; it will be retried', {
-          code: (error as { code?: string }).code ?? 'unknown',
-        })
-        message.retry({ delaySeconds: 30 })
+        continue
       }
+      if (message.attempts >= options.queueMaxAttempts) {
+        // The Queue moves it to the dead-letter queue after this last retry.
+        log.error('queued synthesis failed for the last time; it goes to the dead-letter queue', {
+          event: 'dead_letter',
+          id: message.id,
+          code,
+          attempts: message.attempts,
+        })
+        await poolOf(env)
+          .countDeadLetter()
+          .catch(() => {})
+        message.retry()
+        continue
+      }
+      const asked = (error as { retryAfterS?: number } | null)?.retryAfterS ?? 0
+      const backoff = options.queueRetryBaseS * 2 ** (message.attempts - 1)
+      const delaySeconds = Math.min(3600, Math.max(asked, backoff))
+      log.warn('queued synthesis failed; it will be retried', {
+        id: message.id,
+        code,
+        attempts: message.attempts,
+        delaySeconds,
+      })
+      message.retry({ delaySeconds })
     }
   }
 }
