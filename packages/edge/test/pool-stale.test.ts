@@ -1,0 +1,92 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import type { Principal } from '../src/auth/index.ts'
+import { requestLogger } from '../src/observe/index.ts'
+import { PoolError } from '../src/pool/errors.ts'
+import { usePool, whenNothingServes } from '../src/pool/route.ts'
+import { createSpeechContext } from '../src/speech/context.ts'
+import { prepareSpeech, type SpeechInput } from '../src/speech/prepare.ts'
+import { sentence, testEnv } from './helpers.ts'
+import { measured, poolEmulators, poolEnv } from './pool-helpers.ts'
+
+const principal = { tenant: 'tenant-a', scopes: ['speech'], keyId: 'k-stale' } as Principal
+
+async function setUp(options: Record<string, unknown>) {
+  const [a] = await poolEmulators()
+  const exec = createExecutionContext()
+  const env = testEnv(poolEnv([{ url: a.url }], options))
+  const ctx = await createSpeechContext({
+    env,
+    principal,
+    log: requestLogger('info', 'stale-test'),
+    waitUntil: (p) => exec.waitUntil(p),
+  })
+  usePool(ctx)
+  const input: SpeechInput = {
+    input: sentence('Kept past its time'),
+    voice: 'alloy',
+    language: 'en',
+    format: 'wav',
+    speed: 1,
+    stream: false,
+  }
+  const prepared = await prepareSpeech(ctx, input)
+  // A real sealed copy in R2 + KV whose TTL ran out a second ago.
+  const audio = crypto.getRandomValues(new Uint8Array(4096))
+  const created = Date.now() - 60_000
+  await ctx.cache.put(prepared.key, audio, {
+    kind: 'response',
+    format: 'wav',
+    language: 'en',
+    sampleRate: 24_000,
+    durationMs: 85,
+    created,
+    expires: Date.now() - 1000,
+    etag: 'stale-etag',
+    upstream: 'xtts-streaming test',
+  })
+  return { ctx, exec, prepared, input, audio }
+}
+
+describe('stale copies', () => {
+  it('when nothing can serve, an expired copy is served labelled STALE', async () => {
+    const { ctx, exec, prepared, input, audio } = await setUp({})
+    const started = performance.now()
+    const res = await whenNothingServes(
+      ctx,
+      new Request('http://edge.test/v1/audio/speech'),
+      prepared,
+      input,
+      new PoolError('circuit_open', 'every circuit is open', 30),
+    )
+    const ms = performance.now() - started
+    await waitOnExecutionContext(exec)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('x-tts-cache')).toBe('STALE')
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(audio)
+    measured('stale read', { ms: Math.round(ms) })
+  })
+
+  it('is configurable: with serveStale off the 503 stands', async () => {
+    const { ctx, exec, prepared, input } = await setUp({ serveStale: false })
+    const error = new PoolError('circuit_open', 'every circuit is open', 30)
+    await expect(
+      whenNothingServes(ctx, new Request('http://edge.test/'), prepared, input, error),
+    ).rejects.toBe(error)
+    await waitOnExecutionContext(exec)
+  })
+
+  it('never serves a copy expired longer than staleMaxMs, nor on errors that are not "unserved"', async () => {
+    const { ctx, exec, prepared, input } = await setUp({ staleMaxMs: 100 })
+    const unserved = new PoolError('upstream_unavailable', 'down', 5)
+    await expect(
+      whenNothingServes(ctx, new Request('http://edge.test/'), prepared, input, unserved),
+    ).rejects.toBe(unserved)
+    const bad = new PoolError('upstream_invalid_audio', 'garbage')
+    await expect(
+      whenNothingServes(ctx, new Request('http://edge.test/'), prepared, input, bad),
+    ).rejects.toBe(bad)
+    await waitOnExecutionContext(exec)
+  })
+})
