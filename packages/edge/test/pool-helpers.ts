@@ -5,7 +5,8 @@
 import { env } from 'cloudflare:test'
 import { inject } from 'vitest'
 import type { PoolOptions } from '../src/settings/pool.ts'
-import { sentence, speak } from './helpers.ts'
+import { poolSettingsOf } from '../src/settings/pool.ts'
+import { speak, testEnv } from './helpers.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -81,12 +82,40 @@ export async function poolEmulators(): Promise<[Emulator, Emulator]> {
   return pair
 }
 
+const pools: Partial<Env>[] = []
+
+/**
+ * A sentence no earlier test or run has used: the letters of a whole UUID (`helpers.sentence`
+ * keeps only a few letters, and cached audio from an earlier run could answer it).
+ */
+export function unique(words: string): string {
+  const letters = crypto
+    .randomUUID()
+    .replace(/[^0-9a-f]/g, '')
+    .replace(/\d/g, (d) => 'ghijklmnop'[Number(d)] ?? 'g')
+  return `${words} ${letters}.`
+}
+
+/**
+ * Closes the breakers of every pool the test made, so no probe alarm of theirs fires later in
+ * another test against the shared pool emulators.
+ */
+export async function releasePools(): Promise<void> {
+  const done = pools.splice(0)
+  await Promise.all(
+    done.map((overrides) => {
+      const settings = poolSettingsOf(testEnv(overrides))
+      return env.UPSTREAM_POOL.getByName(settings.name).reset(settings.config)
+    }),
+  )
+}
+
 /** Env overrides for a fresh pool object over `upstreams`, with test-short `options`. */
 export function poolEnv(
   upstreams: Array<{ url: string; maxConcurrency?: number; weight?: number }>,
   options: Partial<PoolOptions> = {},
 ): Partial<Env> {
-  return {
+  const overrides: Partial<Env> = {
     POOL_NAME: `test-${crypto.randomUUID()}`,
     // Named, not detected: detection asks /openapi.json, which a faulty emulator fails too.
     UPSTREAMS: JSON.stringify(upstreams.map((u) => ({ adapter: 'xtts-streaming', ...u }))),
@@ -102,6 +131,8 @@ export function poolEnv(
       ...options,
     }),
   }
+  pools.push(overrides)
+  return overrides
 }
 
 /** The pool object a `poolEnv` names. */
@@ -111,7 +142,7 @@ export function poolStub(overrides: Partial<Env>) {
 
 /** One good answer, so the adapter has the speakers and later faults hit the synthesis. */
 export async function warm(pool: Partial<Env>): Promise<void> {
-  const res = await speak({ input: sentence('Warm up'), response_format: 'pcm' }, { env: pool })
+  const res = await speak({ input: unique('Warm up'), response_format: 'pcm' }, { env: pool })
   if (res.status !== 200) throw new Error(`warm-up failed: ${res.status}`)
 }
 

@@ -1,10 +1,12 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import worker from '../src/index.ts'
 import type { SynthMessage } from '../src/queue/message.ts'
 import { poolSettingsOf } from '../src/settings/pool.ts'
-import { call, sentence, speak, testEnv } from './helpers.ts'
-import { measured, poolEmulators, poolEnv, warm } from './pool-helpers.ts'
+import { call, speak, testEnv } from './helpers.ts'
+import { measured, poolEmulators, poolEnv, releasePools, unique, warm } from './pool-helpers.ts'
+
+afterEach(releasePools)
 
 /**
  * The real dead-letter queue (no consumer drains it) behind a recorder: the route's sends are
@@ -61,11 +63,11 @@ describe('deferred synthesis', () => {
     }
     await warm(pool)
     await a.reset()
-    const short1 = sentence('Queued while down one')
-    const long2 = sentence(
+    const short1 = unique('Queued while down one')
+    const long2 = unique(
       'Queued while down two, a much longer sentence that takes the emulator well past the point where the fault cuts it off',
     )
-    const short3 = sentence('Queued while down three')
+    const short3 = unique('Queued while down three')
 
     await a.faults({ down: true })
     const during = []
@@ -126,7 +128,7 @@ describe('deferred synthesis', () => {
       kind: 'synthesize',
       principal: principal as SynthMessage['principal'],
       request: {
-        input: sentence('Never made'),
+        input: unique('Never made'),
         voice: 'alloy',
         language: 'en',
         format: 'wav',

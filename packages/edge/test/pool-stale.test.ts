@@ -1,13 +1,15 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { Principal } from '../src/auth/index.ts'
 import { requestLogger } from '../src/observe/index.ts'
 import { PoolError } from '../src/pool/errors.ts'
 import { usePool, whenNothingServes } from '../src/pool/route.ts'
 import { createSpeechContext } from '../src/speech/context.ts'
 import { prepareSpeech, type SpeechInput } from '../src/speech/prepare.ts'
-import { sentence, testEnv } from './helpers.ts'
-import { measured, poolEmulators, poolEnv } from './pool-helpers.ts'
+import { testEnv } from './helpers.ts'
+import { measured, poolEmulators, poolEnv, releasePools, unique } from './pool-helpers.ts'
+
+afterEach(releasePools)
 
 const principal = { tenant: 'tenant-a', scopes: ['speech'], keyId: 'k-stale' } as Principal
 
@@ -23,7 +25,7 @@ async function setUp(options: Record<string, unknown>) {
   })
   usePool(ctx)
   const input: SpeechInput = {
-    input: sentence('Kept past its time'),
+    input: unique('Kept past its time'),
     voice: 'alloy',
     language: 'en',
     format: 'wav',
