@@ -3,100 +3,40 @@
  * speech the moment the edge fails. The order of one call: validate → language → cache key →
  * local cache (a hit makes no request) → edge behind the client-side breaker → local engines.
  */
-import { parseWav } from '@tts/core/audio'
 import { cacheKey } from '@tts/core/crypto'
 import { detectLanguage, normalizeLanguage, toLocale, type XttsLanguage } from '@tts/core/lang'
-import type { Logger } from '@tts/core/log'
-import { type CircuitState, createCircuitBreaker, retry } from '@tts/core/resilience'
+import { createCircuitBreaker, retry } from '@tts/core/resilience'
 import { normalizeText } from '@tts/core/text'
-import type { CacheStats, LocalCache } from '../cache/index.ts'
+import type { LocalCache } from '../cache/index.ts'
 import { createEdgeTransport, type SpeechRequest } from '../edge/index.ts'
 import {
   AbortedError,
   ConfigError,
   EdgeUnavailableError,
-  InvalidRequestError,
   isAbortedError,
   isEdgeRequestError,
   LocalEngineError,
   TtsError,
 } from '../errors/index.ts'
-import { createEmitter, type Emitter } from '../events/index.ts'
-import { createClientMetrics, type MetricsSnapshot } from '../metrics/index.ts'
+import { createEmitter } from '../events/index.ts'
+import { runLocalEngines } from '../local/index.ts'
+import { createClientMetrics } from '../metrics/index.ts'
 import { normalizeOptions, type TtsClientOptions } from '../options/index.ts'
 import { createWarmQueue, memoryQueueStorage, type WarmQueue } from '../queue/index.ts'
-import type {
-  AudioFormat,
-  LocalEngine,
-  LocalSpeechRequest,
-  Provider,
-  SynthesizeResult,
-} from '../types.ts'
+import type { LocalEngine, LocalSpeechRequest, SynthesizeResult } from '../types.ts'
+import { audioSeconds, checkText, range } from './checks.ts'
+import type { SpeakResult, SynthesizeOptions, TtsClient, TtsClientEvents } from './types.ts'
 
-/** Options of one `synthesize()` / `speak()` call. */
-export interface SynthesizeOptions {
-  /** `'auto'` (default) detects the language; any other value is a voice name for the edge. */
-  voice?: string
-  /** An XTTS language or a BCP-47 tag; skips detection. */
-  language?: string
-  /** 0.25–4.0. Default 1. */
-  speed?: number
-  /** 0–2, local engines only (XTTS has no pitch). Default 1. */
-  pitch?: number
-  format?: AudioFormat
-  signal?: AbortSignal
-}
-
-/** Options of `speak()`. */
-export interface SpeakOptions extends SynthesizeOptions {
-  /** What a `speak` does while another plays: stop it (default) or wait its turn. */
-  mode?: 'interrupt' | 'queue'
-}
-
-/** What `speak()` resolves to once playback ended. */
-export type SpeakResult = Omit<SynthesizeResult, 'audio'> & { played: 'audio' | 'device-voice' }
-
-/** Why the client spoke locally. */
-export interface FallbackEvent {
-  /** The failure's code: `circuit_open`, `timeout`, `network_error`, `upstream_unavailable`... */
-  reason: string
-  /** A message fit for a user. */
-  message: string
-  error: unknown
-}
-
-/** Events of the client; `on()` returns the unsubscribe function. */
-export interface TtsClientEvents {
-  [name: string]: unknown
-  provider: { provider: Provider; language: XttsLanguage; latencyMs: number; engine?: string }
-  fallback: FallbackEvent
-  breaker: { from: CircuitState; to: CircuitState; at: number }
-  error: { error: unknown; operation: 'synthesize' | 'speak' | 'warm' | 'cache' }
-  warm: { sent: number }
-}
-
-/** The client; see `createTtsClient`. */
-export interface TtsClient extends Emitter<TtsClientEvents> {
-  synthesize(text: string, options?: SynthesizeOptions): Promise<SynthesizeResult>
-  speak(text: string, options?: SpeakOptions): Promise<SpeakResult>
-  /** Stops what is playing and cancels what is in flight or queued. */
-  stop(): void
-  /** `snapshot()` of the seed's figures; `toPrometheus()`; `emit(logger)` writes METRIC lines. */
-  readonly metrics: {
-    snapshot(): MetricsSnapshot
-    toPrometheus(): string
-    emit(logger: Logger): void
-  }
-  readonly cache: { stats(): Promise<CacheStats | undefined>; clear(): Promise<void> }
-  readonly breaker: { readonly state: CircuitState }
-  /** Sends the texts spoken locally to the edge's prefetch; resolves to how many were sent. */
-  warm(): Promise<number>
-  /** Items waiting to be warmed. */
-  pendingWarm(): Promise<number>
-}
+export type {
+  FallbackEvent,
+  SpeakOptions,
+  SpeakResult,
+  SynthesizeOptions,
+  TtsClient,
+  TtsClientEvents,
+} from './types.ts'
 
 const CIRCUIT_MESSAGE = 'speech service temporarily unavailable, using device voice'
-const MAX_INPUT = 4096
 
 /**
  * Creates a client.
@@ -296,44 +236,24 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
           : 'speech service unreachable, using device voice',
       error: edgeError,
     })
-    const failures: unknown[] = []
-    for (const engine of o.fallback) {
-      if (!engine.synthesize && !(forSpeech && engine.speak)) continue
-      try {
-        if (!(await engine.isAvailable())) continue
-        if (engine.synthesize) {
-          const out = await engine.synthesize(local)
-          if (queue)
-            void queue
-              .add(request)
-              .catch((error) => events.emit('error', { error, operation: 'warm' }))
-          return done({
-            ...out,
-            language,
-            provider: 'local',
-            cacheStatus: 'none',
-            cached: false,
-            engine: engine.name,
-          })
-        }
-        if (queue)
-          void queue
-            .add(request)
-            .catch((error) => events.emit('error', { error, operation: 'warm' }))
-        return { direct: engine, request: local, language, started }
-      } catch (error) {
-        if (signal.aborted || isAbortedError(error))
-          throw new AbortedError('speech was cancelled', error)
-        failures.push(error)
-      }
+    const outcome = await runLocalEngines(o.fallback, local, {
+      aloud: forSpeech,
+      cause: edgeError,
+      reason,
+    })
+    if (queue) {
+      void queue.add(request).catch((error) => events.emit('error', { error, operation: 'warm' }))
     }
-    throw new LocalEngineError(
-      `the edge failed (${reason}) and no local engine could speak ${language}`,
-      {
-        cause: edgeError,
-        details: { engines: o.fallback.map((e) => e.name), failures: failures.length },
-      },
-    )
+    if (outcome.kind === 'direct')
+      return { direct: outcome.engine, request: local, language, started }
+    return done({
+      ...outcome.audio,
+      language,
+      provider: 'local',
+      cacheStatus: 'none',
+      cached: false,
+      engine: outcome.engine.name,
+    })
   }
 
   async function safeCache<T>(fn: () => Promise<T>, fallbackValue: T): Promise<T> {
@@ -468,35 +388,4 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
       for (const c of inFlight) c.abort(new AbortedError('stopped'))
     },
   }
-}
-
-function checkText(text: unknown): string {
-  if (typeof text !== 'string' || text.trim() === '') {
-    throw new InvalidRequestError('text', 'text to speak must be a non-empty string')
-  }
-  if (text.length > MAX_INPUT) {
-    throw new InvalidRequestError(
-      'text',
-      `text must be at most ${MAX_INPUT} characters, got ${text.length}`,
-    )
-  }
-  return text
-}
-
-function range(field: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new InvalidRequestError(
-      field,
-      `\`${field}\` must be a number from ${min} to ${max}, got ${String(value)}`,
-    )
-  }
-  return value
-}
-
-function audioSeconds(audio: Uint8Array, format: AudioFormat): number {
-  try {
-    if (format === 'wav') return parseWav(audio).durationMs / 1000
-    if (format === 'pcm') return audio.byteLength / 2 / 24_000
-  } catch {}
-  return 0
 }

@@ -1,0 +1,73 @@
+/**
+ * @module client/types — what an app sees of the client: call options, results, events and
+ * the `TtsClient` interface.
+ */
+import type { XttsLanguage } from '@tts/core/lang'
+import type { Logger } from '@tts/core/log'
+import type { CircuitState } from '@tts/core/resilience'
+import type { CacheStats } from '../cache/index.ts'
+import type { Emitter } from '../events/index.ts'
+import type { MetricsSnapshot } from '../metrics/index.ts'
+import type { AudioFormat, Provider, SynthesizeResult } from '../types.ts'
+
+/** Options of one `synthesize()` / `speak()` call. */
+export interface SynthesizeOptions {
+  /** `'auto'` (default) detects the language; any other value is a voice name for the edge. */
+  voice?: string
+  /** An XTTS language or a BCP-47 tag; skips detection. */
+  language?: string
+  /** 0.25–4.0. Default 1. */
+  speed?: number
+  /** 0–2, local engines only (XTTS has no pitch). Default 1. */
+  pitch?: number
+  format?: AudioFormat
+  signal?: AbortSignal
+}
+
+/** Options of `speak()`. */
+export interface SpeakOptions extends SynthesizeOptions {
+  /** What a `speak` does while another plays: stop it (default) or wait its turn. */
+  mode?: 'interrupt' | 'queue'
+}
+
+/** What `speak()` resolves to once playback ended. */
+export type SpeakResult = Omit<SynthesizeResult, 'audio'> & { played: 'audio' | 'device-voice' }
+
+/** Why the client spoke locally. */
+export interface FallbackEvent {
+  /** The failure's code: `circuit_open`, `timeout`, `network_error`, `upstream_unavailable`... */
+  reason: string
+  /** A message fit for a user. */
+  message: string
+  error: unknown
+}
+
+/** Events of the client; `on()` returns the unsubscribe function. */
+export interface TtsClientEvents {
+  [name: string]: unknown
+  provider: { provider: Provider; language: XttsLanguage; latencyMs: number; engine?: string }
+  fallback: FallbackEvent
+  breaker: { from: CircuitState; to: CircuitState; at: number }
+  error: { error: unknown; operation: 'synthesize' | 'speak' | 'warm' | 'cache' }
+  warm: { sent: number }
+}
+
+/** The client; see `createTtsClient`. */
+export interface TtsClient extends Emitter<TtsClientEvents> {
+  synthesize(text: string, options?: SynthesizeOptions): Promise<SynthesizeResult>
+  speak(text: string, options?: SpeakOptions): Promise<SpeakResult>
+  /** Stops what is playing and cancels what is in flight or queued. */
+  stop(): void
+  /** `snapshot()` of the seed's figures; `toPrometheus()`; `emit(logger)` writes METRIC lines. */
+  readonly metrics: {
+    snapshot(): MetricsSnapshot
+    toPrometheus(): string
+    emit(logger: Logger): void
+  }
+  readonly cache: { stats(): Promise<CacheStats | undefined>; clear(): Promise<void> }
+  readonly breaker: { readonly state: CircuitState }
+  /** Sends the texts spoken locally to the edge's prefetch; resolves to how many were sent. */
+  warm(): Promise<number>
+  /** Items waiting to be warmed. */
+  pendingWarm(): Promise<number>
+}
