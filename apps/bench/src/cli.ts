@@ -99,6 +99,7 @@ async function main(): Promise<number> {
 
   const rows: RowResult[] = []
   let edgeBundleBytes: number | undefined
+  let edgeRateLimits: unknown
   const runRow = async (id: number, run: () => Promise<RowResult>) => {
     const t0 = performance.now()
     try {
@@ -152,6 +153,7 @@ async function main(): Promise<number> {
       const edge = await edgeStarting
       log(`bench: edge at ${edge.url} (ready after ${Math.round(performance.now() - t0)} ms more)`)
       edgeBundleBytes = edge.bundleBytes
+      edgeRateLimits = edge.rateLimits
       const ctx: RowContext = { ...partial, emulator, edge, nginx, baselineEmulator }
       for (const id of [1, 2, 3, 4, 5, 6, 8]) {
         const run = ROWS[id]
@@ -176,6 +178,10 @@ async function main(): Promise<number> {
       timeLimitS: limitS,
       host: '127.0.0.1',
       edgeBundleBytes,
+      edgeRateLimits: {
+        project: edgeRateLimits,
+        bench: 'limit raised to 1e9 per period: one key under load would measure 429s',
+      },
       edge: 'wrangler dev --no-bundle on the worker as `wrangler deploy --dry-run` bundles it (workerd, local R2/KV/Cache/DO storage on disk)',
     },
     rows,

@@ -25,6 +25,10 @@ export async function coalescingRow(ctx: RowContext): Promise<RowResult> {
   )
   const stats = await ctx.emulator.stats()
   const ok = answers.filter((a) => a.status === 200)
+  if (ok.length < n) {
+    const statuses = [...new Set(answers.map((a) => a.status))].join(', ')
+    throw new Error(`${n - ok.length} of ${n} requests failed (statuses ${statuses})`)
+  }
   const coalesced = answers.filter((a) => a.headers.get('x-tts-cache') === 'COALESCED').length
   const latency = summarize(ok.map((a) => a.totalMs))
   const singleFlight = coalesced > 0 || stats.syntheses < n

@@ -12,6 +12,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import ts from 'typescript'
 import { freePort, HOST, type ProcessSet, type Started, waitForHttp } from '../procs/index.ts'
 
 /** A running edge. */
@@ -20,6 +21,8 @@ export interface Edge {
   apiKey: string
   /** wrangler's DevTools endpoint for the worker isolate. */
   inspectorUrl: string
+  /** The per-key rate limits of wrangler.jsonc, which the bench lifts (see `benchConfig`). */
+  rateLimits: unknown
   /** Bytes of the bundled worker script (uncompressed). */
   bundleBytes: number
   /**
@@ -46,6 +49,33 @@ export function pidsInGroup(pgid: number, comm: string): number[] {
     }
   }
   return out
+}
+
+/**
+ * The edge's wrangler.jsonc as JSON in `tmp`, with its per-key rate limits lifted: one key
+ * sending a load test's hundreds of requests per second would measure 429s, not serving. Every
+ * other setting is the project's. (TypeScript's parser reads the JSONC; it is already here.)
+ */
+function benchConfig(edgeDir: string, tmp: string): { path: string; rateLimits: unknown } {
+  const source = join(edgeDir, 'wrangler.jsonc')
+  const parsed = ts.parseConfigFileTextToJson(source, readFileSync(source, 'utf8'))
+  if (parsed.error || typeof parsed.config !== 'object') {
+    throw new Error(
+      `cannot read ${source}: ${ts.flattenDiagnosticMessageText(parsed.error?.messageText, '\n')}`,
+    )
+  }
+  const config = parsed.config as Record<string, unknown>
+  const rateLimits = config.ratelimits
+  if (Array.isArray(rateLimits)) {
+    config.ratelimits = rateLimits.map((r: { simple?: { period?: number } }) => ({
+      ...r,
+      simple: { ...r.simple, limit: 1_000_000_000 },
+    }))
+  }
+  delete config.$schema
+  const path = join(tmp, 'wrangler.json')
+  writeFileSync(path, JSON.stringify(config, null, 2))
+  return { path, rateLimits: rateLimits ?? null }
 }
 
 /**
@@ -88,6 +118,7 @@ export async function startEdge(
     },
   )
   const script = join(build, 'index.js')
+  const config = benchConfig(edgeDir, tmp)
   const started: Started = procs.start(
     'edge',
     process.execPath,
@@ -97,7 +128,7 @@ export async function startEdge(
       script,
       '--no-bundle',
       '--config',
-      join(edgeDir, 'wrangler.jsonc'),
+      config.path,
       '--ip',
       HOST,
       '--port',
@@ -128,6 +159,7 @@ export async function startEdge(
     url,
     apiKey,
     bundleBytes: statSync(script).size,
+    rateLimits: config.rateLimits,
     inspectorUrl: `http://${HOST}:${inspectorPort}`,
     workerd: () => {
       const pids = started.child.pid === undefined ? [] : pidsInGroup(started.child.pid, 'workerd')
