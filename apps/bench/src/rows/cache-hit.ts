@@ -133,7 +133,7 @@ export async function cacheHitRow(ctx: RowContext): Promise<RowResult> {
     losses,
     settings,
     method:
-      'Fixed connections and duration per target, one target at a time, all on 127.0.0.1. Latency is per 2xx response (autocannon), quantiles exact over every one; throughput counts 2xx answers only. The edge's per-key rate limit is lifted for the run (see settings.edgeRateLimits). The emulator is single-GPU (one synthesis at a time), so its latency includes queueing behind the other connections.',
+      'Fixed connections and duration per target, one target at a time, all on 127.0.0.1. Latency is per 2xx response (autocannon), quantiles exact over every one; throughput counts 2xx answers only. The edge per-key rate limit is lifted for the run (see settings.edgeRateLimits). The emulator is single-GPU (one synthesis at a time), so its latency includes queueing behind the other connections.',
     durationS: 0,
   }
 }
