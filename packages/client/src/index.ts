@@ -4,6 +4,7 @@
  * has no Node built-ins; Node apps take `@tts/client/node` (file cache, espeak by default) and
  * browsers that want offline espeak take `@tts/client/espeak`.
  */
+import { endpointId } from './breaker/index.ts'
 import { indexedDbCache } from './cache/idb-backend.ts'
 import { createTtsClient as createClient, type TtsClient } from './client/index.ts'
 import { webSpeechEngine } from './engines/web-speech.ts'
@@ -30,6 +31,14 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
     fallback: options.fallback ?? [webSpeechEngine()],
     warmQueue: options.warmQueue ?? {
       storage: hasStorage ? localStorageQueueStorage() : memoryQueueStorage(),
+    },
+    breaker: {
+      ...options.breaker,
+      storage:
+        options.breaker?.storage ??
+        (hasStorage
+          ? localStorageQueueStorage(`tts-edge:breaker:${endpointId(options.endpoint)}`)
+          : memoryQueueStorage()),
     },
     ...(options.player
       ? { player: options.player }

@@ -4,6 +4,7 @@
  * cache, and no player by default (Node apps mostly want bytes; pass `player` to `speak`).
  */
 import { join } from 'node:path'
+import { endpointId } from './breaker/index.ts'
 import { createTtsClient as createClient, type TtsClient } from './client/index.ts'
 import { espeakEngine } from './engines/espeak.ts'
 import { fileCache } from './node/file-cache.ts'
@@ -26,6 +27,11 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
     fallback: options.fallback ?? [espeakEngine()],
     warmQueue: options.warmQueue ?? {
       storage: fileQueueStorage(join(platformCacheDir(), 'warm-queue.json')),
+    },
+    breaker: {
+      ...options.breaker,
+      storage:
+        options.breaker?.storage ?? fileQueueStorage(join(platformCacheDir(), 'breaker.json')),
     },
   })
 }

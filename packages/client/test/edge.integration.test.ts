@@ -52,7 +52,11 @@ function client(
     cache: extra.cache === false ? false : fileCache({ dir: join(dir, sub, 'cache') }),
     fallback: [espeak],
     warmQueue: { storage: fileQueueStorage(join(dir, sub, 'queue.json')) },
-    breaker: { threshold: 5, openMs: 30_000 },
+    breaker: {
+      threshold: 5,
+      openMs: 30_000,
+      storage: fileQueueStorage(join(dir, sub, 'breaker.json')),
+    },
     timeoutMs: 5000,
     fetch: countingFetch,
     now: () => Date.now() + skew.ms,

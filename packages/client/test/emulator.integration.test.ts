@@ -55,7 +55,7 @@ function client(
     cache: fileCache({ dir: join(sub, 'cache') }),
     fallback: [extra.fallback ?? espeakEngine()],
     warmQueue: { storage: fileQueueStorage(join(sub, 'queue.json')) },
-    breaker: { threshold: 5, openMs: 60_000 },
+    breaker: { threshold: 5, openMs: 60_000, storage: fileQueueStorage(join(sub, 'breaker.json')) },
     now: () => Date.now() + skew.ms,
   })
 }

@@ -148,6 +148,33 @@ describe('createTtsClient', () => {
     expect(prefetched.sort()).toEqual([0, 1, 2, 3, 4].map((i) => `Sentence ${i}`))
   })
 
+  it('keeps the circuit open across a restart: the new client makes no request', async () => {
+    const breakerStorage = memoryQueueStorage()
+    const { client, server, speechRequests } = await setup(
+      (_, res) => {
+        res.destroy()
+      },
+      {
+        breaker: { threshold: 2, openMs: 60_000, storage: breakerStorage },
+      },
+    )
+    await client.synthesize('One', opts)
+    await client.synthesize('Two', opts)
+    expect(client.breaker.state).toBe('open')
+    await expect.poll(() => breakerStorage.load()).toContain('"open"')
+    const restarted = createTtsClient({
+      endpoint: server.url,
+      fallback: fakeEngine().engine,
+      cache: false,
+      now: () => 1_000_000, // the clock of the first client, which saved the state
+      breaker: { threshold: 2, openMs: 60_000, storage: breakerStorage },
+    })
+    const out = await restarted.synthesize('Three', opts)
+    expect(out.provider).toBe('local')
+    expect(restarted.breaker.state).toBe('open')
+    expect(speechRequests()).toHaveLength(2)
+  })
+
   it('retries with the core policy only when nothing local can take over', async () => {
     const { client, speechRequests } = await setup(
       (_, res) => sendProblem(res, 502, 'upstream_unavailable'),

@@ -5,8 +5,9 @@
  */
 import { cacheKey } from '@tts/core/crypto'
 import { detectLanguage, normalizeLanguage, toLocale, type XttsLanguage } from '@tts/core/lang'
-import { createCircuitBreaker, retry } from '@tts/core/resilience'
+import { retry } from '@tts/core/resilience'
 import { normalizeText } from '@tts/core/text'
+import { createClientBreaker } from '../breaker/index.ts'
 import type { LocalCache } from '../cache/index.ts'
 import { createEdgeTransport, type SpeechRequest } from '../edge/index.ts'
 import {
@@ -59,10 +60,16 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
     model: o.model,
     ...(o.fetch ? { fetch: o.fetch } : {}),
   })
-  const breaker = createCircuitBreaker({
+  const breakers = createClientBreaker({
     threshold: o.breaker.threshold,
     openMs: o.breaker.openMs,
     now: o.now,
+    storage: o.breaker.storage,
+    onChange: (t) => {
+      events.emit('breaker', { from: t.from, to: t.to, at: t.at })
+      o.logger?.info('edge circuit changed', { from: t.from, to: t.to })
+    },
+    onError: (error) => events.emit('error', { error, operation: 'cache' }),
   })
   const queue: WarmQueue | undefined = o.warmQueue
     ? createWarmQueue({
@@ -79,11 +86,6 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
   // A new interrupting speak() cancels earlier speak()s only, never an app's synthesize().
   const speaking = new Set<AbortController>()
   let playing: Promise<unknown> = Promise.resolve()
-
-  breaker.on('change', (t) => {
-    events.emit('breaker', { from: t.from, to: t.to, at: t.at })
-    o.logger?.info('edge circuit changed', { from: t.from, to: t.to })
-  })
 
   const warm = async (): Promise<number> => {
     if (!queue) return 0
@@ -149,7 +151,7 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
         ...(r.engine ? { engine: r.engine } : {}),
       })
       if (o.debug)
-        o.logger?.metric('tts_client_latency', result.latencyMs, 'ms', { provider: r.provider })
+        o.logger?.metric('tts.synthesis.duration', result.latencyMs, 'ms', { provider: r.provider })
       return result
     }
 
@@ -192,6 +194,8 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
     }
     const canFallBack = o.fallback.length > 0
     let edgeError: unknown
+    await breakers.ready
+    const breaker = breakers.current()
     if (breaker.tryAcquire()) {
       try {
         const answer = await callEdge(request, signal, canFallBack)
@@ -302,7 +306,7 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
     },
     breaker: {
       get state() {
-        return breaker.state
+        return breakers.current().state
       },
     },
     warm,

@@ -42,8 +42,11 @@ export interface TtsClientOptions {
   format?: AudioFormat
   /** Model name sent to the edge. Default `'xtts-v2'`. */
   model?: string
-  /** The client-side breaker: consecutive failures and cool-down. Default 5 and 300 000 ms. */
-  breaker?: { threshold?: number; openMs?: number }
+  /**
+   * The client-side breaker: consecutive failures, cool-down (default 5 and 300 000 ms), and
+   * where its state survives restarts (default: localStorage in browsers, a file in Node).
+   */
+  breaker?: { threshold?: number; openMs?: number; storage?: QueueStorage }
   /** The queue of texts spoken locally, warmed on the edge later; `false` for none. */
   warmQueue?: { storage?: QueueStorage; maxItems?: number } | false
   /** Plays audio for `speak()`. Default: `HTMLAudioElement` in browsers, none in Node. */
@@ -67,7 +70,7 @@ export interface NormalizedOptions {
   voice: string
   format: AudioFormat
   model: string
-  breaker: { threshold: number; openMs: number }
+  breaker: { threshold: number; openMs: number; storage: QueueStorage | undefined }
   warmQueue: { storage: QueueStorage | undefined; maxItems: number } | undefined
   player: AudioPlayer | undefined
   fetch: typeof fetch | undefined
@@ -139,6 +142,7 @@ export function normalizeOptions(options: TtsClientOptions): NormalizedOptions {
     breaker: {
       threshold: integer('breaker.threshold', options.breaker?.threshold ?? 5, 1, 1000),
       openMs: integer('breaker.openMs', options.breaker?.openMs ?? 300_000, 0, 86_400_000),
+      storage: options.breaker?.storage,
     },
     warmQueue:
       wq === false
