@@ -73,6 +73,28 @@ describe('circuit breaker', () => {
     })
   })
 
+  it('probes with one of the upstream’s own voices when VOICE_MAP names none', async () => {
+    const [a] = await poolEmulators()
+    const pool = {
+      ...poolEnv([{ url: a.url }], { maxRetries: 0, breakerThreshold: 1, breakerOpenMs: 1000 }),
+      VOICE_MAP: '{}',
+    }
+    await a.faults({ down: true })
+    const down = await speak(
+      { input: unique('No map'), voice: 'Claribel Dervla', response_format: 'wav' },
+      { env: pool },
+    )
+    expect(down.status).toBe(503)
+    expect((await statusOf(pool)).upstreams[0]?.breaker).toBe('open')
+    await a.faults({})
+    await eventually(
+      async () => (await statusOf(pool)).upstreams[0]?.breaker === 'closed',
+      15_000,
+      'the probe to close the circuit',
+    )
+    expect((await a.stats()).syntheses).toBe(1)
+  })
+
   it('shows each upstream on /readyz: breaker, in-flight, queue, last error, readiness', async () => {
     const [a, b] = await poolEmulators()
     const pool = poolEnv([{ url: a.url }, { url: b.url }], {

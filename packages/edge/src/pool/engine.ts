@@ -356,16 +356,19 @@ export function createPoolEngine(host: EngineHost) {
     if (!member.breaker.tryAcquire()) return
     probing.add(member.id)
     const opts = config.options
-    const voice: VoiceRef = {
-      kind: 'speaker',
-      name: Object.values(config.voiceMap)[0] ?? 'alloy',
-    }
+    const mapped = Object.values(config.voiceMap)[0]
     const started = Date.now()
     const run = async () => {
       const release = await member.gate.acquire({ deadline: Date.now() + opts.ttfbMs })
       try {
         const synth = await member.synthesizer()
         const deadline = AbortSignal.timeout(synthesisDeadlineMs(opts, opts.probeText.length))
+        // A configured voice, else the upstream's first: a probe must not fail on the name.
+        const name =
+          mapped ??
+          (await withTimeout((s) => synth.voices({ signal: s }), opts.ttfbMs))[0]?.id ??
+          'alloy'
+        const voice: VoiceRef = { kind: 'speaker', name }
         const result = await withTimeout(
           (ttfb) =>
             synth.synthesize(
