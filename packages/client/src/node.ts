@@ -31,7 +31,8 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
     breaker: {
       ...options.breaker,
       storage:
-        options.breaker?.storage ?? fileQueueStorage(join(platformCacheDir(), 'breaker.json')),
+        options.breaker?.storage ??
+        fileQueueStorage(join(platformCacheDir(), `breaker-${endpointId(options.endpoint)}.json`)),
     },
   })
 }
