@@ -6,7 +6,7 @@ import { PoolError } from '../src/pool/errors.ts'
 import { usePool, whenNothingServes } from '../src/pool/route.ts'
 import { createSpeechContext } from '../src/speech/context.ts'
 import { prepareSpeech, type SpeechInput } from '../src/speech/prepare.ts'
-import { testEnv } from './helpers.ts'
+import { speak, testEnv } from './helpers.ts'
 import { measured, poolEmulators, poolEnv, releasePools, unique } from './pool-helpers.ts'
 
 afterEach(releasePools)
@@ -91,4 +91,29 @@ describe('stale copies', () => {
     ).rejects.toBe(bad)
     await waitOnExecutionContext(exec)
   })
+})
+
+describe('stale copies through the route', () => {
+  it('an answer past its TTL is a MISS while an upstream serves, and STALE when none can', async () => {
+    const [a] = await poolEmulators()
+    // A 1 s TTL so the entry expires within the test; the pool object is this test's own.
+    const pool = { ...poolEnv([{ url: a.url }], { maxRetries: 0 }), CACHE_TTL_SECONDS: '1' }
+    const input = unique('Heard before the outage')
+    const first = await speak({ input, response_format: 'wav', language: 'en' }, { env: pool })
+    expect(first.status).toBe(200)
+    expect(first.headers.get('x-tts-cache')).toBe('MISS')
+    await new Promise((r) => setTimeout(r, 1500))
+
+    await a.faults({ down: true })
+    const stale = await speak({ input, response_format: 'wav', language: 'en' }, { env: pool })
+    expect(stale.status).toBe(200)
+    expect(stale.headers.get('x-tts-cache')).toBe('STALE')
+    expect(stale.body).toEqual(first.body)
+
+    // Recovered: the expired copy is a miss again and is replaced by a fresh synthesis.
+    await a.faults({})
+    const fresh = await speak({ input, response_format: 'wav', language: 'en' }, { env: pool })
+    expect(fresh.status).toBe(200)
+    expect(fresh.headers.get('x-tts-cache')).toBe('MISS')
+  }, 60_000)
 })

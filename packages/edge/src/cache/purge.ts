@@ -25,22 +25,30 @@ export async function purgeCache(
   kv: KVNamespace,
   r2: R2Bucket,
   cache: Pick<AudioCache, 'delete'>,
-  options: { now: number; maxBytes: number },
+  options: { now: number; maxBytes: number; staleGraceMs?: number },
 ): Promise<PurgeReport> {
-  const live: { key: string; size: number; lastUsed: number }[] = []
+  const live: { key: string; size: number; lastUsed: number; stale: boolean }[] = []
   const indexed = new Set<string>()
+  const grace = options.staleGraceMs ?? 0
   let expired = 0
   for await (const { key, meta } of scanIndex(kv)) {
     indexed.add(key)
-    if (meta.expires <= options.now) {
+    if (meta.expires + grace <= options.now) {
       await cache.delete(key)
       expired++
     } else {
-      live.push({ key, size: meta.size, lastUsed: meta.lastUsed })
+      // An expired entry still inside the grace is kept only as a STALE fallback for outages.
+      live.push({
+        key,
+        size: meta.size,
+        lastUsed: meta.lastUsed,
+        stale: meta.expires <= options.now,
+      })
     }
   }
   let bytes = live.reduce((sum, e) => sum + e.size, 0)
-  live.sort((a, b) => a.lastUsed - b.lastUsed)
+  // Past the size cap, stale copies go first, then the least recently used.
+  live.sort((a, b) => Number(b.stale) - Number(a.stale) || a.lastUsed - b.lastUsed)
   let evicted = 0
   while (bytes > options.maxBytes && evicted < live.length) {
     const victim = live[evicted]

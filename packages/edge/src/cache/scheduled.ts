@@ -4,6 +4,7 @@
  */
 import { requestLogger } from '../observe/index.ts'
 import { settingsOf } from '../settings/index.ts'
+import { poolSettingsOf } from '../settings/pool.ts'
 import { purgeCache } from './purge.ts'
 import { keyRingOf } from './ring.ts'
 import { createAudioCache, edgeCacheOf } from './store.ts'
@@ -14,6 +15,12 @@ import { createAudioCache, edgeCacheOf } from './store.ts'
  * @example
  * export default { scheduled: scheduledPurge }
  */
+/** How long past expiry entries are kept for STALE serving (0 when stale serving is off). */
+function staleGraceOf(env: Env): number {
+  const { options } = poolSettingsOf(env).config
+  return options.serveStale ? options.staleMaxMs : 0
+}
+
 export async function scheduledPurge(
   controller: ScheduledController,
   env: Env,
@@ -31,6 +38,7 @@ export async function scheduledPurge(
   const report = await purgeCache(env.INDEX, env.AUDIO, cache, {
     now: controller.scheduledTime,
     maxBytes: settings.cacheMaxBytes,
+    staleGraceMs: staleGraceOf(env),
   })
   log.info('cache purged', { ...report })
   log.metric('cache_bytes', report.remainingBytes, 'bytes', { entries: report.remainingEntries })

@@ -2,8 +2,9 @@
  * @module cache/store — the encrypted audio cache: Cache API (per location) → R2 (envelope
  * sealed with the cache key as AAD) → KV index (metadata for stats, expiry and LRU). Reads
  * take no lock and write nothing synchronously; bookkeeping goes to `waitUntil`. An entry
- * that is expired, corrupted, truncated or sealed with an unknown key is a miss and is
- * deleted, so the miss path replaces it.
+ * that is corrupted, truncated or sealed with an unknown key is a miss and is deleted, so the
+ * miss path replaces it; an expired one is a miss that stays (for STALE serving) until the
+ * miss path overwrites it or the cron purges it.
  */
 import { isCryptoError, type KeyRing, openEnvelope, sealEnvelope } from '@tts/core/crypto'
 
@@ -130,11 +131,10 @@ export function createAudioCache(deps: AudioCacheDeps): AudioCache {
       const found = await read(key)
       if (!found) return { miss: 'absent' }
       const { sealed, meta, layer } = found
-      // A miss may write: the entry goes before the miss path stores its replacement.
-      if (!(meta.expires > now())) {
-        await remove(key)
-        return { miss: 'expired' }
-      }
+      // An expired entry is a miss but stays stored: the miss path overwrites it, and while no
+      // upstream can serve, the pool may still answer with it as STALE. The cron deletes it
+      // once it is past the stale window.
+      if (!(meta.expires > now())) return { miss: 'expired' }
       let bytes: Uint8Array
       try {
         bytes = await openEnvelope(deps.ring, sealed, key)

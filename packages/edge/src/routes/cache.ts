@@ -4,6 +4,7 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { requireScope } from '../auth/index.ts'
+import { readCacheCounters, resetCacheCounters } from '../cache/counters.ts'
 import { scanIndex } from '../cache/index-scan.ts'
 import { keyRingOf } from '../cache/ring.ts'
 import { createAudioCache, edgeCacheOf } from '../cache/store.ts'
@@ -46,7 +47,7 @@ cacheRoutes.openapi(
       bytes += meta.size
       if (meta.kind === 'response') responses++
     }
-    const { hits, misses } = await c.env.UPSTREAM_POOL.getByName('default').cacheCounters()
+    const { hits, misses } = await readCacheCounters(c.env)
     const hitRate = hits + misses === 0 ? null : hits / (hits + misses)
     return c.json(
       { entries, bytes, responses, segments: entries - responses, hits, misses, hitRate },
@@ -81,7 +82,7 @@ cacheRoutes.openapi(
       await cache.delete(key)
       deleted++
     }
-    await c.env.UPSTREAM_POOL.getByName('default').resetCacheCounters()
+    await resetCacheCounters(c.env)
     return c.json({ deleted }, 200)
   },
 )

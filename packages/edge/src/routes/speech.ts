@@ -6,6 +6,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { requireScope } from '../auth/index.ts'
+import { countCacheLookup } from '../cache/counters.ts'
 import { isSupportedFormat, type ResponseFormat, SUPPORTED_FORMATS } from '../encode/index.ts'
 import type { AppEnv } from '../env.ts'
 import { metrics } from '../observe/index.ts'
@@ -210,7 +211,7 @@ async function speak(
     .counter('tts.edge.pieces', { source: 'upstream' })
     .inc(report.pieces - report.cachedPieces)
   metrics.counter('tts.edge.pieces', { source: 'cache' }).inc(report.cachedPieces)
-  c.executionCtx.waitUntil(countCache(c.env, report.cache === 'HIT'))
+  c.executionCtx.waitUntil(countCacheLookup(c.env, report.cache === 'HIT'))
   ctx.log.metric('speech_request', Math.round(latencyMs), 'ms', {
     cache: report.cache,
     format,
@@ -222,13 +223,6 @@ async function speak(
     stream: prepared.stream,
   })
   return response
-}
-
-/** Hit/miss counts live in the pool object so `/v1/cache/stats` sees every isolate's. */
-async function countCache(env: Env, hit: boolean): Promise<void> {
-  try {
-    await env.UPSTREAM_POOL.getByName('default').countCache(hit)
-  } catch {}
 }
 
 /** Speech routes. */
