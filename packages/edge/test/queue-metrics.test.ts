@@ -35,6 +35,43 @@ describe('prefetch through the Queue', () => {
     expect((await emulatorStats()).syntheses).toBe(before.syntheses)
   })
 
+  it('takes items with their own format and language (the contract form), and refuses both forms at once', async () => {
+    const items = [
+      { input: sentence('Item in wav'), response_format: 'wav', language: 'en' },
+      { input: 'Bonjour à tous, ceci est une phrase en français.', response_format: 'pcm' },
+    ]
+    const responses = async () =>
+      (await env.INDEX.list({ prefix: 'cache:' })).keys.filter(
+        (k) => (k.metadata as { kind?: string })?.kind === 'response',
+      ).length
+    const stored = await responses()
+    const res = await call('/v1/audio/speech/prefetch', {
+      method: 'POST',
+      json: { items },
+      key: keys.speech,
+    })
+    expect(res.status).toBe(202)
+    expect(res.json()).toEqual({ queued: 2 })
+    // Warmed by the queue consumer, not by the asks below: those must find it and not synthesize.
+    await until(async () => (await responses()) >= stored + 2)
+    const before = await emulatorStats()
+    for (const i of items) {
+      const hit = await speak(
+        { input: i.input, response_format: i.response_format },
+        { key: keys.speech },
+      )
+      expect(hit.headers.get('x-tts-cache')).toBe('HIT')
+    }
+    expect((await emulatorStats()).syntheses).toBe(before.syntheses)
+    const both = await call('/v1/audio/speech/prefetch', {
+      method: 'POST',
+      json: { items, inputs: ['x'] },
+      key: keys.speech,
+    })
+    expect(both.status).toBe(400)
+    expect(both.json<{ code: string }>().code).toBe('invalid_request')
+  })
+
   it('acks malformed messages and retries failures', async () => {
     const batch = createMessageBatch('tts-edge-synth', [
       { id: 'bad', timestamp: new Date(), attempts: 1, body: { kind: 'nonsense' } },

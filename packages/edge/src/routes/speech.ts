@@ -118,13 +118,30 @@ const speechGetRoute = createRoute({
   responses: { 200: { description: 'Audio', content: audio }, ...problems },
 })
 
+const PrefetchItemSchema = z.object({
+  input: z.string().min(1).max(MAX_INPUT),
+  voice: z.string().min(1).max(128).optional(),
+  response_format: z.string().optional(),
+  speed: z.number().min(0.25).max(4).optional(),
+  language: z.string().max(16).optional(),
+})
+
+// `items` is the contract (each phrase with its own voice, format, speed, language); `inputs`
+// with shared fields is a shorthand for a list of plain phrases. The top-level fields are the
+// defaults of every item.
 const PrefetchSchema = z
   .object({
-    inputs: z.array(z.string().min(1).max(MAX_INPUT)).min(1).max(100),
-    voice: z.string().min(1).max(128),
+    items: z.array(PrefetchItemSchema).min(1).max(100).optional(),
+    inputs: z.array(z.string().min(1).max(MAX_INPUT)).min(1).max(100).optional(),
+    voice: z.string().min(1).max(128).default('alloy'),
     response_format: z.string().default('mp3'),
     speed: z.number().min(0.25).max(4).default(1),
     language: z.string().max(16).default('auto'),
+  })
+  .refine((b) => (b.items === undefined) !== (b.inputs === undefined), {
+    message:
+      'give either `items` (a list of {input, voice, language, response_format, speed}) or `inputs` (a list of strings), not both',
+    path: ['items'],
   })
   .openapi('PrefetchRequest')
 
@@ -236,23 +253,20 @@ speechRoutes.openapi(speechGetRoute, (c) => speak(c, c.req.valid('query')))
 
 speechRoutes.openapi(prefetchRoute, async (c) => {
   const body = c.req.valid('json')
-  const format = checkFormat(body.response_format)
+  const items: z.infer<typeof PrefetchItemSchema>[] =
+    body.items ?? (body.inputs ?? []).map((input) => ({ input }))
   const principal = c.get('principal')
+  // Every item is checked before anything is queued: a bad one refuses the whole batch.
+  const requests = items.map((item) => ({
+    input: item.input,
+    voice: item.voice ?? body.voice,
+    language: item.language ?? body.language,
+    format: checkFormat(item.response_format ?? body.response_format),
+    speed: item.speed ?? body.speed,
+    stream: false,
+  }))
   await c.env.SYNTH_QUEUE.sendBatch(
-    body.inputs.map((input) => ({
-      body: {
-        kind: 'synthesize',
-        principal,
-        request: {
-          input,
-          voice: body.voice,
-          language: body.language,
-          format,
-          speed: body.speed,
-          stream: false,
-        },
-      },
-    })),
+    requests.map((request) => ({ body: { kind: 'synthesize', principal, request } })),
   )
-  return c.json({ queued: body.inputs.length }, 202)
+  return c.json({ queued: requests.length }, 202)
 })
