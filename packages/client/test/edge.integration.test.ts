@@ -24,7 +24,23 @@ beforeAll(async () => {
   edge = await startEdge(emulator.url, { breakerOpenMs: 2000, deferOnFailure: false })
   dir = await mkdtemp(join(tmpdir(), 'tts-client-edge-it-'))
   await espeak.warmUp()
-}, 180_000)
+  // A cold isolate's first synthesis (module load, language data, the upstream's speakers) can
+  // take longer than the client's timeout on a loaded machine; these tests are about the
+  // client, so the edge answers one request before them.
+  const warm = await fetch(`${edge.url}/v1/audio/speech`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${edge.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: 'tts-1',
+      voice: 'alloy',
+      input: 'Warming up.',
+      response_format: 'wav',
+    }),
+    signal: AbortSignal.timeout(120_000),
+  })
+  expect(warm.status).toBe(200)
+  await warm.arrayBuffer()
+}, 300_000)
 afterAll(async () => {
   await edge?.stop()
   await emulator?.stop()
