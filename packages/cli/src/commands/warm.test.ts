@@ -21,7 +21,7 @@ beforeEach(async () => {
     let body = ''
     req.on('data', (c) => (body += c))
     req.on('end', () => {
-      const { inputs } = JSON.parse(body) as { inputs: string[] }
+      const inputs = (JSON.parse(body) as { items: { input: string }[] }).items.map((i) => i.input)
       if (inputs.some((i) => i.includes('refused'))) {
         res.writeHead(400, { 'content-type': 'application/problem+json' })
         return res.end('{"code":"invalid_request","detail":"a phrase was refused"}')

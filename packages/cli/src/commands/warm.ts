@@ -136,19 +136,9 @@ async function toItem(
   }
 }
 
-/**
- * One prefetch request. The body carries the edge's batch shape (`inputs` with shared
- * voice/format/language/speed) and, for an edge that takes the SDK's per-item shape, `items`;
- * each edge reads its own field and ignores the other.
- */
+/** One prefetch request, in the edge's contract shape: each phrase with its own settings. */
 async function prefetch(target: EdgeTarget, items: WarmItem[]): Promise<string | undefined> {
-  const first = items[0] as WarmItem
   const answer = await callEdge(target, 'POST', '/v1/audio/speech/prefetch', {
-    inputs: items.map((i) => i.input),
-    voice: first.voice,
-    response_format: first.format,
-    speed: first.speed,
-    language: first.language,
     items: items.map((i) => ({
       input: i.input,
       voice: i.voice,
