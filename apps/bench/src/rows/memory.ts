@@ -44,6 +44,7 @@ async function heapSampled(inspector: IsolateInspector, run: () => Promise<unkno
   const baseline = await read()
   const first = await inspector.heap()
   let peak = baseline
+  let low = baseline
   let peakBacking = first.backingStorageSize
   let samples = 0
   let done = false
@@ -52,6 +53,7 @@ async function heapSampled(inspector: IsolateInspector, run: () => Promise<unkno
       const h = await inspector.heap()
       samples++
       peak = Math.max(peak, h.usedSize + h.backingStorageSize)
+      low = Math.min(low, h.usedSize + h.backingStorageSize)
       peakBacking = Math.max(peakBacking, h.backingStorageSize)
       await new Promise((r) => setTimeout(r, 10))
     }
@@ -67,6 +69,9 @@ async function heapSampled(inspector: IsolateInspector, run: () => Promise<unkno
     growthMiB: (peak - baseline) / 2 ** 20,
     backingGrowthMiB: (peakBacking - first.backingStorageSize) / 2 ** 20,
     samples,
+    // A request that moves megabytes of audio leaves the reading unchanged only if the
+    // inspected isolate is not the one serving it.
+    moved: peak !== low,
   }
 }
 
@@ -92,7 +97,6 @@ async function sampled(pids: number[], run: () => Promise<unknown>) {
  * const row = await memoryRow(ctx)
  */
 export async function memoryRow(ctx: RowContext): Promise<RowResult> {
-  const { worker, proxy: proxyPids } = ctx.edge.workerd()
   const chars = 900
   const base = {
     id: 8,
@@ -102,10 +106,6 @@ export async function memoryRow(ctx: RowContext): Promise<RowResult> {
     method:
       "Isolate: Runtime.getHeapUsage (usedSize + backingStorageSize) over wrangler's inspector, sampled back to back during the request; growth = peak minus the reading just before; it includes garbage not yet collected (workerd does not answer HeapProfiler.collectGarbage), so it is an upper bound on what the request keeps alive; samples are answered only between the isolate's tasks, so a peak inside one long task (joining and encoding a whole file) can be missed. Process: VmRSS of the workerd process that runs the worker under wrangler dev (from /proc/<pid>/status; wrangler's proxy workerd, which owns the public port, is reported apart), sampled every 10 ms during the request; growth = peak minus the reading just before. This is the whole process, not the isolate's heap alone.",
     durationS: 0,
-  }
-  if (worker.length === 0) {
-    const why = 'no workerd process running the worker found in the edge process group'
-    return { ...base, figures: [notMeasured('stream peak growth', 'MiB', why)], losses: [] }
   }
   await ctx.emulator.latency(PROFILE)
   const run = (stream: boolean) => async () => {
@@ -123,6 +123,12 @@ export async function memoryRow(ctx: RowContext): Promise<RowResult> {
       `${ctx.edge.url}/v1/audio/speech`,
       speechInit(ctx.freshText(120), { apiKey: ctx.edge.apiKey, format: 'wav', stream }),
     )
+  }
+  // Looked up after the warm-up: wrangler may (re)start the worker's workerd at its first use.
+  const { worker, proxy: proxyPids } = ctx.edge.workerd()
+  if (worker.length === 0) {
+    const why = 'no workerd process running the worker found in the edge process group'
+    return { ...base, figures: [notMeasured('stream peak growth', 'MiB', why)], losses: [] }
   }
   const inspector = await connectInspector(ctx.edge.inspectorUrl)
   const measure = async (stream: boolean) => {
@@ -147,20 +153,23 @@ export async function memoryRow(ctx: RowContext): Promise<RowResult> {
     inspector.close()
   }
   const answerMiB = stream.bytes / 2 ** 20
+  const heapValid = stream.heap.moved && whole.heap.moved
+  const heapWhy =
+    "the inspector's heap readings did not move at all during the request, so the inspected isolate is not the one serving it"
+  const heapFigure = (label: string, value: number, note?: string) =>
+    heapValid ? measured(label, round(value), 'MiB', note) : notMeasured(label, 'MiB', heapWhy)
   const figures: Figure[] = [
     measured('answer size', round(answerMiB), 'MiB', 'WAV, 24 kHz 16-bit mono'),
-    measured('stream: isolate heap + buffers peak growth', round(stream.heap.growthMiB), 'MiB'),
-    measured('whole file: isolate heap + buffers peak growth', round(whole.heap.growthMiB), 'MiB'),
-    measured(
+    heapFigure('stream: isolate heap + buffers peak growth', stream.heap.growthMiB),
+    heapFigure('whole file: isolate heap + buffers peak growth', whole.heap.growthMiB),
+    heapFigure(
       'stream: of which array-buffer backing stores',
-      round(stream.heap.backingGrowthMiB),
-      'MiB',
+      stream.heap.backingGrowthMiB,
       `${stream.heap.samples} samples`,
     ),
-    measured(
+    heapFigure(
       'whole file: of which array-buffer backing stores',
-      round(whole.heap.backingGrowthMiB),
-      'MiB',
+      whole.heap.backingGrowthMiB,
       `${whole.heap.samples} samples`,
     ),
     measured('stream: workerd RSS peak growth', round(stream.rss.growthMiB), 'MiB'),
@@ -174,13 +183,13 @@ export async function memoryRow(ctx: RowContext): Promise<RowResult> {
     ),
   ]
   const losses: Loss[] = []
-  if (stream.heap.growthMiB >= 0.8 * answerMiB) {
+  if (heapValid && stream.heap.growthMiB >= 0.8 * answerMiB) {
     losses.push({
       what: `streaming a ${round(answerMiB)} MiB answer grew the isolate's heap and buffers by ${round(stream.heap.growthMiB)} MiB at peak (whole file: ${round(whole.heap.growthMiB)} MiB): streaming does not keep the edge below the answer's size`,
       close:
         'the streaming path keeps every PCM chunk it sends (and the encoded bytes) to cache the whole answer when the stream ends (packages/edge/src/speech/answer.ts at this commit); each sentence is already cached as it completes, so building the whole-answer entry from those segments later (or not caching streamed answers whole) would bound memory by about one sentence',
     })
-  } else {
+  } else if (heapValid) {
     base.findings.push(
       `streaming grew the isolate by ${round(stream.heap.growthMiB)} MiB for a ${round(answerMiB)} MiB answer (whole file: ${round(whole.heap.growthMiB)} MiB)`,
     )
