@@ -40,7 +40,9 @@ async function startPageServer(outdir: string) {
       return
     }
     if (path === '/v1/audio/speech/prefetch') {
-      state.prefetched.push(...(JSON.parse(String(body)).inputs as string[]))
+      state.prefetched.push(
+        ...(JSON.parse(String(body)).items as { input: string }[]).map((i) => i.input),
+      )
       res.writeHead(202, { 'content-type': 'application/json' }).end('{"queued":1}')
       return
     }

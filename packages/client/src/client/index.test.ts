@@ -112,7 +112,9 @@ describe('createTtsClient', () => {
     const { client, fallbacks, speechRequests, advance } = await setup(
       (req, res) => {
         if (req.url === '/v1/audio/speech/prefetch') {
-          prefetched.push(...JSON.parse(req.body).inputs)
+          prefetched.push(
+            ...(JSON.parse(req.body).items as { input: string }[]).map((i) => i.input),
+          )
           res.writeHead(202).end()
           return
         }

@@ -97,10 +97,10 @@ describe('edge transport', () => {
     expect(isAbortedError(await pending)).toBe(true)
   })
 
-  it('prefetches in the edge shape: one request per voice/format/speed/language, resolving on 202', async () => {
+  it("prefetches in the contract's items form, each phrase with its own settings, resolving on 202", async () => {
     const { edge, server } = await edgeWith((_, res) => {
       res.writeHead(202, { 'content-type': 'application/json' })
-      res.end('{"queued":2}')
+      res.end('{"queued":3}')
     })
     await edge.prefetch([
       request,
@@ -109,23 +109,31 @@ describe('edge transport', () => {
     ])
     const bodies = server.requests.map((r) => JSON.parse(r.body))
     expect(server.requests.every((r) => r.url === '/v1/audio/speech/prefetch')).toBe(true)
+    const item = { voice: 'default', response_format: 'wav', speed: 1 }
     expect(bodies).toEqual([
       {
         model: 'xtts-v2',
-        voice: 'default',
-        language: 'en',
-        response_format: 'wav',
-        speed: 1,
-        inputs: ['Hello', 'Bye'],
-      },
-      {
-        model: 'xtts-v2',
-        voice: 'default',
-        language: 'es',
-        response_format: 'wav',
-        speed: 1,
-        inputs: ['Hola'],
+        items: [
+          { ...item, input: 'Hello', language: 'en' },
+          { ...item, input: 'Bye', language: 'en' },
+          { ...item, input: 'Hola', language: 'es' },
+        ],
       },
     ])
+    expect(bodies[0]).not.toHaveProperty('inputs')
+  })
+
+  it('splits a prefetch of more than 100 phrases into batches of at most 100, in order', async () => {
+    const { edge, server } = await edgeWith((_, res) => {
+      res.writeHead(202, { 'content-type': 'application/json' })
+      res.end('{}')
+    })
+    const phrases = Array.from({ length: 205 }, (_, i) => ({ ...request, input: `phrase ${i}` }))
+    await edge.prefetch(phrases)
+    const batches = server.requests.map(
+      (r) => (JSON.parse(r.body) as { items: { input: string }[] }).items,
+    )
+    expect(batches.map((b) => b.length)).toEqual([100, 100, 5])
+    expect(batches.flat().map((i) => i.input)).toEqual(phrases.map((p) => p.input))
   })
 })

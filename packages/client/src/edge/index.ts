@@ -45,8 +45,8 @@ export interface EdgeTransport {
   prefetch(items: readonly SpeechRequest[], signal?: AbortSignal): Promise<void>
 }
 
-/** The edge's limit of inputs per prefetch request. */
-const PREFETCH_MAX_INPUTS = 100
+/** The edge's limit of items per prefetch request. */
+const PREFETCH_MAX_ITEMS = 100
 const CACHE_STATUSES: readonly CacheStatus[] = ['hit', 'miss', 'coalesced', 'stale']
 
 /**
@@ -94,33 +94,23 @@ export function createEdgeTransport(options: EdgeTransportOptions): EdgeTranspor
       }
     },
     async prefetch(items, signal) {
-      // The edge takes one voice, format, speed and language per request and a list of inputs.
-      const groups = new Map<string, { settings: Omit<SpeechRequest, 'input'>; inputs: string[] }>()
-      for (const { input, ...settings } of items) {
-        const id = JSON.stringify([
-          settings.voice,
-          settings.language,
-          settings.response_format,
-          settings.speed,
-        ])
-        const group = groups.get(id) ?? { settings, inputs: [] }
-        group.inputs.push(input)
-        groups.set(id, group)
-      }
-      for (const { settings, inputs } of groups.values()) {
-        for (let at = 0; at < inputs.length; at += PREFETCH_MAX_INPUTS) {
-          try {
-            await http.post('v1/audio/speech/prefetch', {
-              json: {
-                model: options.model,
-                ...settings,
-                inputs: inputs.slice(at, at + PREFETCH_MAX_INPUTS),
-              },
-              ...(signal === undefined ? {} : { signal }),
-            })
-          } catch (error) {
-            throw await toClientError(error, signal)
-          }
+      // The contract's form: each phrase carries its own voice, language, format and speed, so
+      // one request holds a mixed batch; the edge takes at most 100 items per request.
+      for (let at = 0; at < items.length; at += PREFETCH_MAX_ITEMS) {
+        const batch = items.slice(at, at + PREFETCH_MAX_ITEMS).map((i) => ({
+          input: i.input,
+          voice: i.voice,
+          language: i.language,
+          response_format: i.response_format,
+          speed: i.speed,
+        }))
+        try {
+          await http.post('v1/audio/speech/prefetch', {
+            json: { model: options.model, items: batch },
+            ...(signal === undefined ? {} : { signal }),
+          })
+        } catch (error) {
+          throw await toClientError(error, signal)
         }
       }
     },
