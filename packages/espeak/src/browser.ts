@@ -4,10 +4,9 @@
  * `@echogarden/espeak-ng-emscripten` into the app's static assets) or from any `loadData`.
  */
 import {
-  createEspeakEngineCore,
+  createEspeakEngineFrom,
   type EspeakEngine,
   type EspeakEngineOptions,
-  fetchEspeakData,
 } from './engine/index.ts'
 import { EspeakError } from './errors/index.ts'
 
@@ -19,21 +18,14 @@ import { EspeakError } from './errors/index.ts'
  * const { wav } = await engine.synthesize('Hello', { language: 'en' })
  */
 export function createEspeakEngine(options: EspeakEngineOptions = {}): EspeakEngine {
-  const { dataUrl, loadData, loadModule } = options
-  return createEspeakEngineCore({
-    ...(loadModule ? { loadModule } : {}),
-    loadData:
-      loadData ??
-      (() =>
-        dataUrl === undefined
-          ? Promise.reject(
-              new EspeakError(
-                'engine_unavailable',
-                'in a browser, createEspeakEngine needs `dataUrl` or `loadData` for espeak-ng.data',
-              ),
-            )
-          : fetchEspeakData(dataUrl)),
-  })
+  return createEspeakEngineFrom(options, () =>
+    Promise.reject(
+      new EspeakError(
+        'engine_unavailable',
+        'in a browser, createEspeakEngine needs `dataUrl` or `loadData` for espeak-ng.data',
+      ),
+    ),
+  )
 }
 
 export {

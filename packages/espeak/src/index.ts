@@ -4,10 +4,9 @@
  * browser pick `./browser.ts` through the `browser` export condition.
  */
 import {
-  createEspeakEngineCore,
+  createEspeakEngineFrom,
   type EspeakEngine,
   type EspeakEngineOptions,
-  fetchEspeakData,
 } from './engine/index.ts'
 
 /**
@@ -18,16 +17,10 @@ import {
  * const { wav, durationMs } = await engine.synthesize('Bonjour !', { language: 'fr', sampleRate: 24_000 })
  */
 export function createEspeakEngine(options: EspeakEngineOptions = {}): EspeakEngine {
-  const { dataUrl, loadData, loadModule } = options
-  return createEspeakEngineCore({
-    ...(loadModule ? { loadModule } : {}),
-    loadData:
-      loadData ??
-      (() =>
-        dataUrl === undefined
-          ? import('./data/node.ts').then((m) => m.loadNodeData())
-          : fetchEspeakData(dataUrl)),
-  })
+  // Imported lazily so the data module's Node built-ins load only when no source was given.
+  return createEspeakEngineFrom(options, () =>
+    import('./data/node.ts').then((m) => m.loadNodeData()),
+  )
 }
 
 export {

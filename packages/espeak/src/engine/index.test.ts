@@ -2,7 +2,7 @@ import { isTtsError } from '@tts/core/errors'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadNodeData } from '../data/node.ts'
 import { UnsupportedLanguageError } from '../errors/index.ts'
-import { createEspeakEngineCore, type EspeakEngine } from './index.ts'
+import { createEspeakEngineCore, createEspeakEngineFrom, type EspeakEngine } from './index.ts'
 
 function rms(pcm: Int16Array): number {
   let sum = 0
@@ -182,5 +182,29 @@ describe('espeak engine', () => {
     await expect(flaky.synthesize('back', { language: 'en' })).resolves.toMatchObject({
       language: 'en',
     })
+  })
+
+  it('createEspeakEngineFrom: loadData wins over dataUrl; the default serves only when neither is given', async () => {
+    const used: string[] = []
+    const fallback = async () => {
+      used.push('default')
+      return loadNodeData()
+    }
+    const own = async () => {
+      used.push('own')
+      return loadNodeData()
+    }
+    const fromOwn = createEspeakEngineFrom({ loadData: own, dataUrl: 'data:,never' }, fallback)
+    await expect(fromOwn.synthesize('one', { language: 'en' })).resolves.toBeDefined()
+    expect(used).toEqual(['own'])
+    // dataUrl is fetched (and this one is no voice data), so the default is not consulted.
+    const fromUrl = createEspeakEngineFrom({ dataUrl: 'data:text/plain,nothing' }, fallback)
+    await expect(fromUrl.synthesize('two', { language: 'en' })).rejects.toMatchObject({
+      code: 'engine_unavailable',
+    })
+    expect(used).toEqual(['own'])
+    const fromDefault = createEspeakEngineFrom({}, fallback)
+    await expect(fromDefault.synthesize('three', { language: 'en' })).resolves.toBeDefined()
+    expect(used).toEqual(['own', 'default'])
   })
 })

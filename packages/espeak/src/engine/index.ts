@@ -84,6 +84,27 @@ export async function fetchEspeakData(url: string | URL): Promise<ArrayBuffer> {
   return response.arrayBuffer()
 }
 
+/**
+ * Makes an engine from the entry points' options, so both entries resolve the voice data the
+ * same way: the caller's `loadData`, else a fetch of `dataUrl`, else the entry's own default
+ * (the Node entry reads the installed package; the browser entry has none and says so).
+ *
+ * @example
+ * // the Node entry's default reads the installed package's data
+ * createEspeakEngineFrom(options, loadNodeData)
+ */
+export function createEspeakEngineFrom(
+  options: EspeakEngineOptions,
+  loadDefaultData: () => Promise<ArrayBuffer | Uint8Array>,
+): EspeakEngine {
+  const { dataUrl, loadData, loadModule } = options
+  return createEspeakEngineCore({
+    ...(loadModule ? { loadModule } : {}),
+    loadData:
+      loadData ?? (dataUrl === undefined ? loadDefaultData : () => fetchEspeakData(dataUrl)),
+  })
+}
+
 /** A reusable espeak-ng instance. */
 export interface EspeakEngine {
   /** Speaks `text`; calls are queued, so concurrent callers are safe. */
