@@ -1,3 +1,4 @@
+import { XTTS_LANGUAGES } from '@tts/core/lang'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createWorkerEngine, type Emulator, startEmulator } from '../src/index.ts'
 import { medianPitchHz, raw, readWavHeader, rms, someLatents } from './helpers.ts'
@@ -183,6 +184,11 @@ describe('GET /languages and /openapi.json', () => {
     expect(await (await fetch(`${emulator.url}/languages`)).json()).toEqual(
       'en es fr de it pt pl tr ru nl cs ar zh-cn hu ko ja hi'.split(' '),
     )
+  })
+
+  it('lists the same codes as core, which the rest of tts-edge validates against', async () => {
+    const listed = (await (await fetch(`${emulator.url}/languages`)).json()) as string[]
+    expect([...listed].sort()).toEqual([...XTTS_LANGUAGES].sort())
   })
 
   it('titles its OpenAPI document as the real server does', async () => {

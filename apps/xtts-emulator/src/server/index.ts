@@ -5,6 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import type { XttsLanguage } from '@tts/core/lang'
 import type { EspeakEngine } from '@tts/espeak'
 import { createWorkerEngine } from '../engine/index.ts'
 import { type Faults, FaultsError, mergeFaults, NO_FAULTS } from '../faults/index.ts'
@@ -25,7 +26,11 @@ import {
   ttsStream,
 } from './synthesis.ts'
 
-/** XTTS-v2's languages in the order its `/languages` lists them. */
+/**
+ * XTTS-v2's languages in the order its `/languages` lists them (the model config's order).
+ * Not core's `XTTS_LANGUAGES`: same 17 codes, but core has `ja` before `hu` and `ko`, and this
+ * list is a wire answer the wire-format test pins. The type and that test keep the codes the same.
+ */
 export const XTTS_LANGUAGE_LIST = [
   'en',
   'es',
@@ -44,7 +49,7 @@ export const XTTS_LANGUAGE_LIST = [
   'ko',
   'ja',
   'hi',
-]
+] as const satisfies readonly XttsLanguage[]
 
 const BODY_LIMIT = 64 * 1024 * 1024
 
