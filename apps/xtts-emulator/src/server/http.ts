@@ -3,6 +3,7 @@
  * sleeps, and an audio body writer that can cut the connection after N bytes.
  */
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http'
+import { sleep as abortableSleep } from '@tts/core/resilience'
 
 /** A request body over the limit. */
 export class BodyTooLargeError extends Error {
@@ -75,25 +76,16 @@ export function sendError(
 }
 
 /**
- * Resolves after `ms`, or rejects when `signal` aborts first.
+ * Core's abortable `sleep`, except that a wait of 0 ms or less resolves at once: core's still
+ * waits for a timer (≥ 1 ms), and here a pacing deadline already passed or a first-byte delay
+ * of 0 is common, so every late chunk would fall a little further behind.
  *
  * @example
  * await sleep(600, signal)
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason)
-  if (ms <= 0) return Promise.resolve()
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal?.reason)
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
+  if (ms <= 0 && !signal?.aborted) return Promise.resolve()
+  return abortableSleep(ms, signal)
 }
 
 /** Writes an answer's body, honouring a cut: after `cutAfterBytes`, the socket is destroyed. */
