@@ -295,8 +295,9 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
     on: events.on,
     metrics: {
       snapshot: () => metrics.snapshot(),
-      toPrometheus: () => metrics.registry.toPrometheus(),
-      emit: (logger) => metrics.registry.emit(logger),
+      toPrometheus: () => metrics.toPrometheus(),
+      emit: (logger) => metrics.emit(logger),
+      toCoreSnapshot: () => metrics.toCoreSnapshot(),
     },
     cache: {
       stats: async () => (o.cache ? o.cache.stats() : undefined),

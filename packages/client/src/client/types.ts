@@ -4,6 +4,7 @@
  */
 import type { XttsLanguage } from '@tts/core/lang'
 import type { Logger } from '@tts/core/log'
+import type { MetricsSnapshot as CoreMetricsSnapshot } from '@tts/core/metrics'
 import type { CircuitState } from '@tts/core/resilience'
 import type { CacheStats } from '../cache/index.ts'
 import type { Emitter } from '../events/index.ts'
@@ -58,11 +59,15 @@ export interface TtsClient extends Emitter<TtsClientEvents> {
   speak(text: string, options?: SpeakOptions): Promise<SpeakResult>
   /** Stops what is playing and cancels what is in flight or queued. */
   stop(): void
-  /** `snapshot()` of the seed's figures; `toPrometheus()`; `emit(logger)` writes METRIC lines. */
+  /**
+   * `snapshot()` of the seed's figures; `toPrometheus()`; `emit(logger)` writes METRIC lines;
+   * `toCoreSnapshot()` is core's snapshot shape, for a core registry's `merge()`.
+   */
   readonly metrics: {
     snapshot(): MetricsSnapshot
     toPrometheus(): string
     emit(logger: Logger): void
+    toCoreSnapshot(): CoreMetricsSnapshot
   }
   readonly cache: { stats(): Promise<CacheStats | undefined>; clear(): Promise<void> }
   readonly breaker: { readonly state: CircuitState }

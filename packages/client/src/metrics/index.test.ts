@@ -1,3 +1,4 @@
+import { createMetrics } from '@tts/core/metrics'
 import { describe, expect, it } from 'vitest'
 import { createClientMetrics } from './index.ts'
 
@@ -32,6 +33,66 @@ describe('client metrics', () => {
     expect(s.latencyMs.p95).toBeGreaterThan(930)
     expect(s.latencyMs.p95).toBeLessThan(970)
     expect(s.audioSeconds).toBe(100)
-    expect(m.registry.toPrometheus()).toContain('tts_requests')
+  })
+
+  it("hands out the figures core's registry would have recorded itself", () => {
+    const m = createClientMetrics()
+    const direct = createMetrics()
+    const calls = [
+      { provider: 'edge', latencyMs: 120, audioSeconds: 1.5, audioBytes: 48_000 },
+      { provider: 'cache', latencyMs: 4, audioSeconds: 1.5, audioBytes: 48_000 },
+      { provider: 'local', latencyMs: 31, audioSeconds: 0.8, audioBytes: 25_600 },
+    ] as const
+    for (const call of calls) {
+      m.success(call)
+      direct.recordSynthesis(call.latencyMs)
+      direct
+        .counter(
+          'tts.client.provider',
+          { provider: call.provider },
+          { help: 'Calls answered by the edge, the local cache or a local engine.', unit: 'count' },
+        )
+        .inc()
+      direct.recordOutcome(call.provider === 'local' ? 'fallback' : 'success')
+      direct.recordAudio({ seconds: call.audioSeconds, bytes: call.audioBytes })
+    }
+    m.failure()
+    direct.recordOutcome('error')
+    m.cacheLookup(true)
+    direct.recordCache('hit')
+    m.cacheLookup(false)
+    direct.recordCache('miss')
+
+    const registry = createMetrics()
+    registry.merge(m.toCoreSnapshot())
+    const ours = registry.snapshot()
+    const theirs = direct.snapshot()
+    const values = (s: typeof ours) =>
+      s.counters.map((c) => [c.name, c.unit, c.labels, c.value]).sort()
+    expect(values(ours)).toEqual(values(theirs))
+    expect(ours.rates).toEqual(theirs.rates)
+    expect(ours.histograms.map((h) => [h.name, h.unit, h.count, h.p50, h.p95])).toEqual(
+      theirs.histograms.map((h) => [h.name, h.unit, h.count, h.p50, h.p95]),
+    )
+    // Prometheus text and METRIC lines as the registry itself writes them.
+    expect(m.toPrometheus()).toBe(direct.toPrometheus())
+    const lines = (
+      emit: (l: { info(msg: string, data?: Record<string, unknown>): void }) => void,
+    ) => {
+      const out: unknown[] = []
+      emit({ info: (msg, data) => out.push([msg, data]) })
+      return out
+    }
+    expect(lines((l) => m.emit(l))).toEqual(lines((l) => direct.emit(l)))
+    // Snapshots merge, e.g. two tabs' figures into one registry.
+    registry.merge(m.toCoreSnapshot())
+    expect(registry.snapshot().histograms[0]?.count).toBe(6)
+  })
+
+  it('reports zeros, not NaN, before any call', () => {
+    const s = createClientMetrics().snapshot()
+    expect(s).toMatchObject({ requests: 0, successRate: 0, errorRate: 0, audioSeconds: 0 })
+    expect(s.latencyMs).toEqual({ count: 0, p50: 0, p95: 0, p99: 0 })
+    expect(s.cache.hitRate).toBe(0)
   })
 })

@@ -1,13 +1,22 @@
 /**
  * @module metrics — the client's figures, as the original integration reported them: latency
  * P50/P95/P99 (core's DDSketch), local cache hit/miss, success/fallback/error rates, audio
- * seconds produced — over core's `createMetrics`, so the same snapshot merges, renders as
- * Prometheus text and writes METRIC lines like the edge's.
+ * seconds produced. It keeps plain counts and one core `QuantileSketch` rather than core's
+ * registry: the client has a fixed handful of series, and the registry's general bookkeeping
+ * (named families, label validation, series caps) was the largest part of the metrics code in
+ * the browser bundle. It hands out the same snapshot a registry would (`toCoreSnapshot()`), so
+ * core's Prometheus text, METRIC lines and `merge()` work on it unchanged.
  */
 import {
   type MetricsSnapshot as CoreSnapshot,
-  createMetrics,
-  type Metrics,
+  computeRates,
+  DEFAULT_RELATIVE_ACCURACY,
+  emitMetricLines,
+  type MetricLogger,
+  QuantileSketch,
+  TTS_METRICS,
+  toPrometheusText,
+  type ValueSeries,
 } from '@tts/core/metrics'
 import type { Provider } from '../types.ts'
 
@@ -40,11 +49,17 @@ export interface ClientMetrics {
   failure(): void
   cacheLookup(hit: boolean): void
   snapshot(): MetricsSnapshot
-  /** Core's registry, for `toPrometheus()`, `emit(logger)` and `merge()`. */
-  readonly registry: Metrics
+  /** The figures as core's registry snapshot, e.g. for a registry's `merge()`. */
+  toCoreSnapshot(): CoreSnapshot
+  /** Prometheus text exposition, as core's registry writes it. */
+  toPrometheus(): string
+  /** Writes METRIC lines, as core's registry does. */
+  emit(logger: MetricLogger): void
 }
 
 const PROVIDER_COUNTER = 'tts.client.provider'
+const OUTCOMES = ['success', 'fallback', 'error'] as const
+const PROVIDERS: readonly Provider[] = ['edge', 'cache', 'local']
 
 /**
  * Makes a recorder.
@@ -55,57 +70,104 @@ const PROVIDER_COUNTER = 'tts.client.provider'
  * metrics.snapshot().latencyMs.p50 // ≈ 120
  */
 export function createClientMetrics(): ClientMetrics {
-  const registry = createMetrics()
+  const latency = new QuantileSketch({ relativeAccuracy: DEFAULT_RELATIVE_ACCURACY })
+  const providers: Record<Provider, number> = { edge: 0, cache: 0, local: 0 }
+  const outcomes = { success: 0, fallback: 0, error: 0 }
+  const cache = { hits: 0, misses: 0 }
+  const audio = { seconds: 0, bytes: 0 }
+
+  const toCoreSnapshot = (): CoreSnapshot => {
+    const counter = (
+      d: { name: string; unit: ValueSeries['unit']; help: string },
+      value: number,
+      labels: Record<string, string> = {},
+    ): ValueSeries => ({ name: d.name, help: d.help, unit: d.unit, labels, value })
+    const counters: ValueSeries[] = [
+      ...PROVIDERS.map((provider) =>
+        counter(
+          {
+            name: PROVIDER_COUNTER,
+            unit: 'count',
+            help: 'Calls answered by the edge, the local cache or a local engine.',
+          },
+          providers[provider],
+          { provider },
+        ),
+      ),
+      ...OUTCOMES.map((outcome) => counter(TTS_METRICS.requests, outcomes[outcome], { outcome })),
+      counter(TTS_METRICS.cacheRequests, cache.hits, { result: 'hit' }),
+      counter(TTS_METRICS.cacheRequests, cache.misses, { result: 'miss' }),
+      counter(TTS_METRICS.audioSeconds, audio.seconds),
+      counter(TTS_METRICS.audioBytes, audio.bytes),
+    ]
+      .filter((c) => c.value > 0)
+      // The registry's order, so text and METRIC lines read the same as from a registry.
+      .sort((a, b) => a.name.localeCompare(b.name))
+    const q = (p: number) => (latency.count === 0 ? null : latency.quantile(p))
+    const sketch = latency.toJSON()
+    return {
+      counters,
+      gauges: [],
+      histograms:
+        latency.count === 0
+          ? []
+          : [
+              {
+                name: TTS_METRICS.synthesisDuration.name,
+                help: TTS_METRICS.synthesisDuration.help,
+                unit: TTS_METRICS.synthesisDuration.unit,
+                labels: {},
+                count: latency.count,
+                sum: latency.sum,
+                min: sketch.min,
+                max: sketch.max,
+                mean: latency.sum / latency.count,
+                p50: q(0.5),
+                p95: q(0.95),
+                p99: q(0.99),
+                sketch,
+              },
+            ],
+      rates: computeRates(counters),
+    }
+  }
+
   return {
-    registry,
     success(outcome) {
-      registry.recordSynthesis(outcome.latencyMs)
-      registry.counter(PROVIDER_COUNTER, { provider: outcome.provider }).inc()
-      registry.recordOutcome(outcome.provider === 'local' ? 'fallback' : 'success')
-      registry.recordAudio({ seconds: outcome.audioSeconds, bytes: outcome.audioBytes })
+      latency.add(outcome.latencyMs)
+      providers[outcome.provider]++
+      outcomes[outcome.provider === 'local' ? 'fallback' : 'success']++
+      audio.seconds += outcome.audioSeconds
+      audio.bytes += outcome.audioBytes
     },
     failure() {
-      registry.recordOutcome('error')
+      outcomes.error++
     },
     cacheLookup(hit) {
-      registry.recordCache(hit ? 'hit' : 'miss')
+      cache[hit ? 'hits' : 'misses']++
     },
     snapshot() {
-      return summarize(registry.snapshot())
+      const requests = outcomes.success + outcomes.fallback + outcomes.error
+      const lookups = cache.hits + cache.misses
+      const share = (n: number, of: number) => (of > 0 ? n / of : 0)
+      const round = (n: number) => Math.round(n * 10) / 10
+      const at = (p: number) => (latency.count === 0 ? 0 : round(latency.quantile(p)))
+      return {
+        requests,
+        providers: { ...providers },
+        errors: outcomes.error,
+        fallbacks: outcomes.fallback,
+        successRate: share(outcomes.success, requests),
+        fallbackRate: share(outcomes.fallback, requests),
+        errorRate: share(outcomes.error, requests),
+        cache: { ...cache, hitRate: share(cache.hits, lookups) },
+        latencyMs: { count: latency.count, p50: at(0.5), p95: at(0.95), p99: at(0.99) },
+        audioSeconds: Math.round(audio.seconds * 1000) / 1000,
+        audioBytes: audio.bytes,
+      }
     },
-  }
-}
-
-function summarize(snap: CoreSnapshot): MetricsSnapshot {
-  const sum = (name: string, label?: string, value?: string) =>
-    snap.counters
-      .filter((c) => c.name === name && (label === undefined || c.labels[label] === value))
-      .reduce((total, c) => total + c.value, 0)
-  const providers = {
-    edge: sum(PROVIDER_COUNTER, 'provider', 'edge'),
-    cache: sum(PROVIDER_COUNTER, 'provider', 'cache'),
-    local: sum(PROVIDER_COUNTER, 'provider', 'local'),
-  }
-  const latency = snap.histograms.find((h) => h.name === 'tts.synthesis.duration')
-  const hits = sum('tts.cache.requests', 'result', 'hit')
-  const misses = sum('tts.cache.requests', 'result', 'miss')
-  const round = (n: number | null | undefined) => Math.round((n ?? 0) * 10) / 10
-  return {
-    requests: sum('tts.requests'),
-    providers,
-    errors: sum('tts.requests', 'outcome', 'error'),
-    fallbacks: sum('tts.requests', 'outcome', 'fallback'),
-    successRate: snap.rates.successRate ?? 0,
-    fallbackRate: snap.rates.fallbackRate ?? 0,
-    errorRate: snap.rates.errorRate ?? 0,
-    cache: { hits, misses, hitRate: snap.rates.cacheHitRate ?? 0 },
-    latencyMs: {
-      count: latency?.count ?? 0,
-      p50: round(latency?.p50),
-      p95: round(latency?.p95),
-      p99: round(latency?.p99),
-    },
-    audioSeconds: Math.round(sum('tts.audio.seconds') * 1000) / 1000,
-    audioBytes: sum('tts.audio.bytes'),
+    toCoreSnapshot,
+    toPrometheus: () => toPrometheusText(toCoreSnapshot()),
+    emit: (logger) => emitMetricLines(logger, toCoreSnapshot()),
   }
 }
