@@ -111,6 +111,12 @@ describe('faults', () => {
     const json = await tts()
     expect(json.status).toBe(200)
     expect(() => JSON.parse(json.body.toString())).toThrow()
+    const speech = await raw(`${emulator.url}/v1/audio/speech`, {
+      json: { input: TEXT, response_format: 'pcm' },
+    })
+    expect(speech.status).toBe(200)
+    expect(speech.headers['content-type']).toBe('audio/pcm')
+    expect(speech.body.equals(GARBAGE_BODY)).toBe(true)
   })
 
   it('down destroys every non-admin socket until lifted; admin still answers', async () => {

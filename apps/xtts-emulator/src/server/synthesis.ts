@@ -210,9 +210,29 @@ function latentsHaveXttsShape(input: XttsInput): boolean {
   )
 }
 
-function garbage(res: ServerResponse, contentType: string): void {
-  res.writeHead(200, { 'content-type': contentType, 'content-length': String(GARBAGE_BODY.length) })
-  res.end(GARBAGE_BODY)
+// The garbage fault answers when real audio would: after the time to first byte.
+async function sendGarbage(
+  ctx: SynthesisContext,
+  scope: RequestScope,
+  contentType: string,
+): Promise<void> {
+  await sleep(ctx.latency.ttfbMs, scope.signal)
+  scope.res.writeHead(200, {
+    'content-type': contentType,
+    'content-length': String(GARBAGE_BODY.length),
+  })
+  scope.res.end(GARBAGE_BODY)
+}
+
+// XTTS requests carry a voice as latents and have no speed control.
+function xttsJob(input: XttsInput, language: string, chunkSamples: number): Job {
+  return {
+    text: input.text,
+    language,
+    voice: voiceForLatents(input.speaker_embedding),
+    speed: 1,
+    chunkSamples,
+  }
 }
 
 /**
@@ -228,10 +248,7 @@ export async function ttsStream(ctx: SynthesisContext, scope: RequestScope): Pro
   })
   const language = checkJob(res, ctx, input.text, input.language)
   if (!language) return
-  if (faults.garbage) {
-    await sleep(ctx.latency.ttfbMs, signal)
-    return garbage(res, 'audio/wav')
-  }
+  if (faults.garbage) return sendGarbage(ctx, scope, 'audio/wav')
   // Headers go out before any synthesis, as StreamingResponse does.
   res.writeHead(200, { 'content-type': 'audio/wav', 'transfer-encoding': 'chunked' })
   res.flushHeaders()
@@ -246,25 +263,14 @@ export async function ttsStream(ctx: SynthesisContext, scope: RequestScope): Pro
     return
   }
   const writer = createBodyWriter(res, faults.cutAfterBytes)
-  await produce(
-    ctx,
-    signal,
-    {
-      text: input.text,
-      language,
-      voice: voiceForLatents(input.speaker_embedding),
-      speed: 1,
-      chunkSamples: tokens * SAMPLES_PER_TOKEN,
-    },
-    (chunk, i) => {
-      const audio = pcm16Bytes(chunk)
-      if (i > 0 || !input.add_wav_header) return writer.write(audio)
-      const first = new Uint8Array(44 + audio.length)
-      first.set(wavHeader({ sampleRate: SAMPLE_RATE, channels: 1 }), 0)
-      first.set(audio, 44)
-      return writer.write(first)
-    },
-  )
+  await produce(ctx, signal, xttsJob(input, language, tokens * SAMPLES_PER_TOKEN), (chunk, i) => {
+    const audio = pcm16Bytes(chunk)
+    if (i > 0 || !input.add_wav_header) return writer.write(audio)
+    const first = new Uint8Array(44 + audio.length)
+    first.set(wavHeader({ sampleRate: SAMPLE_RATE, channels: 1 }), 0)
+    first.set(audio, 44)
+    return writer.write(first)
+  })
   writer.end()
 }
 
@@ -275,26 +281,12 @@ export async function tts(ctx: SynthesisContext, scope: RequestScope): Promise<v
   const language = checkJob(res, ctx, input.text, input.language)
   if (!language) return
   if (ctx.strictLatents && !latentsHaveXttsShape(input)) return sendError(res, 500)
-  if (faults.garbage) {
-    await sleep(ctx.latency.ttfbMs, signal)
-    return garbage(res, 'application/json')
-  }
+  if (faults.garbage) return sendGarbage(ctx, scope, 'application/json')
   const parts: Int16Array[] = []
-  await produce(
-    ctx,
-    signal,
-    {
-      text: input.text,
-      language,
-      voice: voiceForLatents(input.speaker_embedding),
-      speed: 1,
-      chunkSamples: 20 * SAMPLES_PER_TOKEN,
-    },
-    async (chunk) => {
-      parts.push(chunk)
-      return true
-    },
-  )
+  await produce(ctx, signal, xttsJob(input, language, 20 * SAMPLES_PER_TOKEN), async (chunk) => {
+    parts.push(chunk)
+    return true
+  })
   const pcm = new Int16Array(parts.reduce((n, p) => n + p.length, 0))
   let at = 0
   for (const part of parts) {
@@ -353,10 +345,7 @@ export async function openAiSpeech(ctx: SynthesisContext, scope: RequestScope): 
   }
   const language = checkJob(res, ctx, input.input, input.language)
   if (!language) return
-  if (faults.garbage) {
-    await sleep(ctx.latency.ttfbMs, signal)
-    return garbage(res, format === 'wav' ? 'audio/wav' : 'audio/pcm')
-  }
+  if (faults.garbage) return sendGarbage(ctx, scope, format === 'wav' ? 'audio/wav' : 'audio/pcm')
   const writer = createBodyWriter(res, faults.cutAfterBytes)
   let started = false
   await produce(
