@@ -45,7 +45,12 @@ describe('formats', () => {
         const hit = await speak({ input, response_format: format, stream })
         expect(hit.headers.get('x-tts-cache')).toBe('HIT')
         checkAudio(format, hit.body)
-        if (format !== 'wav') expect(hit.body).toEqual(miss.body)
+        // A streamed answer is stored re-encoded from its segments (so the stream holds no
+        // whole file); an Ogg stream's serial is random, so a streamed opus differs in bytes
+        // and its cached copy carries its own ETag.
+        if (format === 'opus' && stream)
+          expect(hit.headers.get('etag')).not.toBe(miss.headers.get('etag'))
+        else if (format !== 'wav') expect(hit.body).toEqual(miss.body)
         expect((await emulatorStats()).syntheses).toBe(before.syntheses)
       })
     }

@@ -3,10 +3,16 @@
  * synthesized (MISS) and then cached. With `stream: true` audio goes out as it is produced;
  * a failure before the first byte is a 5xx problem, after it an aborted body — never a clean
  * end — and the answer is cached only once complete and valid.
+ *
+ * A stream holds no more than the sentence in flight (issue 9: the edge must not hold whole
+ * files when streaming). Its whole-answer entry is built after the stream ended, in
+ * `waitUntil`, from the sentence segments it cached (see `assemble.ts` for why it is still
+ * stored rather than assembled per request).
  */
 import { createEncoder, encodeAudio } from '../encode/index.ts'
+import { assembleAnswer } from './assemble.ts'
 import type { SpeechContext, Timings } from './context.ts'
-import { collectSpeech, concatBytes, joinPcm, type PiecesReport, speechPieces } from './pieces.ts'
+import { collectSpeech, type PiecesReport, segmentKeysOf, speechPieces } from './pieces.ts'
 import type { PreparedSpeech } from './prepare.ts'
 import { audioHeaders, completeAudio } from './respond.ts'
 
@@ -56,26 +62,45 @@ export async function answerSpeech(
     : completeMiss(ctx, request, prepared, timings, report)
 }
 
-function commit(
+function store(
   ctx: SpeechContext,
   prepared: PreparedSpeech,
   bytes: Uint8Array,
   created: number,
-  report: PiecesReport,
-) {
-  ctx.waitUntil(
-    ctx.cache.put(prepared.key, bytes, {
-      kind: 'response',
-      format: prepared.format,
-      language: prepared.language,
-      sampleRate: 24_000,
-      durationMs: Math.round(report.audioMs),
-      created,
-      expires: created + ctx.settings.cacheTtlMs,
-      etag: etagOf(prepared.key, created),
-      upstream: report.upstream ?? 'cache',
-    }),
-  )
+  report: Pick<PiecesReport, 'audioMs' | 'upstream'>,
+): Promise<void> {
+  return ctx.cache.put(prepared.key, bytes, {
+    kind: 'response',
+    format: prepared.format,
+    language: prepared.language,
+    sampleRate: 24_000,
+    durationMs: Math.round(report.audioMs),
+    created,
+    expires: created + ctx.settings.cacheTtlMs,
+    etag: etagOf(prepared.key, created),
+    upstream: report.upstream ?? 'cache',
+  })
+}
+
+/**
+ * Stores a streamed answer once its segments are readable, built from them; nothing when any
+ * is missing. The entry's `created` is later than the stream's, so its ETag is its own.
+ */
+async function storeStreamed(
+  ctx: SpeechContext,
+  prepared: PreparedSpeech,
+  streamCreated: number,
+  segments: Promise<void>[],
+  upstream: string | undefined,
+): Promise<void> {
+  await Promise.all(segments)
+  const whole = await assembleAnswer(ctx.cache, await segmentKeysOf(ctx, prepared), prepared.format)
+  if (!whole) {
+    ctx.log.warn('a streamed answer was not stored whole: one of its segments is not cached')
+    return
+  }
+  const created = Math.max(Date.now(), streamCreated + 1)
+  await store(ctx, prepared, whole.bytes, created, { audioMs: whole.durationMs, upstream })
 }
 
 async function completeMiss(
@@ -97,7 +122,7 @@ async function completeMiss(
   const bytes = await encodeAudio(audio.pcm, { ...audio, format: prepared.format })
   timings.encode += performance.now() - encodeStarted
   report.bytes = bytes.byteLength
-  commit(ctx, prepared, bytes, created, report)
+  ctx.waitUntil(store(ctx, prepared, bytes, created, report))
   const response = completeAudio(request, bytes, {
     format: prepared.format,
     cache: 'MISS',
@@ -118,19 +143,18 @@ async function streamMiss(
   const created = Date.now()
   const abort = new AbortController()
   const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(DEADLINE_MS)])
-  const pcmParts: Int16Array[] = []
-  const sent: Uint8Array[] = []
-  let sampleRate = 24_000
+  // Only the writes of new segments are kept (to wait for before assembling), never audio.
+  const segments: Promise<void>[] = []
+  let sentBytes = 0
 
   async function* encoded(): AsyncGenerator<Uint8Array> {
     let encoder: Awaited<ReturnType<typeof createEncoder>> | undefined
     try {
-      for await (const chunk of speechPieces(ctx, prepared, timings, report, signal)) {
-        if (!encoder) {
-          sampleRate = chunk.sampleRate
-          encoder = await createEncoder(prepared.format, { sampleRate, channels: 1 })
-        }
-        pcmParts.push(chunk.pcm)
+      for await (const chunk of speechPieces(ctx, prepared, timings, report, signal, segments)) {
+        encoder ??= await createEncoder(prepared.format, {
+          sampleRate: chunk.sampleRate,
+          channels: 1,
+        })
         const started = performance.now()
         const out = encoder.push(chunk.pcm)
         timings.encode += performance.now() - started
@@ -147,33 +171,29 @@ async function streamMiss(
   const iterator = encoded()
   // Pull the first bytes before answering: a failure until then is still a clean problem.
   const first = await iterator.next()
-  const finish = async () => {
-    const full =
-      prepared.format === 'wav'
-        ? await encodeAudio(joinPcm(pcmParts), { sampleRate, channels: 1, format: 'wav' })
-        : concatBytes(sent)
-    report.bytes = full.byteLength
-    commit(ctx, prepared, full, created, report)
+  const finish = () => {
+    report.bytes = sentBytes
+    ctx.waitUntil(storeStreamed(ctx, prepared, created, segments, report.upstream))
   }
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
       if (first.done) {
-        await finish()
+        finish()
         controller.close()
         return
       }
-      sent.push(first.value)
+      sentBytes += first.value.byteLength
       controller.enqueue(first.value)
     },
     async pull(controller) {
       try {
         const next = await iterator.next()
         if (next.done) {
-          await finish()
+          finish()
           controller.close()
           return
         }
-        sent.push(next.value)
+        sentBytes += next.value.byteLength
         controller.enqueue(next.value)
       } catch (error) {
         ctx.log.warn(

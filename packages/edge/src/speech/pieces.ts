@@ -32,7 +32,8 @@ export function pcmBytes(pcm: Int16Array): Uint8Array {
   return out
 }
 
-function bytesPcm(bytes: Uint8Array): Int16Array {
+/** 16-bit samples of little-endian bytes (a stored segment). */
+export function bytesPcm(bytes: Uint8Array): Int16Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const out = new Int16Array(bytes.byteLength >> 1)
   for (let i = 0; i < out.length; i++) out[i] = view.getInt16(i * 2, true)
@@ -50,9 +51,21 @@ function joinPcm(parts: Int16Array[]): Int16Array {
 }
 
 /**
+ * The segment cache keys of `prepared.text`, one per sentence, in order.
+ *
+ * @example
+ * const keys = await segmentKeysOf(ctx, prepared)
+ */
+export function segmentKeysOf(ctx: SpeechContext, prepared: PreparedSpeech): Promise<string[]> {
+  const sentences = sentencesOf(prepared.text, prepared.language)
+  return Promise.all(sentences.map((s) => segmentKey(prepared, ctx.settings.upstreamModel, s)))
+}
+
+/**
  * Yields the audio of `prepared.text` in order, as it becomes available. Throws an
  * `UpstreamError` when the upstream fails or its audio is invalid; nothing of a failed piece
- * is cached.
+ * is cached. Each new segment's cache write is pushed onto `stored` when given, so a caller
+ * can wait until the segments are readable.
  *
  * @example
  * for await (const chunk of speechPieces(ctx, prepared, timings, report, signal)) encoder.push(chunk.pcm)
@@ -63,12 +76,12 @@ export async function* speechPieces(
   timings: Timings,
   report: PiecesReport,
   signal: AbortSignal,
+  stored?: Promise<void>[],
 ): AsyncGenerator<PcmChunk> {
-  const model = ctx.settings.upstreamModel
   const sentences = sentencesOf(prepared.text, prepared.language)
   report.pieces = sentences.length
   const started = performance.now()
-  const keys = await Promise.all(sentences.map((s) => segmentKey(prepared, model, s)))
+  const keys = await segmentKeysOf(ctx, prepared)
   const lookups = await Promise.all(keys.map((k) => ctx.cache.get(k)))
   timings.cache += performance.now() - started
 
@@ -130,19 +143,19 @@ export async function* speechPieces(
     }
     report.audioMs += durationMs
     const created = Date.now()
-    ctx.waitUntil(
-      ctx.cache.put(key, data, {
-        kind: 'segment',
-        format: 'pcm',
-        language: prepared.language,
-        sampleRate: result.sampleRate,
-        durationMs,
-        created,
-        expires: created + ctx.settings.cacheTtlMs,
-        etag: `${key.slice(0, 16)}.${created.toString(36)}`,
-        upstream: result.upstream,
-      }),
-    )
+    const put = ctx.cache.put(key, data, {
+      kind: 'segment',
+      format: 'pcm',
+      language: prepared.language,
+      sampleRate: result.sampleRate,
+      durationMs,
+      created,
+      expires: created + ctx.settings.cacheTtlMs,
+      etag: `${key.slice(0, 16)}.${created.toString(36)}`,
+      upstream: result.upstream,
+    })
+    ctx.waitUntil(put)
+    stored?.push(put)
   }
 }
 
