@@ -2,10 +2,12 @@
  * @module voices — which espeak-ng voice speaks each of XTTS-v2's 17 languages, and how a
  * caller's language tag is matched to one.
  */
+import type { XttsLanguage } from '@tts/core/lang'
 
 /**
  * XTTS-v2's languages, in its own order, each with the espeak-ng voice that speaks it.
- * Every one has a voice in espeak-ng's data; `zh-cn` is Mandarin (`cmn`).
+ * Every one has a voice in espeak-ng's data; `zh-cn` is Mandarin (`cmn`). Typed against core's
+ * `XttsLanguage`, so a language added to or dropped from core fails to compile here.
  */
 export const ESPEAK_VOICES = {
   en: 'en-us',
@@ -25,7 +27,7 @@ export const ESPEAK_VOICES = {
   hu: 'hu',
   ko: 'ko',
   hi: 'hi',
-} as const satisfies Record<string, string>
+} as const satisfies Record<XttsLanguage, string>
 
 /** A language the engine speaks: one of XTTS-v2's codes. */
 export type EspeakLanguage = keyof typeof ESPEAK_VOICES
