@@ -5,7 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import type { XttsLanguage } from '@tts/core/lang'
+import { XTTS_LANGUAGES } from '@tts/core/lang'
 import type { EspeakEngine } from '@tts/espeak'
 import { createWorkerEngine } from '../engine/index.ts'
 import { type Faults, FaultsError, mergeFaults, NO_FAULTS } from '../faults/index.ts'
@@ -26,30 +26,8 @@ import {
   ttsStream,
 } from './synthesis.ts'
 
-/**
- * XTTS-v2's languages in the order its `/languages` lists them (the model config's order).
- * Not core's `XTTS_LANGUAGES`: same 17 codes, but core has `ja` before `hu` and `ko`, and this
- * list is a wire answer the wire-format test pins. The type and that test keep the codes the same.
- */
-export const XTTS_LANGUAGE_LIST = [
-  'en',
-  'es',
-  'fr',
-  'de',
-  'it',
-  'pt',
-  'pl',
-  'tr',
-  'ru',
-  'nl',
-  'cs',
-  'ar',
-  'zh-cn',
-  'hu',
-  'ko',
-  'ja',
-  'hi',
-] as const satisfies readonly XttsLanguage[]
+/** XTTS-v2's languages in the order its `/languages` lists them (core keeps the model config's order). */
+export const XTTS_LANGUAGE_LIST = XTTS_LANGUAGES
 
 const BODY_LIMIT = 64 * 1024 * 1024
 

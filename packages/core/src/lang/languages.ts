@@ -26,9 +26,9 @@ export const XTTS_LANGUAGES = [
   'cs',
   'ar',
   'zh-cn',
-  'ja',
   'hu',
   'ko',
+  'ja',
   'hi',
 ] as const
 

@@ -4,7 +4,7 @@ import { resolveLanguage, SUPPORTED_LANGUAGES } from './index.ts'
 describe('resolveLanguage', () => {
   it('covers the 17 XTTS languages in XTTS order', () => {
     expect(SUPPORTED_LANGUAGES.join(' ')).toBe(
-      'en es fr de it pt pl tr ru nl cs ar zh-cn ja hu ko hi',
+      'en es fr de it pt pl tr ru nl cs ar zh-cn hu ko ja hi',
     )
     for (const language of SUPPORTED_LANGUAGES) expect(resolveLanguage(language)).toBe(language)
   })

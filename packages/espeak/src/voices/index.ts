@@ -23,9 +23,9 @@ export const ESPEAK_VOICES = {
   cs: 'cs',
   ar: 'ar',
   'zh-cn': 'cmn',
-  ja: 'ja',
   hu: 'hu',
   ko: 'ko',
+  ja: 'ja',
   hi: 'hi',
 } as const satisfies Record<XttsLanguage, string>
 
