@@ -1,6 +1,11 @@
 /**
  * Packaging check: the browser entry bundles for the browser with no Node built-in, and its
- * gzip size is printed (target ≤ 15 KB, espeak excluded — it is a separate entry).
+ * gzip size is printed and held under a bound (espeak excluded — it is a separate entry).
+ *
+ * Issue 6 aims at ≤ 15 KB gzip. The entry is ~28 KB: ky 2 alone is ~8.5 KB gzip and the
+ * client's own code (edge first, breaker, encrypted cache, language, fallback, metrics) about
+ * as much again; see the printed breakdown. The bound below is the size reached plus a little
+ * room, so added weight fails here and has to be argued for by raising it.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { builtinModules } from 'node:module'
@@ -10,6 +15,9 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build, type Plugin } from 'esbuild'
 import { describe, expect, it } from 'vitest'
+
+/** The entry's gzip bound in bytes: the size reached (28.3 KB) plus ~0.5 KB of room. */
+const ENTRY_GZIP_BOUND = 29_500
 
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)])
 
@@ -77,14 +85,25 @@ describe('browser bundle', () => {
     const { found, files, entry, parts } = await bundle('../src/index.ts')
     expect(found).toEqual([])
     const lazy = files.filter((f) => f !== entry)
+    const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
     console.info(
-      `[bundle] @tts/client browser entry: ${entry?.bytes} B minified, ${((entry?.gzip ?? 0) / 1024).toFixed(1)} KB gzip ` +
-        `(target ≤ 15 KB); lazily loaded chunks: ${lazy.map((f) => `${f.name} ${(f.gzip / 1024).toFixed(1)} KB gzip`).join(', ') || 'none'}`,
+      `[bundle] @tts/client browser entry: ${entry?.bytes} B minified, ${kb(entry?.gzip ?? 0)} gzip ` +
+        `(bound ${kb(ENTRY_GZIP_BOUND)}; issue 6 target 15 KB); lazily loaded chunks: ${lazy.map((f) => `${f.name} ${kb(f.gzip)} gzip`).join(', ') || 'none'}`,
     )
     console.info(
       `[bundle] minified bytes by source: ${parts.map(([k, v]) => `${k} ${v}`).join(', ')}`,
     )
+    // The only lazy chunks are core's n-gram model: a first speak() loads the entry alone when
+    // the call names its language or the script decides it (Arabic, Cyrillic, …), and the
+    // entry plus the model for Latin-script text with voice 'auto'.
+    expect(lazy.every((f) => f.name.startsWith('ngrams-'))).toBe(true)
+    const model = lazy.reduce((n, f) => n + f.gzip, 0)
+    console.info(
+      `[bundle] first speak(): ${kb(entry?.gzip ?? 0)} gzip with a language or a script-decided text; ` +
+        `${kb((entry?.gzip ?? 0) + model)} gzip for Latin-script text with voice 'auto' (n-gram model ${kb(model)})`,
+    )
     expect(entry?.gzip).toBeGreaterThan(1000)
+    expect(entry?.gzip).toBeLessThanOrEqual(ENTRY_GZIP_BOUND)
   })
 
   it('keeps espeak out of the main entry and loads it only from @tts/client/espeak', async () => {
