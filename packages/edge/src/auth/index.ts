@@ -2,8 +2,15 @@
  * @module auth — bearer API keys: stored as SHA-256 hashes (secret `API_KEYS`), compared in
  * constant time, each with scopes and a tenant. 401 when no valid key, 403 when the key lacks
  * the scope.
+ *
+ * A warm isolate remembers keys it has accepted (bounded LRU, 60 s TTL), so a cache hit does
+ * not hash the key again. An entry is used only while `API_KEYS` is the very value it was
+ * accepted under: a revoked key stops working on the first request that sees the new secret.
+ * Only accepted keys are remembered, so made-up keys cannot evict real ones and always take
+ * the hashing, constant-time path.
  */
 import type { MiddlewareHandler } from 'hono'
+import { LRUCache } from 'lru-cache'
 import { ProblemError } from '../problem/index.ts'
 import { settingsOf } from '../settings/index.ts'
 
@@ -69,6 +76,34 @@ function storedKeys(raw: string): StoredKey[] {
   return keys
 }
 
+/** A key accepted under one `API_KEYS` value. */
+interface AcceptedKey {
+  apiKeys: string
+  principal: Principal
+}
+
+/** Accepted keys kept per isolate; sizes and TTL bound memory and staleness. */
+export const ACCEPTED_KEYS_MAX = 256
+export const ACCEPTED_KEYS_TTL_MS = 60_000
+let accepted = new LRUCache<string, AcceptedKey>({
+  max: ACCEPTED_KEYS_MAX,
+  ttl: ACCEPTED_KEYS_TTL_MS,
+})
+
+/**
+ * Forgets accepted keys; with `now`, the memo's clock (tests use a fake one).
+ *
+ * @example
+ * resetAcceptedKeys(() => fakeNow)
+ */
+export function resetAcceptedKeys(now?: () => number): void {
+  accepted = new LRUCache<string, AcceptedKey>({
+    max: ACCEPTED_KEYS_MAX,
+    ttl: ACCEPTED_KEYS_TTL_MS,
+    ...(now ? { perf: { now }, ttlResolution: 0 } : {}),
+  })
+}
+
 async function sha256(text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
 }
@@ -110,7 +145,10 @@ export async function authenticate(env: Env, header: string | null): Promise<Pri
       headers: { 'www-authenticate': 'Bearer' },
     })
   }
-  const digest = await sha256(match[1])
+  const token = match[1]
+  const known = accepted.get(token)
+  if (known && known.apiKeys === env.API_KEYS) return known.principal
+  const digest = await sha256(token)
   let found: StoredKey | undefined
   for (const key of storedKeys(env.API_KEYS)) {
     if (equalDigests(digest, key.hash) && !found) found = key
@@ -120,7 +158,14 @@ export async function authenticate(env: Env, header: string | null): Promise<Pri
       headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
     })
   }
-  return { tenant: found.tenant, scopes: found.scopes, keyId: found.hex.slice(0, 12) }
+  // Frozen: one remembered principal is handed to many requests.
+  const principal: Principal = Object.freeze({
+    tenant: found.tenant,
+    scopes: Object.freeze([...found.scopes]),
+    keyId: found.hex.slice(0, 12),
+  })
+  accepted.set(token, { apiKeys: env.API_KEYS, principal })
+  return principal
 }
 
 /** Seconds a limited key is told to wait: the limiter's window. */

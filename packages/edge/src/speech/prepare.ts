@@ -1,9 +1,15 @@
 /**
  * @module speech/prepare — turns a validated request into what the cache and upstream need:
  * normalised text, resolved language, the voice and its identity, and the cache keys.
+ *
+ * A named speaker's identity is remembered by the isolate (bounded LRU, 5 min TTL) on top of
+ * KV's day-long memo, so a warm hit takes no KV read and no hashing for it. Five minutes is
+ * far inside KV's own TTL, which already lets an identity be a day old. Cloned voices are
+ * not remembered: a deleted one must stop working at once, in every isolate.
  */
 import { cacheKey } from '@tts/core/crypto'
 import { normalizeText } from '@tts/core/text'
+import { LRUCache } from 'lru-cache'
 import type { ResponseFormat } from '../encode/index.ts'
 import { ProblemError } from '../problem/index.ts'
 import type { VoiceRef } from '../upstream/index.ts'
@@ -70,6 +76,25 @@ export function segmentKey(
   return cacheKey({ ...keyFields(p, model), kind: 'segment', text: sentence, format: 'pcm' })
 }
 
+/** Speaker identities per isolate, by upstream URL and speaker name. */
+export const SPEAKER_MEMO_MAX = 512
+export const SPEAKER_MEMO_TTL_MS = 5 * 60_000
+let speakers = new LRUCache<string, string>({ max: SPEAKER_MEMO_MAX, ttl: SPEAKER_MEMO_TTL_MS })
+
+/**
+ * Forgets remembered speaker identities; with `now`, the memo's clock (tests use a fake one).
+ *
+ * @example
+ * resetSpeakerMemo(() => fakeNow)
+ */
+export function resetSpeakerMemo(now?: () => number): void {
+  speakers = new LRUCache<string, string>({
+    max: SPEAKER_MEMO_MAX,
+    ttl: SPEAKER_MEMO_TTL_MS,
+    ...(now ? { perf: { now }, ttlResolution: 0 } : {}),
+  })
+}
+
 async function resolveVoice(
   ctx: SpeechContext,
   voice: string,
@@ -86,11 +111,19 @@ async function resolveVoice(
   // VOICE_MAP is per deployment: empty for an OpenAI-style upstream that knows OpenAI's names.
   const name = ctx.settings.voiceMap[voice] ?? voice
   const ref: VoiceRef = { kind: 'speaker', name }
+  // JSON of the pair: no separator in a URL or a name can make two pairs one key.
+  const local = JSON.stringify([ctx.settings.upstreamUrl, name])
+  const remembered = speakers.get(local)
+  if (remembered) return { ref, identity: remembered }
   // Speaker identities are kept in KV so a cold isolate can answer a hit without the upstream.
   const memo = `speaker:${await cacheKey({ url: ctx.settings.upstreamUrl, name })}`
   const known = await ctx.env.INDEX.get(memo)
-  if (known) return { ref, identity: known }
+  if (known) {
+    speakers.set(local, known)
+    return { ref, identity: known }
+  }
   const identity = await (await ctx.upstream()).voiceIdentity(ref, {})
+  speakers.set(local, identity)
   ctx.waitUntil(ctx.env.INDEX.put(memo, identity, { expirationTtl: 86_400 }))
   return { ref, identity }
 }
