@@ -1,9 +1,11 @@
 /**
  * @module engines/espeak — espeak-ng as a local engine, through `@tts/espeak`, which is
  * imported only when the engine is first used: its code and 24 MB of voice data must never
- * weigh on an app whose edge answers.
+ * weigh on an app whose edge answers. `@tts/espeak` is an optional peer dependency (it is
+ * GPL-3.0 and large): an app that asks for this engine without installing it gets a
+ * `LocalEngineError` naming the package, not a bare module-resolution failure.
  */
-import { AbortedError, LocalEngineError } from '../errors/index.ts'
+import { AbortedError, isLocalEngineError, LocalEngineError } from '../errors/index.ts'
 import type { LocalEngine } from '../types.ts'
 
 /** Options of `espeakEngine`. */
@@ -18,12 +20,39 @@ export interface EspeakEngineOptions {
 
 type Loaded = Awaited<ReturnType<typeof load>>
 
+/** The optional peer dependency this engine needs. */
+export const ESPEAK_PACKAGE = '@tts/espeak'
+
+/**
+ * Turns "the package is not installed" into a `LocalEngineError` that says what to install;
+ * any other load failure (a broken install, a missing voice file) passes through unchanged.
+ *
+ * @example
+ * await import('@tts/espeak').catch((e) => { throw missingPackageError(e, '@tts/espeak') })
+ */
+export function missingPackageError(error: unknown, name: string): unknown {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
+  const text = typeof message === 'string' ? message : ''
+  // Node says ERR_MODULE_NOT_FOUND "Cannot find package '<name>'"; bundlers and browsers say
+  // "Failed to resolve module specifier '<name>'" or similar, always quoting the specifier.
+  const names = text.includes(`'${name}'`) || text.includes(`"${name}"`)
+  if (!names || (code !== undefined && code !== 'ERR_MODULE_NOT_FOUND')) return error
+  return new LocalEngineError(
+    `espeakEngine() needs the optional package '${name}' (espeak-ng, GPL-3.0, ~24 MB of voice data), which is not installed: add it next to @tts/client (npm install ${name})`,
+    { cause: error, details: { missingPackage: name } },
+  )
+}
+
 function load(options: EspeakEngineOptions) {
-  return import('@tts/espeak').then((m) => {
-    const create = m.createEspeakEngine as (o: object) => ReturnType<typeof m.createEspeakEngine>
-    const { sampleRate: _, ...rest } = options
-    return create(rest)
-  })
+  return import('@tts/espeak')
+    .catch((error: unknown) => {
+      throw missingPackageError(error, ESPEAK_PACKAGE)
+    })
+    .then((m) => {
+      const create = m.createEspeakEngine as (o: object) => ReturnType<typeof m.createEspeakEngine>
+      const { sampleRate: _, ...rest } = options
+      return create(rest)
+    })
 }
 
 /**
@@ -50,7 +79,9 @@ export function espeakEngine(
       try {
         await get()
         return true
-      } catch {
+      } catch (error) {
+        // A missing package is the app's setup, not the device: say so instead of skipping.
+        if (isLocalEngineError(error)) throw error
         return false
       }
     },

@@ -70,4 +70,23 @@ describe('runLocalEngines', () => {
     ).catch((e: unknown) => e)
     expect(isAbortedError(error)).toBe(true)
   })
+
+  it("puts each failed engine's own message in the error, so a setup problem reaches the app", async () => {
+    const error = await runLocalEngines(
+      [
+        bytes('espeak', {
+          isAvailable: async () => {
+            throw new Error("needs the optional package '@tts/espeak'")
+          },
+        }),
+        bytes('off', { isAvailable: async () => false }),
+      ],
+      request,
+      { aloud: false, reason: 'network_error' },
+    ).catch((e: unknown) => e)
+    expect(isLocalEngineError(error)).toBe(true)
+    expect((error as Error).message).toMatch(
+      /network_error.*could speak es; espeak: needs the optional package '@tts\/espeak'$/,
+    )
+  })
 })

@@ -23,7 +23,7 @@ export async function runLocalEngines(
   request: LocalSpeechRequest,
   options: { aloud: boolean; cause?: unknown; reason?: string },
 ): Promise<LocalOutcome> {
-  const failures: unknown[] = []
+  const failures: { engine: string; error: unknown }[] = []
   for (const engine of engines) {
     if (!engine.synthesize && !(options.aloud && engine.speak)) continue
     try {
@@ -35,11 +35,15 @@ export async function runLocalEngines(
       if (request.signal?.aborted || isAbortedError(error)) {
         throw new AbortedError('speech was cancelled', error)
       }
-      failures.push(error)
+      failures.push({ engine: engine.name, error })
     }
   }
+  // The engines' own words, so a setup problem (a package to install) reaches the app.
+  const why = failures
+    .map((f) => `; ${f.engine}: ${f.error instanceof Error ? f.error.message : String(f.error)}`)
+    .join('')
   throw new LocalEngineError(
-    `the edge failed (${options.reason ?? 'unknown'}) and no local engine could speak ${request.language}`,
+    `the edge failed (${options.reason ?? 'unknown'}) and no local engine could speak ${request.language}${why}`,
     {
       cause: options.cause,
       details: { engines: engines.map((e) => e.name), failures: failures.length },
