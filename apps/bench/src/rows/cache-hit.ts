@@ -116,7 +116,7 @@ export async function cacheHitRow(ctx: RowContext): Promise<RowResult> {
       losses.push({
         what: `cache hits: ours is ${round(p50)}× nginx's p50 latency and serves ${round(rps)}× its requests/s`,
         close:
-          'each edge hit does per-request work nginx does not: SHA-256 of the API key, a KV read (and a SHA-256) for the speaker identity, a SHA-256 cache key, a Cache API read of the sealed entry and its AES-GCM decryption (entries are ciphertext at every layer), and a Durable Object call counting the hit (in waitUntil, but on the same workerd). Keeping the speaker identity in isolate memory, counting hits in isolate metrics instead of the Durable Object, and keeping recently served plaintext in an isolate-local LRU would remove most of it. Under wrangler dev the Cache API, KV and DO are local SQLite-backed simulations; in production the Cache API sits in the data centre nearest the caller, which one nginx box does not.',
+          'each edge hit does per-request work nginx does not: a SHA-256 cache key, a Cache API read of the sealed entry and its AES-GCM decryption (entries are ciphertext at every layer), and a sharded Durable Object call counting the hit (in waitUntil, but on the same workerd); a cold isolate also hashes the API key and reads the speaker identity from KV (a warm one keeps both in memory). An isolate-local LRU of recently served plaintext, bounded in bytes, would remove most of the rest. Under wrangler dev the Cache API, KV and DO are local SQLite-backed simulations; in production the Cache API sits in the data centre nearest the caller, which one nginx box does not.',
       })
     } else {
       findings.push(`ours beats nginx on hits: ${round(p50)}× its p50, ${round(rps)}× its req/s`)

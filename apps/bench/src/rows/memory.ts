@@ -187,7 +187,7 @@ export async function memoryRow(ctx: RowContext): Promise<RowResult> {
     losses.push({
       what: `streaming a ${round(answerMiB)} MiB answer grew the isolate's heap and buffers by ${round(stream.heap.growthMiB)} MiB at peak (whole file: ${round(whole.heap.growthMiB)} MiB): streaming does not keep the edge below the answer's size`,
       close:
-        'the streaming path keeps every PCM chunk it sends (and the encoded bytes) to cache the whole answer when the stream ends (packages/edge/src/speech/answer.ts at this commit); each sentence is already cached as it completes, so building the whole-answer entry from those segments later (or not caching streamed answers whole) would bound memory by about one sentence',
+        'the streaming path retains only the sentence in flight (the whole-answer entry is assembled from the cached segments in waitUntil afterwards), so a growth this size is garbage workerd has not collected yet: this row reads peak heap, and workerd does not honour forced collection. A reading of what is retained after the request would measure the bound itself',
     })
   } else if (heapValid) {
     base.findings.push(
