@@ -3,9 +3,12 @@
  * of the real XTTS emulator, with real espeak-ng as the local engine.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseWav } from '@tts/core/audio'
+import { isLanguageDetectorReady } from '@tts/core/lang'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isEdgeRequestError } from '../src/errors/index.ts'
 import { createTtsClient, espeakEngine, fileCache, fileQueueStorage } from '../src/node.ts'
@@ -47,6 +50,15 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
+/** A local URL nothing listens on: a port the OS handed out, then closed. */
+async function deadEndpoint(): Promise<string> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return `http://127.0.0.1:${port}`
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
 const fmt = (xs: number[]) =>
   `median ${median(xs).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms`
@@ -54,7 +66,7 @@ const fmt = (xs: number[]) =>
 /** A client whose network calls are counted (the real fetch underneath). */
 function client(
   sub: string,
-  extra: { apiKey?: string; skew?: { ms: number }; cache?: false } = {},
+  extra: { apiKey?: string; skew?: { ms: number }; cache?: false; endpoint?: string } = {},
 ) {
   const calls: string[] = []
   const countingFetch: typeof fetch = (input, init) => {
@@ -63,7 +75,7 @@ function client(
   }
   const skew = extra.skew ?? { ms: 0 }
   const tts = createTtsClient({
-    endpoint: edge.url,
+    endpoint: extra.endpoint ?? edge.url,
     apiKey: extra.apiKey ?? edge.apiKey,
     cache: extra.cache === false ? false : fileCache({ dir: join(dir, sub, 'cache') }),
     fallback: [espeak],
@@ -122,7 +134,7 @@ describe('client ↔ edge ↔ emulator', () => {
     expect(good.tts.breaker.state).toBe('closed')
   })
 
-  it("picks Arabic and French for voice 'auto' and the edge agrees", async () => {
+  it("picks Arabic and French for voice 'auto': the edge for French, no model in the client", async () => {
     const { tts, calls } = client('lang', { cache: false })
     const ar = await tts.synthesize('مرحبا بكم في خدمة تحويل النص إلى كلام')
     const fr = await tts.synthesize("Bonjour à tous, je suis très heureux d'être ici aujourd'hui.")
@@ -133,6 +145,21 @@ describe('client ↔ edge ↔ emulator', () => {
       'edge',
     ])
     expect(calls).toHaveLength(2)
+    // French went out as 'auto' and came back named in X-TTS-Language.
+    expect(isLanguageDetectorReady()).toBe(false)
+
+    // Edge unreachable: only now does the client load the model, to choose espeak's voice.
+    const { tts: offline } = client('lang-offline', {
+      cache: false,
+      endpoint: await deadEndpoint(),
+    })
+    const arLocal = await offline.synthesize('شكرا جزيلا لكم على حسن الاستماع')
+    const frLocal = await offline.synthesize('Merci beaucoup et à bientôt, mes chers amis.')
+    expect([arLocal, frLocal]).toMatchObject([
+      { provider: 'local', engine: 'espeak', language: 'ar' },
+      { provider: 'local', engine: 'espeak', language: 'fr' },
+    ])
+    expect(isLanguageDetectorReady()).toBe(true)
   })
 
   it('falls back while the upstream is down, opens the breaker, and warms what it spoke once the edge is back', async () => {

@@ -217,15 +217,14 @@ describe('createTtsClient', () => {
     expect(local.calls.map((c) => c.locale)).toEqual(['ar-SA', 'fr-FR'])
   })
 
-  it('sends the detected language to the edge', async () => {
-    const { client, server } = await setup((_, res) => sendWav(res))
-    await client.synthesize(
-      "Je voudrais réserver une table pour deux personnes ce soir, s'il vous plaît.",
-    )
+  it('sends the language its script decides to the edge', async () => {
+    const { client, server } = await setup((_, res) => sendWav(res, { 'x-tts-language': 'en' }))
+    const out = await client.synthesize('Я хотел бы заказать столик на двоих сегодня вечером.')
     expect(JSON.parse(server.requests[0]?.body ?? '')).toMatchObject({
-      language: 'fr',
+      language: 'ru',
       voice: 'alloy',
     })
+    expect(out.language).toBe('ru') // what was sent, not a disagreeing header
   })
 
   it('cancels with the caller signal without counting it against the edge', async () => {

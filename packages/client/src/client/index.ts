@@ -2,9 +2,21 @@
  * @module client — `createTtsClient`: edge first, the local encrypted cache before it, local
  * speech the moment the edge fails. The order of one call: validate → language → cache key →
  * local cache (a hit makes no request) → edge behind the client-side breaker → local engines.
+ *
+ * Language, when the call names none: the writing system decides it for free (Arabic, Cyrillic,
+ * Kana, …); otherwise the edge is sent `language: 'auto'` and says what it chose in
+ * `X-TTS-Language`. Core's n-gram model (over 500 KB gzip in a browser) is loaded only when a
+ * local engine needs a language and the edge could not give one.
  */
 import { cacheKey } from '@tts/core/crypto'
-import { detectLanguage, normalizeLanguage, toLocale, type XttsLanguage } from '@tts/core/lang'
+import {
+  detectLanguage,
+  detectLanguageSync,
+  isXttsLanguage,
+  normalizeLanguage,
+  toLocale,
+  type XttsLanguage,
+} from '@tts/core/lang'
 import { retry } from '@tts/core/resilience'
 import { normalizeText } from '@tts/core/text'
 import { createClientBreaker } from '../breaker/index.ts'
@@ -125,14 +137,13 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
     const pitch = range('pitch', call.pitch ?? 1, 0, 2)
     const format = call.format ?? o.format
     const voice = call.voice ?? 'auto'
-    const language: XttsLanguage =
-      call.language !== undefined
-        ? normalizeLanguage(call.language)
-        : (await detectLanguage(input)).language
+    // Undefined: only the n-gram model could tell, so the edge decides and the model stays unloaded.
+    const asked = call.language !== undefined ? normalizeLanguage(call.language) : undefined
+    const known: XttsLanguage | undefined = asked ?? withoutModel(input)
     const request: SpeechRequest = {
       input,
       voice: voice === 'auto' ? o.voice : voice,
-      language,
+      language: known ?? 'auto',
       response_format: format,
       speed,
     }
@@ -162,7 +173,9 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
           tenant: o.apiKey ?? null,
           model: o.model,
           text: normalizeText(input),
-          language,
+          // What was asked, not what it resolved to: resolving Latin text needs the model, and
+          // the edge resolves the same text to the same language, so it is the same audio.
+          language: asked ?? 'auto',
           voice: request.voice,
           format,
           speed,
@@ -176,7 +189,8 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
           audio: hit.audio,
           mimeType: hit.mimeType,
           format: hit.format,
-          language,
+          language:
+            known ?? (isXttsLanguage(hit.language) ? hit.language : await resolveLocally(input)),
           provider: 'cache',
           cacheStatus: 'hit',
           cached: true,
@@ -184,14 +198,6 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
       }
     }
 
-    const local: LocalSpeechRequest = {
-      text: input,
-      language,
-      locale: toLocale(language),
-      speed,
-      pitch,
-      signal,
-    }
     const canFallBack = o.fallback.length > 0
     let edgeError: unknown
     await breakers.ready
@@ -200,6 +206,9 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
       try {
         const answer = await callEdge(request, signal, canFallBack)
         breaker.success()
+        const header = answer.language?.toLowerCase()
+        // An edge that does not name its choice (older, or a plain OpenAI-style server) costs the model.
+        const language = known ?? (isXttsLanguage(header) ? header : await resolveLocally(input))
         if (o.cache && key) {
           const value = { audio: answer.audio, mimeType: answer.mimeType, format, language }
           await safeCache(() => (o.cache as LocalCache).set(key, value), undefined)
@@ -240,13 +249,24 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
           : 'speech service unreachable, using device voice',
       error: edgeError,
     })
+    const language = known ?? (await resolveLocally(input))
+    const local: LocalSpeechRequest = {
+      text: input,
+      language,
+      locale: toLocale(language),
+      speed,
+      pitch,
+      signal,
+    }
     const outcome = await runLocalEngines(o.fallback, local, {
       aloud: forSpeech,
       cause: edgeError,
       reason,
     })
     if (queue) {
-      void queue.add(request).catch((error) => events.emit('error', { error, operation: 'warm' }))
+      void queue
+        .add({ ...request, language })
+        .catch((error) => events.emit('error', { error, operation: 'warm' }))
     }
     if (outcome.kind === 'direct')
       return { direct: outcome.engine, request: local, language, started }
@@ -258,6 +278,18 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
       cached: false,
       engine: outcome.engine.name,
     })
+  }
+
+  /** Loads core's n-gram model if it is not yet loaded: the local engines need a language. */
+  async function resolveLocally(input: string): Promise<XttsLanguage> {
+    try {
+      return (await detectLanguage(input)).language
+    } catch (error) {
+      // Offline before the model's chunk was ever fetched: a voice in the default language
+      // beats no speech at all.
+      o.logger?.warn('language detection failed, speaking as English', { error: String(error) })
+      return 'en'
+    }
   }
 
   async function safeCache<T>(fn: () => Promise<T>, fallbackValue: T): Promise<T> {
@@ -392,5 +424,18 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
     stop() {
       for (const c of inFlight) c.abort(new AbortedError('stopped'))
     },
+  }
+}
+
+/**
+ * The language when the writing system decides it (or the model is already loaded), without
+ * loading core's n-gram model; undefined when only the model could tell.
+ */
+function withoutModel(input: string): XttsLanguage | undefined {
+  try {
+    return detectLanguageSync(input).language
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'detector_not_ready') return undefined
+    throw error
   }
 }

@@ -14,7 +14,8 @@ import type { AudioFormat, CacheStatus } from '../types.ts'
 export interface SpeechRequest {
   input: string
   voice: string
-  language: XttsLanguage
+  /** `'auto'`: the edge detects it and names its choice in `X-TTS-Language`. */
+  language: XttsLanguage | 'auto'
   response_format: AudioFormat
   speed: number
 }

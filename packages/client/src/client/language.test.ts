@@ -1,0 +1,96 @@
+/**
+ * The language of a call that names none, and when core's n-gram model is loaded. A file of its
+ * own: the model is module state, so these tests must start with it unloaded and run in order.
+ */
+import { importKeyRing } from '@tts/core/crypto'
+import { isLanguageDetectorReady } from '@tts/core/lang'
+import { afterEach, describe, expect, it } from 'vitest'
+import { type Handler, sendProblem, sendWav, startServer, tinyWav } from '../../test/http-server.ts'
+import { createLocalCache } from '../cache/index.ts'
+import { memoryBackend } from '../cache/memory-backend.ts'
+import { memoryQueueStorage } from '../queue/index.ts'
+import type { LocalEngine, LocalSpeechRequest } from '../types.ts'
+import { createTtsClient } from './index.ts'
+
+let closers: Array<() => Promise<void>> = []
+afterEach(async () => {
+  await Promise.all(closers.map((c) => c()))
+  closers = []
+})
+
+async function setup(handler: Handler) {
+  const server = await startServer(handler)
+  closers.push(server.close)
+  // A fake engine is fine here: this is a unit test of the client's routing, not of espeak.
+  const calls: LocalSpeechRequest[] = []
+  const engine: LocalEngine = {
+    name: 'fake',
+    isAvailable: async () => true,
+    synthesize: async (request) => {
+      calls.push(request)
+      return { audio: tinyWav(100), mimeType: 'audio/wav', format: 'wav' }
+    },
+  }
+  const storage = memoryQueueStorage()
+  const client = createTtsClient({
+    endpoint: server.url,
+    apiKey: 'sk-unit',
+    cache: createLocalCache({
+      backend: memoryBackend(),
+      keyRing: importKeyRing([{ id: 'k', key: new Uint8Array(32).fill(1) }]),
+    }),
+    fallback: engine,
+    warmQueue: { storage },
+    timeoutMs: 1000,
+  })
+  const provided: string[] = []
+  client.on('provider', (e) => provided.push(`${e.provider}:${e.language}`))
+  const bodies = () =>
+    server.requests
+      .filter((r) => r.url === '/v1/audio/speech')
+      .map((r) => JSON.parse(r.body) as { language: string })
+  return { client, calls, storage, provided, bodies }
+}
+
+const FRENCH = "Bonjour à tous, je suis très heureux d'être ici aujourd'hui."
+
+describe('language without the n-gram model', () => {
+  it("sends Latin text as 'auto', reports the edge's X-TTS-Language, and never loads the model", async () => {
+    const { client, provided, bodies } = await setup((_, res) =>
+      sendWav(res, { 'x-tts-language': 'fr' }),
+    )
+    expect(isLanguageDetectorReady()).toBe(false)
+    const first = await client.synthesize(FRENCH)
+    expect(first).toMatchObject({ provider: 'edge', language: 'fr' })
+    expect(bodies()).toEqual([expect.objectContaining({ language: 'auto' })])
+    // The cache key is what was asked, so the same text hits, and the hit keeps 'fr'.
+    const again = await client.synthesize(`  ${FRENCH} `)
+    expect(again).toMatchObject({ provider: 'cache', language: 'fr' })
+    expect(bodies()).toHaveLength(1)
+    // Script-decided text goes out with its language, still without the model.
+    const ar = await client.synthesize('مرحبا بكم في خدمة تحويل النص إلى كلام')
+    expect(ar.language).toBe('ar')
+    expect(bodies()[1]).toMatchObject({ language: 'ar' })
+    expect(provided).toEqual(['edge:fr', 'cache:fr', 'edge:ar'])
+    expect(client.metrics.snapshot().providers).toEqual({ edge: 2, cache: 1, local: 0 })
+    expect(isLanguageDetectorReady()).toBe(false)
+  })
+
+  it('loads the model only when the edge fails, to pick the local voice; warms with the resolved language', async () => {
+    const { client, calls, storage, provided } = await setup((_, res) =>
+      sendProblem(res, 503, 'upstream_unavailable'),
+    )
+    expect(isLanguageDetectorReady()).toBe(false)
+    const out = await client.synthesize(FRENCH)
+    expect(out).toMatchObject({ provider: 'local', language: 'fr' })
+    expect(calls.map((c) => c.locale)).toEqual(['fr-FR'])
+    expect(provided).toEqual(['local:fr'])
+    expect(isLanguageDetectorReady()).toBe(true)
+    const queued = async () =>
+      (
+        (JSON.parse((await storage.load()) ?? '{}') as { items?: Array<{ language: string }> })
+          .items ?? []
+      ).map((i) => i.language)
+    await expect.poll(queued).toEqual(['fr'])
+  })
+})
