@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { detectLanguage } from '@tts/core/lang'
 import { build } from 'esbuild'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -25,7 +26,7 @@ let origin: string
 let dir: string
 let context: BrowserContext
 let page: Page
-const state = { edgeDown: false, speech: 0, prefetched: [] as string[] }
+const state = { edgeDown: false, speech: 0, prefetched: [] as string[], files: [] as string[] }
 
 async function startPageServer(outdir: string) {
   const types: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html' }
@@ -59,20 +60,29 @@ async function startPageServer(outdir: string) {
         )
         return
       }
+      // As the edge does: 'auto' (its default) is resolved with core's detection before the
+      // upstream, which takes no 'auto', and the choice is named in X-TTS-Language.
+      const asked = JSON.parse(String(body)) as { input: string; language?: string }
+      const language =
+        asked.language === undefined || asked.language === 'auto'
+          ? (await detectLanguage(asked.input)).language
+          : asked.language
       const upstream = await fetch(`${emulator.url}/v1/audio/speech`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body,
+        body: JSON.stringify({ ...asked, language }),
       })
       res.writeHead(upstream.status, {
         'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream',
         'x-tts-cache': 'MISS',
+        'x-tts-language': language,
       })
       res.end(Buffer.from(await upstream.arrayBuffer()))
       return
     }
     try {
       const file = await readFile(join(outdir, path.slice(1)))
+      state.files.push(path)
       res
         .writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' })
         .end(file)
@@ -266,7 +276,23 @@ describe.skipIf(!existsSync(CHROMIUM))('browser (real Chromium)', () => {
     expect(result.elapsed).toBeGreaterThan(300) // it waited for the audio to end
   })
 
+  it("speaks Latin text with voice 'auto' through the edge without fetching the language model", async () => {
+    await reload() // a fresh page: nothing of the model loaded yet
+    state.files = []
+    const result = await page.evaluate(async () => {
+      const { createTtsClient } = (
+        globalThis as never as { ttsClient: typeof import('../src/index.ts') }
+      ).ttsClient
+      const tts = createTtsClient({ endpoint: location.origin, fallback: false })
+      const r = await tts.speak('Guten Morgen, wie geht es Ihnen heute?')
+      return { provider: r.provider, language: r.language, played: r.played }
+    })
+    expect(result).toEqual({ provider: 'edge', language: 'de', played: 'audio' })
+    expect(state.files.filter((f) => f.includes('ngrams-'))).toEqual([])
+  })
+
   it('falls back to the device voice (Web Speech) chosen by locale, and queues the text in localStorage for warming', async () => {
+    state.files = []
     state.edgeDown = true
     state.prefetched = []
     let spokeLocally = false
@@ -307,6 +333,8 @@ describe.skipIf(!existsSync(CHROMIUM))('browser (real Chromium)', () => {
         `[browser] Web Speech voices in headless Chromium: ${result.voices}; fr-FR voice: ${result.frVoice}`,
       )
       expect(result.fallbacks).toEqual(['upstream_unavailable'])
+      // Only now, to choose a local voice for Latin text, does the page fetch the model.
+      expect(state.files.some((f) => f.includes('ngrams-'))).toBe(true)
       if (result.available) {
         spokeLocally = true
         expect(result.frVoice).toMatch(/^fr/)
