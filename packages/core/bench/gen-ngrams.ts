@@ -18,22 +18,8 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { MODEL_LANGUAGES } from '../src/lang/ngram.ts'
 
-export const MODEL_LANGUAGES = [
-  'cs',
-  'de',
-  'en',
-  'es',
-  'fr',
-  'hu',
-  'it',
-  'ja',
-  'nl',
-  'pl',
-  'pt',
-  'tr',
-  'zh',
-]
 const CHUNK_BYTES = 500_000
 
 // eld's exports map hides its data files; read the one we need from its package folder.
@@ -51,7 +37,7 @@ const { ngramsData } = (await import(pathToFileURL(join(eldRoot, 'src/ngrams/lar
 
 const newId = new Map<string, number>()
 for (const [id, code] of Object.entries(ngramsData.languages)) {
-  const index = MODEL_LANGUAGES.indexOf(code)
+  const index = (MODEL_LANGUAGES as readonly string[]).indexOf(code)
   if (index >= 0) newId.set(id, index)
 }
 if (newId.size !== MODEL_LANGUAGES.length) throw new Error('eld data lacks some of our languages')

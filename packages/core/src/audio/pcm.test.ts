@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { isAudioError } from './errors.ts'
 import { durationMs, type PcmAudio, XTTS_FORMAT } from './format.ts'
 import { concatPcm, toPcm16 } from './pcm.ts'
-import { f32, s16 } from './test-wav.ts'
+import { errorOf, f32, s16 } from './test-wav.ts'
 
 const pcm16 = (samples: number[], format: Partial<PcmAudio> = {}): PcmAudio => ({
   ...XTTS_FORMAT,
   data: new Uint8Array(s16(samples)),
   ...format,
 })
-
-function errorOf(fn: () => unknown) {
-  try {
-    fn()
-  } catch (e) {
-    if (isAudioError(e)) return e
-    throw e
-  }
-  throw new Error('expected an AudioError')
-}
 
 describe('toPcm16', () => {
   it('converts float samples with clipping and rounding', () => {

@@ -4,6 +4,8 @@
  */
 
 /** ASCII bytes of a four-character code. */
+import { type AudioError, isAudioError } from './errors.ts'
+
 export function ascii(s: string): number[] {
   return [...s].map((c) => c.charCodeAt(0))
 }
@@ -68,4 +70,15 @@ export function tone(seconds: number, rate = 24_000, amplitude = 0.5): number[] 
       // `|| 0` turns -0 into 0, which Int16Array cannot hold apart.
       Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * amplitude * 32767) || 0,
   )
+}
+
+/** The `AudioError` that `fn` throws; fails the test when it throws nothing or something else. */
+export function errorOf(fn: () => unknown): AudioError {
+  try {
+    fn()
+  } catch (e) {
+    if (isAudioError(e)) return e
+    throw e
+  }
+  throw new Error('expected an AudioError')
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { isAudioError } from './errors.ts'
 import { type PcmAudio, XTTS_FORMAT } from './format.ts'
-import { f32, s16, tone } from './test-wav.ts'
+import { errorOf, f32, s16, tone } from './test-wav.ts'
 import { DURATION_BOUNDS, plausibleDurationMs, SILENCE_PEAK, validateAudio } from './validate.ts'
 import { parseWav, writeWav } from './wav.ts'
 
@@ -9,16 +8,6 @@ const speech = (seconds: number, amplitude = 0.5): PcmAudio => ({
   ...XTTS_FORMAT,
   data: new Uint8Array(s16(tone(seconds, XTTS_FORMAT.sampleRate, amplitude))),
 })
-
-function errorOf(fn: () => unknown) {
-  try {
-    fn()
-  } catch (e) {
-    if (isAudioError(e)) return e
-    throw e
-  }
-  throw new Error('expected an AudioError')
-}
 
 describe('validateAudio', () => {
   it('accepts a normal utterance and reports what it measured', () => {
