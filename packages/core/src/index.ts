@@ -200,6 +200,7 @@ export {
   type TimeoutOptions,
   withTimeout,
 } from './resilience/index.ts'
+export { type NonceOptions, nonce, nonceBits, uniqueSentence } from './testing/index.ts'
 export {
   isUnspaced,
   joinPieces,

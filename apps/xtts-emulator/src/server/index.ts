@@ -161,8 +161,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const admin = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
     const method = req.method ?? 'GET'
-    if (path === '/__stats' && method === 'GET')
-      return sendJson(res, 200, stats.snapshot(gpu.stats()))
+    if (path === '/__stats' && method === 'GET') {
+      const text = new URL(req.url ?? '/', 'http://emulator').searchParams.get('text') ?? undefined
+      return sendJson(res, 200, stats.snapshot(gpu.stats(), text))
+    }
     if (path === '/__reset' && method === 'POST') {
       emulator.reset()
       return sendJson(res, 200, { ok: true })

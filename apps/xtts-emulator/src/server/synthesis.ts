@@ -97,6 +97,8 @@ export function nextDue(
 }
 
 interface Job {
+  /** The route that asked for it (`/tts_stream`, `/tts`, `/v1/audio/speech`), for the stats. */
+  route: string
   text: string
   language: string
   voice: VoiceParams
@@ -181,7 +183,8 @@ async function produce(
       await new Promise((resolve) => setImmediate(resolve))
     }
   } finally {
-    if (produced > 0) ctx.stats.synthesis(produced / SAMPLE_RATE)
+    if (produced > 0)
+      ctx.stats.synthesis(produced / SAMPLE_RATE, { text: job.text, route: job.route })
     release()
   }
 }
@@ -225,8 +228,9 @@ async function sendGarbage(
 }
 
 // XTTS requests carry a voice as latents and have no speed control.
-function xttsJob(input: XttsInput, language: string, chunkSamples: number): Job {
+function xttsJob(route: string, input: XttsInput, language: string, chunkSamples: number): Job {
   return {
+    route,
     text: input.text,
     language,
     voice: voiceForLatents(input.speaker_embedding),
@@ -263,14 +267,19 @@ export async function ttsStream(ctx: SynthesisContext, scope: RequestScope): Pro
     return
   }
   const writer = createBodyWriter(res, faults.cutAfterBytes)
-  await produce(ctx, signal, xttsJob(input, language, tokens * SAMPLES_PER_TOKEN), (chunk, i) => {
-    const audio = pcm16Bytes(chunk)
-    if (i > 0 || !input.add_wav_header) return writer.write(audio)
-    const first = new Uint8Array(44 + audio.length)
-    first.set(wavHeader({ sampleRate: SAMPLE_RATE, channels: 1 }), 0)
-    first.set(audio, 44)
-    return writer.write(first)
-  })
+  await produce(
+    ctx,
+    signal,
+    xttsJob('/tts_stream', input, language, tokens * SAMPLES_PER_TOKEN),
+    (chunk, i) => {
+      const audio = pcm16Bytes(chunk)
+      if (i > 0 || !input.add_wav_header) return writer.write(audio)
+      const first = new Uint8Array(44 + audio.length)
+      first.set(wavHeader({ sampleRate: SAMPLE_RATE, channels: 1 }), 0)
+      first.set(audio, 44)
+      return writer.write(first)
+    },
+  )
   writer.end()
 }
 
@@ -283,10 +292,15 @@ export async function tts(ctx: SynthesisContext, scope: RequestScope): Promise<v
   if (ctx.strictLatents && !latentsHaveXttsShape(input)) return sendError(res, 500)
   if (faults.garbage) return sendGarbage(ctx, scope, 'application/json')
   const parts: Int16Array[] = []
-  await produce(ctx, signal, xttsJob(input, language, 20 * SAMPLES_PER_TOKEN), async (chunk) => {
-    parts.push(chunk)
-    return true
-  })
+  await produce(
+    ctx,
+    signal,
+    xttsJob('/tts', input, language, 20 * SAMPLES_PER_TOKEN),
+    async (chunk) => {
+      parts.push(chunk)
+      return true
+    },
+  )
   const pcm = new Int16Array(parts.reduce((n, p) => n + p.length, 0))
   let at = 0
   for (const part of parts) {
@@ -352,6 +366,7 @@ export async function openAiSpeech(ctx: SynthesisContext, scope: RequestScope): 
     ctx,
     signal,
     {
+      route: '/v1/audio/speech',
       text: input.input,
       language,
       voice: voiceForName(input.voice),
