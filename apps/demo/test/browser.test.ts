@@ -86,16 +86,7 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
     })
     expect(faults.ok).toBe(true)
     await faults.arrayBuffer()
-    await expect
-      .poll(
-        async () => {
-          const res = await fetch(`${stack.urls.edge}/readyz`)
-          await res.arrayBuffer()
-          return res.status
-        },
-        { timeout: 60_000, interval: 500 },
-      )
-      .toBe(200)
+    await edgeReady()
     await page.setViewportSize({ width: 1280, height: 1000 })
     const cdp = await context.newCDPSession(page)
     await cdp.send('Storage.clearDataForOrigin', {
@@ -106,6 +97,20 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
     await page.goto(demoUrl())
     await expect.poll(() => field(page, '#ready', 'status'), { timeout: 30_000 }).toMatch(/^ready/)
   })
+
+  /** Waits until the edge's /readyz says an upstream serves (its breaker closed). */
+  async function edgeReady(): Promise<void> {
+    await expect
+      .poll(
+        async () => {
+          const res = await fetch(`${stack.urls.edge}/readyz`)
+          await res.arrayBuffer()
+          return res.status
+        },
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBe(200)
+  }
 
   /** Takes the emulator down through the page's switch and speaks until the breaker opens. */
   async function outage(): Promise<void> {
@@ -201,13 +206,13 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
     await outage()
     await page.getByRole('radio', { name: /^Healthy/ }).check()
     await expect.poll(() => page.textContent('#faults-status')).toBe('Emulator: healthy.')
-    // Both breakers (the page's, the edge's) must let a probe through; the first probe may still
-    // meet the edge's open breaker if its clock started later, so allow a few rounds.
-    let outcome = ''
-    for (let round = 1; round <= 4 && !outcome.startsWith('Done: edge'); round++) {
-      await page.waitForTimeout(BREAKER_OPEN_MS + 500)
-      outcome = await play(uniqueSentence('The server is back, this comes from the edge again'))
-    }
+    // Both breakers (the page's, the edge's) must let a probe through: wait for each to say so
+    // (the page's panel reads its breaker every second; /readyz is the edge's).
+    await expect
+      .poll(() => field(page, '#metrics', 'breaker'), { timeout: BREAKER_OPEN_MS * 3 })
+      .toMatch(/^half-open/)
+    await edgeReady()
+    const outcome = await play(uniqueSentence('The server is back, this comes from the edge again'))
     expect(outcome, logs.text()).toMatch(/^Done: edge/)
     expect(await field(page, '#last', 'provider')).toBe('edge')
     expect(await field(page, '#last', 'cache')).toBe('MISS')
