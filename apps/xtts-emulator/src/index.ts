@@ -22,7 +22,6 @@ export {
   GARBAGE_BODY,
   type LatencyModel,
   nextDue,
-  SAMPLE_RATE,
 } from './server/synthesis.ts'
 export {
   latentsFromSeed,

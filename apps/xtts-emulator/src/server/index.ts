@@ -5,6 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { XTTS_SAMPLE_RATE } from '@tts/core/audio'
 import { XTTS_LANGUAGES } from '@tts/core/lang'
 import type { EspeakEngine } from '@tts/espeak'
 import { createWorkerEngine } from '../engine/index.ts'
@@ -137,7 +138,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   for (const language of ['en', 'fr', 'en']) {
     await engine.synthesize('Warming up the speech engine, one sentence at a time.', {
       language,
-      sampleRate: 24_000,
+      sampleRate: XTTS_SAMPLE_RATE,
     })
   }
   const gpu = createGpu()

@@ -4,7 +4,14 @@
  * byte, then chunks paced by the real-time factor, one synthesis at a time.
  */
 import type { ServerResponse } from 'node:http'
-import { wavHeader, writeWav } from '@tts/core/audio'
+import {
+  concatSamples,
+  pcm16ToBytes,
+  streamingWavHeader,
+  writeWav,
+  XTTS_SAMPLE_RATE,
+} from '@tts/core/audio'
+import { concatBytes, encodeBase64 } from '@tts/core/bytes'
 import { type EspeakEngine, resolveLanguage } from '@tts/espeak'
 import type { Faults } from '../faults/index.ts'
 import type { Gpu } from '../gpu/index.ts'
@@ -19,16 +26,6 @@ import type { StatsRecorder } from '../stats/index.ts'
 import { type FieldSpec, parseJsonBody, validateBody } from '../validate/index.ts'
 import { createBodyWriter, sendError, sendJson, sleep } from './http.ts'
 
-/** Little-endian bytes of 16-bit samples, as WAV and raw `pcm` carry them on every host. */
-function pcm16Bytes(pcm: Int16Array): Uint8Array {
-  const bytes = new Uint8Array(pcm.length * 2)
-  const view = new DataView(bytes.buffer)
-  for (let i = 0; i < pcm.length; i++) view.setInt16(i * 2, pcm[i] ?? 0, true)
-  return bytes
-}
-
-/** XTTS's output rate. */
-export const SAMPLE_RATE = 24_000
 /** Samples per GPT token at 24 kHz, roughly: `stream_chunk_size` counts tokens. */
 const SAMPLES_PER_TOKEN = 1024
 /** What a proxy in front of a crashed server sends: a 200 whose body is not audio. */
@@ -153,7 +150,7 @@ async function produce(
   try {
     const startedAt = performance.now()
     const pieces = sentences(job.text, job.language)
-    let pending: Int16Array<ArrayBufferLike> = new Int16Array(0)
+    let pending: Int16Array = new Int16Array(0)
     let index = 0
     let due: number | undefined
     for (const [p, piece] of pieces.entries()) {
@@ -162,18 +159,15 @@ async function produce(
         speed: job.speed,
         pitch: job.voice.pitch,
         variant: job.voice.variant,
-        sampleRate: SAMPLE_RATE,
+        sampleRate: XTTS_SAMPLE_RATE,
       })
       produced += pcm.length
-      const joined = new Int16Array(pending.length + pcm.length)
-      joined.set(pending, 0)
-      joined.set(pcm, pending.length)
-      pending = joined
+      pending = concatSamples([pending, pcm])
       const last = p === pieces.length - 1
       while (pending.length >= job.chunkSamples || (last && pending.length > 0)) {
         const chunk = pending.subarray(0, job.chunkSamples)
         pending = pending.subarray(chunk.length)
-        due = nextDue(due, chunk.length / SAMPLE_RATE, ctx.latency)
+        due = nextDue(due, chunk.length / XTTS_SAMPLE_RATE, ctx.latency)
         await sleep(startedAt + due - performance.now(), signal)
         if (!(await emit(chunk, index++))) return
       }
@@ -181,7 +175,7 @@ async function produce(
       await new Promise((resolve) => setImmediate(resolve))
     }
   } finally {
-    if (produced > 0) ctx.stats.synthesis(produced / SAMPLE_RATE)
+    if (produced > 0) ctx.stats.synthesis(produced / XTTS_SAMPLE_RATE)
     release()
   }
 }
@@ -236,8 +230,9 @@ function xttsJob(input: XttsInput, language: string, chunkSamples: number): Job 
 }
 
 /**
- * `POST /tts_stream`: 200 + `audio/wav` + chunked at once; the 44-byte header (zero sizes)
- * arrives with the first audio; then s16le 24 kHz PCM chunks paced by the RTF.
+ * `POST /tts_stream`: 200 + `audio/wav` + chunked at once; the 44-byte header (RIFF size 36,
+ * data size 0: Python's `wave` writing no frames) arrives with the first audio; then s16le
+ * 24 kHz PCM chunks paced by the RTF.
  */
 export async function ttsStream(ctx: SynthesisContext, scope: RequestScope): Promise<void> {
   const { res, faults, signal } = scope
@@ -264,12 +259,10 @@ export async function ttsStream(ctx: SynthesisContext, scope: RequestScope): Pro
   }
   const writer = createBodyWriter(res, faults.cutAfterBytes)
   await produce(ctx, signal, xttsJob(input, language, tokens * SAMPLES_PER_TOKEN), (chunk, i) => {
-    const audio = pcm16Bytes(chunk)
+    const audio = pcm16ToBytes(chunk)
     if (i > 0 || !input.add_wav_header) return writer.write(audio)
-    const first = new Uint8Array(44 + audio.length)
-    first.set(wavHeader({ sampleRate: SAMPLE_RATE, channels: 1 }), 0)
-    first.set(audio, 44)
-    return writer.write(first)
+    const header = streamingWavHeader({ sampleRate: XTTS_SAMPLE_RATE, channels: 1 })
+    return writer.write(concatBytes([header, audio]))
   })
   writer.end()
 }
@@ -287,29 +280,11 @@ export async function tts(ctx: SynthesisContext, scope: RequestScope): Promise<v
     parts.push(chunk)
     return true
   })
-  const pcm = new Int16Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const part of parts) {
-    pcm.set(part, at)
-    at += part.length
-  }
-  const body = Buffer.from(
-    JSON.stringify(
-      Buffer.from(writeWav({ sampleRate: SAMPLE_RATE, channels: 1 }, pcm)).toString('base64'),
-    ),
-  )
+  const wav = writeWav({ sampleRate: XTTS_SAMPLE_RATE, channels: 1 }, concatSamples(parts))
+  const body = Buffer.from(JSON.stringify(encodeBase64(wav)))
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) })
   const writer = createBodyWriter(res, faults.cutAfterBytes)
   if (await writer.write(body)) writer.end()
-}
-
-// The length is unknown while streaming; like OpenAI's, the header's sizes say "to the end".
-function openEndedWavHeader(): Uint8Array {
-  const header = wavHeader({ sampleRate: SAMPLE_RATE, channels: 1 })
-  const view = new DataView(header.buffer)
-  view.setUint32(4, 0xffffffff, true)
-  view.setUint32(40, 0xffffffff, true)
-  return header
 }
 
 interface SpeechInput {
@@ -365,9 +340,15 @@ export async function openAiSpeech(ctx: SynthesisContext, scope: RequestScope): 
           'content-type': format === 'wav' ? 'audio/wav' : 'audio/pcm',
           'transfer-encoding': 'chunked',
         })
-        if (format === 'wav' && !(await writer.write(openEndedWavHeader()))) return false
+        // The length is unknown while streaming; like OpenAI's, the sizes say "to the end".
+        const header = streamingWavHeader({
+          sampleRate: XTTS_SAMPLE_RATE,
+          channels: 1,
+          sizes: 'max',
+        })
+        if (format === 'wav' && !(await writer.write(header))) return false
       }
-      return writer.write(pcm16Bytes(chunk))
+      return writer.write(pcm16ToBytes(chunk))
     },
   )
   writer.end()
