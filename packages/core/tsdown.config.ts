@@ -8,6 +8,7 @@ export default defineConfig({
       [
         'resilience',
         'crypto',
+        'bytes',
         'log',
         'metrics',
         'config',

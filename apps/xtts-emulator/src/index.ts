@@ -17,13 +17,8 @@ export {
   startEmulator,
   XTTS_LANGUAGE_LIST,
 } from './server/index.ts'
-export {
-  chunkSchedule,
-  GARBAGE_BODY,
-  type LatencyModel,
-  nextDue,
-  SAMPLE_RATE,
-} from './server/synthesis.ts'
+export { chunkSchedule, type LatencyModel, nextDue } from './server/pacing.ts'
+export { GARBAGE_BODY } from './server/synthesis.ts'
 export {
   latentsFromSeed,
   OPENAI_VOICES,
