@@ -12,7 +12,6 @@ import { createWorkerEngine } from '../engine/index.ts'
 import { type Faults, mergeFaults, NO_FAULTS } from '../faults/index.ts'
 import { createGpu } from '../gpu/index.ts'
 import { OPENAPI_DOCUMENT } from '../openapi/index.ts'
-import { studioSpeakers } from '../speakers/index.ts'
 import { createStats, type EmulatorStats } from '../stats/index.ts'
 import { ValidationError } from '../validate/index.ts'
 import { handleAdmin } from './admin.ts'
@@ -21,6 +20,7 @@ import { BodyTooLargeError, readBody, sendError, sendJson, sleep } from './http.
 import { openAiSpeech } from './openai.ts'
 import { type EmulatorOptions, latencyPatch, normalizeOptions } from './options.ts'
 import type { LatencyModel } from './pacing.ts'
+import { sendStudioSpeakers } from './studio.ts'
 import { type RequestScope, type SynthesisContext, sendValidationError } from './synthesis.ts'
 import { tts, ttsStream } from './xtts.ts'
 
@@ -119,7 +119,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (method !== expected) return sendError(res, 405, undefined, { allow: expected })
     if (method === 'GET') {
       if (path === '/languages') return sendJson(res, 200, XTTS_LANGUAGE_LIST)
-      if (path === '/studio_speakers') return sendJson(res, 200, studioSpeakers())
+      if (path === '/studio_speakers') {
+        return sendStudioSpeakers(res, config.studioSpeakers, scopeFaults)
+      }
       return sendJson(res, 200, OPENAPI_DOCUMENT)
     }
     const done = stats.open()

@@ -6,6 +6,7 @@
 import type { EspeakEngine } from '@tts/espeak'
 import { type Faults, FaultsError, mergeFaults, NO_FAULTS } from '../faults/index.ts'
 import type { LatencyModel } from './pacing.ts'
+import { STUDIO_SPEAKERS_MODES, type StudioSpeakersMode } from './studio.ts'
 
 /** Options of `startEmulator`. */
 export interface EmulatorOptions {
@@ -27,6 +28,11 @@ export interface EmulatorOptions {
   engine?: EspeakEngine
   /** Source of randomness for `errorRate`; default `Math.random`. */
   random?: () => number
+  /**
+   * `/studio_speakers`: `'small'` (default: 6 speakers, 4 latent rows, 177 KB) or `'real'`
+   * (XTTS-v2's 58 speakers with 32×1024 latents, ~37 MB, as the real server answers).
+   */
+  studioSpeakers?: StudioSpeakersMode
 }
 
 /** `EmulatorOptions` with defaults applied; throws `RangeError` on a bad port or latency. */
@@ -39,6 +45,12 @@ export function normalizeOptions(options: EmulatorOptions) {
   if (!Number.isFinite(ttfbMs) || ttfbMs < 0)
     throw new RangeError(`ttfbMs must be a number ≥ 0, got ${ttfbMs}`)
   if (!Number.isFinite(rtf) || rtf < 0) throw new RangeError(`rtf must be a number ≥ 0, got ${rtf}`)
+  const studioSpeakers = options.studioSpeakers ?? 'small'
+  if (!STUDIO_SPEAKERS_MODES.includes(studioSpeakers)) {
+    throw new RangeError(
+      `studioSpeakers must be ${STUDIO_SPEAKERS_MODES.join(' or ')}, got ${String(studioSpeakers)}`,
+    )
+  }
   return {
     port,
     host: options.host ?? '127.0.0.1',
@@ -48,6 +60,7 @@ export function normalizeOptions(options: EmulatorOptions) {
     strictLatents: options.strictLatents ?? false,
     engine: options.engine,
     random: options.random ?? Math.random,
+    studioSpeakers,
   }
 }
 
