@@ -35,7 +35,7 @@ export interface DetectLanguageOptions {
    * A prior only: it decides between languages the text alone leaves close (`Cancelar`: es or
    * pt), never against clear evidence (an Arabic string in a French app is Arabic).
    */
-  languageHint?: string | readonly string[]
+  languageHint?: string | readonly string[] | undefined
 }
 
 /** Past this length a text says nothing more about its language; keeps long inputs cheap. */
