@@ -6,6 +6,8 @@
  * (`TUNED.hintBoost`), so it breaks near-ties and never outweighs clear evidence.
  */
 
+export { loadNgramModel } from './ngram.ts'
+
 import { calibrate } from './calibration.ts'
 import { foreignLetters, hanForms, TUNED } from './evidence.ts'
 import type { XttsLanguage } from './languages.ts'

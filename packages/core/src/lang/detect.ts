@@ -4,7 +4,6 @@
  */
 
 import { fromLocale, LanguageError, type XttsLanguage } from './languages.ts'
-import { isNgramModelLoaded, loadNgramModel } from './ngram.ts'
 import { countScripts, scriptVerdict } from './script.ts'
 
 /** The outcome of language detection. */
@@ -51,20 +50,30 @@ const MAX_SAMPLE = 1000
  * detectLanguageSync('Guten Morgen') // { language: 'de', ... }
  */
 export function initLanguageDetector(): Promise<void> {
-  return Promise.all([
-    loadNgramModel(),
-    import('./decide.ts').then((module) => {
+  loading ??= import('./decide.ts').then(
+    async (module) => {
+      await module.loadNgramModel()
       decider = module
-    }),
-  ]).then(() => undefined)
+    },
+    (error: unknown) => {
+      // Let a later call try again (a chunk that failed to load in a browser).
+      loading = undefined
+      throw error
+    },
+  )
+  return loading
 }
 
-/** The decision rules, loaded with the n-gram data so that the browser entry stays small. */
+/**
+ * The n-gram half (scoring, data, decision rules): imported on first use only, so that the
+ * browser entry holds the script check alone.
+ */
 let decider: typeof import('./decide.ts') | undefined
+let loading: Promise<void> | undefined
 
 /** True once the n-gram model is loaded and {@link detectLanguageSync} can decide any text. */
 export function isLanguageDetectorReady(): boolean {
-  return isNgramModelLoaded() && decider !== undefined
+  return decider !== undefined
 }
 
 /**
@@ -142,7 +151,7 @@ function hintLanguages(hint: DetectLanguageOptions['languageHint']): XttsLanguag
 }
 
 function needModel(): typeof import('./decide.ts') {
-  if (!isLanguageDetectorReady() || decider === undefined) {
+  if (decider === undefined) {
     throw new LanguageError(
       'detector_not_ready',
       'the language model is not loaded yet: await initLanguageDetector() (or use detectLanguage) first',
