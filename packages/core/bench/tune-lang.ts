@@ -6,6 +6,8 @@
  *
  *   cd packages/core && node bench/tune-lang.ts
  *
+ * Also tuned on: the quarter of the lexicon's sources kept out of it (bench/gen-lexicon.ts).
+ *
  * Objective: accuracy on Latin- and Han-script strings, averaged over the 1–3-word and the
  * 20–40-character buckets; the hint's boost maximises the mean of accuracy with a right hint
  * and with a wrong one (a close neighbour, see `NEIGHBOUR`), so it cannot win by trusting hints.
@@ -21,6 +23,7 @@ import {
 } from '../src/lang/index.ts'
 import { LATIN_LANGUAGES, type LatinLanguage } from '../src/lang/ngram.ts'
 import { countScripts, scriptVerdict } from '../src/lang/script.ts'
+import { lexiconSources } from './gen-lexicon.ts'
 import { loadDeclarations } from './udhr-node.ts'
 import { BUCKETS, snippets } from './udhr-samples.ts'
 import { bucketsOf, type Sample, trainingSamples } from './ui-corpus.ts'
@@ -58,7 +61,7 @@ export function tuningSamples(): Sample[] {
       })),
     ),
   )
-  return [...trainingSamples().samples, ...udhr]
+  return [...trainingSamples().samples, ...udhr, ...lexiconSources().tune]
 }
 
 if (import.meta.main) {
@@ -107,6 +110,22 @@ if (import.meta.main) {
       TUNED.letterPenalty = v
     },
     [1, 0.8, 0.6, 0.4, 0.25, 0.1],
+  )
+  search(
+    'lexiconBoost',
+    () => TUNED.lexiconBoost,
+    (v) => {
+      TUNED.lexiconBoost = v
+    },
+    [1, 1.1, 1.2, 1.35, 1.5, 2],
+  )
+  search(
+    'lexiconPenalty',
+    () => TUNED.lexiconPenalty,
+    (v) => {
+      TUNED.lexiconPenalty = v
+    },
+    [1, 0.9, 0.8, 0.7, 0.5],
   )
   search(
     'hanPenalty',

@@ -11,7 +11,7 @@ const nonce = () =>
 describe('language_hint with language auto', () => {
   it('decides what the text leaves open, as the client calling core would', async () => {
     for (const hint of [['pt-BR'], ['es-ES', 'en']]) {
-      const input = `Buscar ${nonce()}`
+      const input = `Editar ${nonce()}`
       const res = await speak({ input, language_hint: hint, response_format: 'pcm' })
       expect(res.status).toBe(200)
       const client = await detectLanguage(input, { languageHint: hint })
@@ -30,7 +30,7 @@ describe('language_hint with language auto', () => {
   })
 
   it('rejects a hint that is not a list of tags with a problem', async () => {
-    const res = await speak({ input: `Buscar ${nonce()}`, language_hint: 'pt-BR' })
+    const res = await speak({ input: `Editar ${nonce()}`, language_hint: 'pt-BR' })
     expect(res.status).toBe(400)
     expect(res.json<{ code: string; detail: string }>()).toMatchObject({
       code: 'invalid_request',

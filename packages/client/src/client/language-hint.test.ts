@@ -48,12 +48,12 @@ describe('languageHint', () => {
       timeoutMs: 1000,
       languageHint: hint,
     })
-    await client.synthesize(`Buscar ${nonce()}`)
+    await client.synthesize(`Editar ${nonce()}`)
     const body = JSON.parse(server.requests.at(-1)?.body ?? '{}') as Record<string, unknown>
     expect(body).toMatchObject({ language: 'auto', language_hint: hint })
 
     fail = true
-    const text = `Buscar ${nonce()}`
+    const text = `Editar ${nonce()}`
     const local = await client.synthesize(text)
     const core = await detectLanguage(text, { languageHint: hint })
     expect(core.language).toBe('pt')

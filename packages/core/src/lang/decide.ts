@@ -9,7 +9,7 @@
 export { loadNgramModel } from './ngram.ts'
 
 import { calibrate } from './calibration.ts'
-import { foreignLetters, hanForms, TUNED } from './evidence.ts'
+import { foreignLetters, hanForms, lexiconMasks, TUNED } from './evidence.ts'
 import type { XttsLanguage } from './languages.ts'
 import {
   HAN_MASK,
@@ -37,7 +37,7 @@ const JA = MODEL_LANGUAGES.indexOf('ja')
  * in it is known to the model and no hint names a Latin-script language.
  *
  * @example
- * decideLatin('Cancelar', 8, ['pt']) // { language: 'pt', ... } — es and pt spell it alike
+ * decideLatin('Editar', 6, ['pt']) // { language: 'pt', ... } — es and pt spell it alike
  */
 export function decideLatin(
   text: string,
@@ -45,7 +45,9 @@ export function decideLatin(
   hint: readonly XttsLanguage[],
 ): Decision<LatinLanguage> | undefined {
   const { scores, grams } = ngramScores(text, LATIN_MASK)
-  const foreign = foreignLetters(text.toLowerCase(), LATIN_LANGUAGES)
+  const lower = text.toLowerCase()
+  const foreign = foreignLetters(lower, LATIN_LANGUAGES)
+  const words = lexiconMasks(lower)
   let best = -1
   let bestScore = 0
   let second = 0
@@ -54,6 +56,7 @@ export function decideLatin(
     let score = scores[LATIN_INDEX[i] as number] as number
     if (score === 0) continue
     score *= TUNED.bias[language] * TUNED.letterPenalty ** (foreign[i] as number)
+    for (const mask of words) score *= mask & (1 << i) ? TUNED.lexiconBoost : TUNED.lexiconPenalty
     if (hint.includes(language)) score *= TUNED.hintBoost
     if (score > bestScore) {
       second = bestScore

@@ -31,7 +31,7 @@ export interface DetectLanguageOptions {
   /**
    * Languages the text is likely in: the app's UI locale, `navigator.languages`, or the list of
    * languages the app ships (BCP-47 tags; regions and tags XTTS does not speak are ignored).
-   * A prior only: it decides between languages the text alone leaves close (`Cancelar`: es or
+   * A prior only: it decides between languages the text alone leaves close (`Editar`: es or
    * pt), never against clear evidence (an Arabic string in a French app is Arabic).
    */
   languageHint?: string | readonly string[] | undefined
@@ -132,9 +132,13 @@ export function detectLanguageSync(
   }
 }
 
-/** The XTTS languages a `languageHint` names, in its order, without repeats. */
+/**
+ * The XTTS languages a `languageHint` names, in its order, without repeats. Apps pass the same
+ * hint on every call, so the last answer per hint is kept (detection runs on every request).
+ */
 function hintLanguages(hint: DetectLanguageOptions['languageHint']): XttsLanguage[] {
   if (hint === undefined) return []
+  if (hint === lastHint) return lastLanguages
   const tags = typeof hint === 'string' ? [hint] : hint
   if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) {
     throw new LanguageError(
@@ -147,8 +151,15 @@ function hintLanguages(hint: DetectLanguageOptions['languageHint']): XttsLanguag
     const language = fromLocale(tag)
     if (language && !out.includes(language)) out.push(language)
   }
+  // An array may be changed in place later; only a string hint is safe to remember.
+  if (typeof hint === 'string') {
+    lastHint = hint
+    lastLanguages = out
+  }
   return out
 }
+let lastHint: string | undefined
+let lastLanguages: XttsLanguage[] = []
 
 function needModel(): typeof import('./decide.ts') {
   if (decider === undefined) {

@@ -1,7 +1,9 @@
 /**
  * @module lang/evidence — what short texts say beyond eld's n-grams, loaded with the n-gram
  * data (not in the browser entry): letters that only some Latin-script languages use, Han
- * characters whose form is only Chinese (simplified) or only Japanese, and the tuned weights.
+ * characters whose form is only Chinese (simplified) or only Japanese, words of real UI
+ * strings (data/lexicon.gen.ts, from translation files outside the evaluation set; see
+ * bench/gen-lexicon.ts), and the tuned weights.
  *
  * Written here, not taken from a library: no maintained package has these tables for exactly
  * XTTS's languages, and they are a few hundred bytes. The weights (`TUNED`) were fitted by
@@ -9,6 +11,7 @@
  * figures reported in bench/ui.bench.ts come from the held-out set (bench/ui-corpus.ts).
  */
 
+import LEXICON_ROWS from './data/lexicon.gen.ts'
 import type { LatinLanguage } from './ngram.ts'
 
 /** Letters (lower case) and the Latin-script XTTS languages whose spelling uses them. */
@@ -99,17 +102,21 @@ export const TUNED = {
   hanPenalty: 0.3,
   /** Score factor for the languages the caller's hint names. */
   hintBoost: 1.1,
+  /** Score factor per word of the text that the UI lexicon lists for the language. */
+  lexiconBoost: 1.1,
+  /** Score factor per word of the text that the UI lexicon lists for other languages only. */
+  lexiconPenalty: 1,
   /** Confidence when only the hint named the language (the model knew no n-gram of the text). */
   hintOnlyConfidence: 0.5,
   /** Per-language factors correcting eld's leanings on UI text, by `LATIN_LANGUAGES` order. */
   bias: {
-    cs: 0.85,
+    cs: 0.722,
     de: 0.95,
     en: 1,
     es: 0.95,
     fr: 0.95,
-    hu: 1,
-    it: 1,
+    hu: 1.1,
+    it: 1.05,
     nl: 1,
     pl: 1.1,
     pt: 1,
@@ -151,4 +158,28 @@ export function hanForms(text: string): { zh: number; ja: number } {
     else if (JA_SET.has(ch)) ja++
   }
   return { zh, ja }
+}
+
+/** UI word → bit mask over `LATIN_LANGUAGES` of the languages that use it. */
+const LEXICON = new Map<string, number>(
+  LEXICON_ROWS.split('\n').map((row) => {
+    const tab = row.indexOf('\t')
+    return [row.slice(0, tab), Number.parseInt(row.slice(tab + 1), 36)]
+  }),
+)
+
+/**
+ * The lexicon's language masks (bit i: `LATIN_LANGUAGES[i]`) of the words of `text` (lower
+ * case) that it lists.
+ *
+ * @example
+ * lexiconMasks('abbrechen') // [0b10] (de) when the lexicon lists it
+ */
+export function lexiconMasks(text: string): number[] {
+  const out: number[] = []
+  for (const word of text.match(/\p{L}{2,}/gu) ?? []) {
+    const mask = LEXICON.get(word)
+    if (mask !== undefined) out.push(mask)
+  }
+  return out
 }

@@ -17,7 +17,7 @@ const loadLang = () => {
  *
  * @example
  * await resolveLanguage('auto', 'Bonjour tout le monde') // 'fr'
- * await resolveLanguage('auto', 'Buscar', ['pt-BR']) // 'pt'
+ * await resolveLanguage('auto', 'Editar', ['pt-BR']) // 'pt'
  */
 export async function resolveLanguage(
   requested: string,
