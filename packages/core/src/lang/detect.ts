@@ -80,8 +80,9 @@ export function isLanguageDetectorReady(): boolean {
  * Detects which of XTTS's 17 languages `text` is in, loading the n-gram model on first use.
  *
  * @example
- * await detectLanguage('Bonjour tout le monde') // { language: 'fr', confidence: 0.4, source: 'ngram' }
- * await detectLanguage('ImageProxy HTTPエラー') // { language: 'ja', confidence: 0.3, source: 'script' }
+ * await detectLanguage('Bonjour tout le monde') // { language: 'fr', confidence: 0.94, source: 'ngram' }
+ * await detectLanguage('Editar', { languageHint: navigator.languages }) // 'pt' in a pt-BR browser
+ * await detectLanguage('مرحبا', { languageHint: 'fr-FR' }) // 'ar': the hint never beats the script
  */
 export async function detectLanguage(
   text: string,
