@@ -135,7 +135,7 @@ for (const [name, hint] of [
 ] as const) {
   const judged = samples.map((s) => {
     const r: LanguageDetection = detectLanguageSync(s.text, { languageHint: hint(s) })
-    return { c: r.confidence, ok: r.language === s.language }
+    return { c: r.confidence, ok: r.language === s.language, ngram: r.source === 'ngram' }
   })
   calibration[name] = EDGES.slice(0, -1).map((from, i) => {
     const cell = judged.filter((j) => j.c >= from && j.c < (EDGES[i + 1] as number))
@@ -145,6 +145,12 @@ for (const [name, hint] of [
   const cells = calibration[name].map((c) => `${pct(c.accuracy)} (${c.n})`.padStart(18))
   console.log(
     `${name.padEnd(8)}${cells.join('')}${`${pct(sure.filter((j) => j.ok).length / sure.length)} (${pct(sure.length / judged.length).trim()} %)`.padStart(26)}`,
+  )
+  // The script decides most non-Latin text with confidence 1; the n-gram answers alone:
+  const ngram = judged.filter((j) => j.ngram)
+  const ngramSure = ngram.filter((j) => j.c >= 0.9)
+  console.log(
+    `${''.padEnd(8)}n-gram answers only: ≥ 0.9 right ${pct(ngramSure.filter((j) => j.ok).length / ngramSure.length).trim()} % (${pct(ngramSure.length / ngram.length).trim()} % of ${ngram.length}); < 0.9 right ${pct(ngram.filter((j) => j.c < 0.9 && j.ok).length / (ngram.length - ngramSure.length)).trim()} %`,
   )
 }
 
