@@ -11,6 +11,7 @@ import { readDemoConfig } from './config/index.ts'
 import { applyFaultPreset, FAULTS_PATH, type FaultPreset, presetOf } from './faults/index.ts'
 import {
   cacheLabel,
+  confidenceLabel,
   formatMs,
   languageLabel,
   providerLabel,
@@ -69,6 +70,8 @@ const client = createTtsClient({
   endpoint: config.endpoint,
   ...(config.apiKey ? { apiKey: config.apiKey } : {}),
   breaker: config.breaker,
+  // The page's languages are a prior for 'auto' (edge and device voice alike).
+  languageHint: navigator.languages,
   ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
   player: player.play,
   fetch: recordingFetch,
@@ -208,10 +211,12 @@ text.addEventListener('input', () => {
       detected.textContent = 'Language: type some text'
       return
     }
-    const { language, confidence } = await detectLanguage(value)
+    const { language, confidence } = await detectLanguage(value, {
+      languageHint: navigator.languages,
+    })
     if (run !== detectRun) return
     const how = voice.value === 'auto' ? 'detected' : 'detected, sent with the chosen voice'
-    detected.textContent = `Language: ${languageLabel(language)}, ${how} (confidence ${Math.round(confidence * 100)} %)`
+    detected.textContent = `Language: ${languageLabel(language)}, ${how} (${confidenceLabel(confidence)})`
     detected.setAttribute('data-language', language)
   }, 200)
 })

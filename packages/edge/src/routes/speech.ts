@@ -46,6 +46,15 @@ export const SpeechRequestSchema = z
       .max(4, '`speed` must be at most 4.0')
       .default(1),
     language: z.string().max(16).default('auto').openapi({ example: 'auto' }),
+    // With `language: 'auto'`, the languages the text is likely in (the app's locale): a prior
+    // for core's detector, so that the edge and the client's local fallback agree.
+    language_hint: z
+      .array(z.string().max(35), {
+        error: '`language_hint` must be a list of language tags, e.g. ["fr-FR", "en"]',
+      })
+      .max(10, '`language_hint` may name at most 10 languages')
+      .optional()
+      .openapi({ example: ['fr-FR', 'en'] }),
     stream: z.boolean({ error: '`stream` must be true or false' }).default(false),
   })
   .openapi('SpeechRequest')
@@ -193,6 +202,7 @@ async function speak(
     input: body.input,
     voice: body.voice,
     language: body.language,
+    languageHint: body.language_hint,
     format,
     speed: body.speed,
     stream: body.stream,
