@@ -53,14 +53,65 @@ describe('the official openai client', () => {
     })
   }
 
-  it('sees errors as the client’s own typed errors', async () => {
+  it('sees errors as the client’s own typed errors, with our detail, code and field', async () => {
     const { openai } = client(keys.speech)
-    await expect(
-      openai.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: '' }),
-    ).rejects.toBeInstanceOf(OpenAI.BadRequestError)
+    const empty = await openai.audio.speech
+      .create({ model: 'tts-1', voice: 'alloy', input: '' })
+      .catch((error: unknown) => error)
+    expect(empty).toBeInstanceOf(OpenAI.BadRequestError)
+    const bad = empty as InstanceType<typeof OpenAI.BadRequestError>
+    expect(bad.message).toBe('400 the request json is invalid — input: `input` must not be empty')
+    expect(bad.code).toBe('invalid_request')
+    expect(bad.param).toBe('input')
+    expect(bad.type).toBe('invalid_request_error')
+
+    const format = await openai.audio.speech
+      .create({
+        model: 'tts-1',
+        voice: 'alloy',
+        input: sentence('An unknown format'),
+        // A value outside OpenAI's list, so the type system needs telling.
+        response_format: 'midi' as 'mp3',
+      })
+      .catch((error: unknown) => error)
+    expect(format).toBeInstanceOf(OpenAI.BadRequestError)
+    expect((format as OpenAI.APIError).code).toBe('unsupported_format')
+    expect((format as OpenAI.APIError).param).toBe('response_format')
+    expect((format as OpenAI.APIError).message).toMatch(
+      /^400 response_format "midi" is not supported/,
+    )
+
     const stranger = client('tts_wrong_key').openai
-    await expect(
-      stranger.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'hi' }),
-    ).rejects.toBeInstanceOf(OpenAI.AuthenticationError)
+    const denied = await stranger.audio.speech
+      .create({ model: 'tts-1', voice: 'alloy', input: 'hi' })
+      .catch((error: unknown) => error)
+    expect(denied).toBeInstanceOf(OpenAI.AuthenticationError)
+    expect((denied as OpenAI.APIError).code).toBe('unauthorized')
+    expect((denied as OpenAI.APIError).type).toBe('authentication_error')
+    expect((denied as OpenAI.APIError).message).not.toContain('tts_wrong_key')
+  })
+
+  it('accepts OpenAI’s `instructions` and ignores it', async () => {
+    const { openai, settle } = client(keys.speech)
+    const input = sentence('Instructions are accepted')
+    const plain = await openai.audio.speech.create({
+      model: 'gpt-4o-mini-tts',
+      voice: 'alloy',
+      input,
+      response_format: 'wav',
+    })
+    const plainBytes = new Uint8Array(await plain.arrayBuffer())
+    await settle()
+    const styled = await openai.audio.speech.create({
+      model: 'gpt-4o-mini-tts',
+      voice: 'alloy',
+      input,
+      response_format: 'wav',
+      instructions: 'Speak in a cheerful tone.',
+    })
+    // Ignored, so the same audio: a cache hit of the plain request.
+    expect(styled.headers.get('x-tts-cache')).toBe('HIT')
+    expect(new Uint8Array(await styled.arrayBuffer())).toEqual(plainBytes)
+    await settle()
   })
 })

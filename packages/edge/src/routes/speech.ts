@@ -47,6 +47,15 @@ export const SpeechRequestSchema = z
       .default(1),
     language: z.string().max(16).default('auto').openapi({ example: 'auto' }),
     stream: z.boolean({ error: '`stream` must be true or false' }).default(false),
+    // Accepted so OpenAI callers that send a style prompt are not refused; XTTS-v2 takes no
+    // style prompt, so it changes nothing (and is not part of the cache key).
+    instructions: z
+      .string({ error: '`instructions` must be a string' })
+      .max(MAX_INPUT, `\`instructions\` must be at most ${MAX_INPUT} characters`)
+      .optional()
+      .openapi({
+        description: 'OpenAI’s style prompt. Accepted and ignored: XTTS-v2 takes no style prompt.',
+      }),
   })
   .openapi('SpeechRequest')
 
@@ -167,7 +176,7 @@ function checkFormat(format: string): ResponseFormat {
   throw new ProblemError(
     'unsupported_format',
     `response_format "${format}" is not supported; use one of ${SUPPORTED_FORMATS.join(', ')}`,
-    { details: { supported: [...SUPPORTED_FORMATS] } },
+    { details: { supported: [...SUPPORTED_FORMATS] }, param: 'response_format' },
   )
 }
 
