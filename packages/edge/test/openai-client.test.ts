@@ -2,6 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { parseWav } from '@tts/core/audio'
 import OpenAI from 'openai'
 import { describe, expect, it } from 'vitest'
+import { decodeFlac } from '../src/encode/flac-decode.ts'
 import worker from '../src/index.ts'
 import { mp3Frames, oggOpusPages } from './audio-check.ts'
 import { keys, sentence, testEnv } from './helpers.ts'
@@ -24,7 +25,7 @@ function client(apiKey: string) {
 }
 
 describe('the official openai client', () => {
-  for (const format of ['mp3', 'opus', 'wav', 'pcm'] as const) {
+  for (const format of ['mp3', 'opus', 'wav', 'pcm', 'flac'] as const) {
     it(`gets playable ${format}`, async () => {
       const { openai, settle } = client(keys.speech)
       const input = sentence('The official client asks for speech')
@@ -41,6 +42,7 @@ describe('the official openai client', () => {
       if (format === 'opus') expect(oggOpusPages(bytes)).toMatchObject({ opus: true, eos: true })
       if (format === 'wav') expect(parseWav(bytes).durationMs).toBeGreaterThan(500)
       if (format === 'pcm') expect(bytes.byteLength).toBeGreaterThan(24_000)
+      if (format === 'flac') expect(decodeFlac(bytes).samples.length).toBeGreaterThan(12_000)
       const again = await openai.audio.speech.create({
         model: 'tts-1',
         voice: 'alloy',
@@ -75,9 +77,9 @@ describe('the official openai client', () => {
       })
       .catch((error: unknown) => error)
     expect(format).toBeInstanceOf(OpenAI.BadRequestError)
-    expect((format as OpenAI.APIError).code).toBe('unsupported_format')
-    expect((format as OpenAI.APIError).param).toBe('response_format')
-    expect((format as OpenAI.APIError).message).toMatch(
+    expect((format as InstanceType<typeof OpenAI.APIError>).code).toBe('unsupported_format')
+    expect((format as InstanceType<typeof OpenAI.APIError>).param).toBe('response_format')
+    expect((format as InstanceType<typeof OpenAI.APIError>).message).toMatch(
       /^400 response_format "midi" is not supported/,
     )
 
@@ -86,9 +88,9 @@ describe('the official openai client', () => {
       .create({ model: 'tts-1', voice: 'alloy', input: 'hi' })
       .catch((error: unknown) => error)
     expect(denied).toBeInstanceOf(OpenAI.AuthenticationError)
-    expect((denied as OpenAI.APIError).code).toBe('unauthorized')
-    expect((denied as OpenAI.APIError).type).toBe('authentication_error')
-    expect((denied as OpenAI.APIError).message).not.toContain('tts_wrong_key')
+    expect((denied as InstanceType<typeof OpenAI.APIError>).code).toBe('unauthorized')
+    expect((denied as InstanceType<typeof OpenAI.APIError>).type).toBe('authentication_error')
+    expect((denied as InstanceType<typeof OpenAI.APIError>).message).not.toContain('tts_wrong_key')
   })
 
   it('accepts OpenAI’s `instructions` and ignores it', async () => {

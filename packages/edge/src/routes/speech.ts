@@ -171,11 +171,14 @@ const prefetchRoute = createRoute({
   },
 })
 
+// AAC is the one OpenAI format we refuse: no AAC encoder runs in a Worker (see encode/index.ts).
+const AAC_NOTE = '; aac is not offered because no AAC encoder runs in a Worker'
+
 function checkFormat(format: string): ResponseFormat {
   if (isSupportedFormat(format)) return format
   throw new ProblemError(
     'unsupported_format',
-    `response_format "${format}" is not supported; use one of ${SUPPORTED_FORMATS.join(', ')}`,
+    `response_format "${format}" is not supported; use one of ${SUPPORTED_FORMATS.join(', ')}${format === 'aac' ? AAC_NOTE : ''}`,
     { details: { supported: [...SUPPORTED_FORMATS] }, param: 'response_format' },
   )
 }
