@@ -16,6 +16,7 @@ import { type AnswerReport, answerSpeech } from '../speech/answer.ts'
 import { createSpeechContext, type SpeechContext, type Timings } from '../speech/context.ts'
 import { prepareSpeech, type SpeechInput } from '../speech/prepare.ts'
 import { validationHook } from './hook.ts'
+import { AUTHED, problemResponses } from './problems.ts'
 
 const MAX_INPUT = 4096
 
@@ -59,34 +60,7 @@ export const SpeechRequestSchema = z
   })
   .openapi('SpeechRequest')
 
-const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number(),
-    code: z.string(),
-    detail: z.string(),
-  })
-  .openapi('Problem')
-
-const problems = {
-  400: {
-    description: 'Invalid request',
-    content: { 'application/problem+json': { schema: ProblemSchema } },
-  },
-  401: {
-    description: 'No valid API key',
-    content: { 'application/problem+json': { schema: ProblemSchema } },
-  },
-  403: {
-    description: 'API key lacks the scope',
-    content: { 'application/problem+json': { schema: ProblemSchema } },
-  },
-  503: {
-    description: 'Upstream unavailable',
-    content: { 'application/problem+json': { schema: ProblemSchema } },
-  },
-}
+const problems = problemResponses([400, 413, 415, 416, ...AUTHED, 502, 503, 504])
 
 const audio = Object.fromEntries(
   SUPPORTED_FORMATS.map((f) => [
@@ -167,7 +141,7 @@ const prefetchRoute = createRoute({
       description: 'Accepted',
       content: { 'application/json': { schema: z.object({ queued: z.number() }) } },
     },
-    ...problems,
+    ...problemResponses([400, 413, 415, ...AUTHED]),
   },
 })
 
