@@ -170,7 +170,10 @@ function toProblem(error: unknown): ProblemError {
 app.onError((error, c: Context<AppEnv>) => {
   const problem = toProblem(error)
   const log = c.get('log') ?? requestLogger('info', 'unknown')
-  metrics.recordOutcome('error', { code: problem.code })
+  // The requests counter is about speech: a refused /metrics scrape or voice list is not a
+  // failed speech request.
+  if (c.req.path.startsWith('/v1/audio/speech'))
+    metrics.recordOutcome('error', { code: problem.code })
   const data = {
     code: problem.code,
     status: problem.status,

@@ -60,4 +60,19 @@ describe('the OpenAPI document', () => {
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/)
   })
+
+  it('does not count a refused /metrics scrape as a failed speech request', async () => {
+    const unauthorized = async () => {
+      const text = new TextDecoder().decode((await call('/metrics', { key: keys.admin })).body)
+      const line = text.split('\n').find((l) => /^tts_requests\w*\{.*code="unauthorized"/.test(l))
+      return Number(line?.split(' ').at(-1) ?? 0)
+    }
+    const speechBefore = await unauthorized()
+    expect((await call('/metrics', { key: null })).status).toBe(401)
+    expect((await call('/metrics', { key: keys.speech })).status).toBe(403)
+    expect(await unauthorized()).toBe(speechBefore)
+    // A refused speech request still counts.
+    expect((await call('/v1/audio/speech', { key: null, json: { input: 'x' } })).status).toBe(401)
+    expect(await unauthorized()).toBe(speechBefore + 1)
+  })
 })
