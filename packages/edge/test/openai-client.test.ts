@@ -93,6 +93,32 @@ describe('the official openai client', () => {
     expect((denied as InstanceType<typeof OpenAI.APIError>).message).not.toContain('tts_wrong_key')
   })
 
+  it('streams: the official client reads the audio as it comes', async () => {
+    const { openai, settle } = client(keys.speech)
+    // Two sentences, so the edge sends the first one's audio before the second is synthesized.
+    const input = `${sentence('The first streamed sentence')} ${sentence('And a second one')}`
+    const response = await openai.audio.speech.create({
+      model: 'tts-1',
+      voice: 'alloy',
+      input,
+      response_format: 'flac',
+      // Our extension; the client sends body fields it does not know as they are.
+      ...({ stream: true } as object),
+    })
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader()
+    const chunks: Uint8Array[] = []
+    for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value)
+    await settle()
+    expect(chunks.length).toBeGreaterThan(1)
+    const whole = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
+    let at = 0
+    for (const c of chunks) {
+      whole.set(c, at)
+      at += c.length
+    }
+    expect(decodeFlac(whole).samples.length).toBeGreaterThan(24_000)
+  })
+
   it('accepts OpenAI’s `instructions` and ignores it', async () => {
     const { openai, settle } = client(keys.speech)
     const input = sentence('Instructions are accepted')
