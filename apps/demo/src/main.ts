@@ -17,7 +17,7 @@ import {
   providerLabel,
   providerShortLabel,
 } from './format/index.ts'
-import { refreshReady, renderMetrics, setField } from './live/index.ts'
+import { createLatencyWindow, refreshReady, renderMetrics, setField } from './live/index.ts'
 import { elementPlayer } from './player/index.ts'
 import { SAMPLES } from './samples/index.ts'
 
@@ -86,10 +86,12 @@ function setStatus(message: string) {
   status.textContent = message
 }
 
+const latencies = createLatencyWindow()
 const refreshMetrics = () =>
-  renderMetrics(metricsList, client.metrics.snapshot(), client.breaker.state)
+  renderMetrics(metricsList, client.metrics.snapshot(), client.breaker.state, latencies)
 
 client.on('provider', (e) => {
+  latencies.add(e.latencyMs)
   const cache =
     e.provider === 'edge'
       ? lastEdgeCache || '(header not readable)'

@@ -16,8 +16,11 @@ import { gzipSync } from 'node:zlib'
 import { build, type Plugin } from 'esbuild'
 import { describe, expect, it } from 'vitest'
 
-/** The entry's gzip bound in bytes: the size reached (28.3 KB) plus ~0.5 KB of room. */
-const ENTRY_GZIP_BOUND = 29_500
+/**
+ * The entry's gzip bound in bytes: the size reached (28.3 KB) plus ~0.5 KB of room, plus
+ * 0.5 KB for `createVoices` (issue 19), which an app's bundler drops when it is not imported.
+ */
+const ENTRY_GZIP_BOUND = 30_000
 
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)])
 

@@ -68,13 +68,13 @@ describe('bad input gets its problem+json, never a 500', () => {
   })
 
   it('unknown or dishonest formats list the supported ones', async () => {
-    for (const format of ['flac', 'aac', 'ogg']) {
+    for (const format of ['aac', 'ogg', 'FLAC']) {
       const p = expectProblem(
         await speak({ input: 'hi', response_format: format }),
         400,
         'unsupported_format',
       )
-      expect(p.detail).toMatch(/mp3, opus, wav, pcm/)
+      expect(p.detail).toMatch(/mp3, opus, wav, pcm, flac/)
     }
   })
 

@@ -51,7 +51,8 @@ export async function answerSpeech(
       format: prepared.format,
       cache: 'HIT',
       language: prepared.language,
-      upstream: found.meta.upstream,
+      // No server was asked: label it as the pieces path labels fully cached answers.
+      upstream: 'cache',
       etag: found.meta.etag,
       timings,
     })
