@@ -1,8 +1,10 @@
 /**
  * @module audio — WAV parse/write (16-bit PCM and 32-bit float), PCM joining, durations and
- * validation of upstream audio, over `DataView` only so it runs in Workers, browsers and Node.
+ * validation of upstream audio, speed and pitch changes (WSOLA + resampling, streaming) and an
+ * F0 estimate, over `DataView` and typed arrays only so it runs in Workers, browsers and Node.
  */
 export { AudioError, type AudioErrorReason, isAudioError } from './errors.ts'
+export { type EstimateF0Options, estimateF0 } from './f0.ts'
 export {
   type AudioFormat,
   assertFormat,
@@ -20,6 +22,16 @@ export {
   XTTS_SAMPLE_RATE,
 } from './format.ts'
 export { concatPcm, type JoinedPcm, toPcm16 } from './pcm.ts'
+export { createStreamResampler, type StreamResampler } from './stretch-resample.ts'
+export {
+  createTimeScale,
+  isIdentityScale,
+  PITCH_RANGE,
+  SPEED_RANGE,
+  type TimeScale,
+  type TimeScaleOptions,
+  timeScalePcm,
+} from './time-scale.ts'
 export {
   type AudioReport,
   DURATION_BOUNDS,
@@ -36,3 +48,4 @@ export {
   wavHeader,
   writeWav,
 } from './wav.ts'
+export { createWsola, type Wsola, type WsolaOptions } from './wsola.ts'
