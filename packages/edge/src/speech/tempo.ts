@@ -1,0 +1,107 @@
+/**
+ * @module speech/tempo — who changes speed and pitch: the upstream where its adapter can
+ * (`nativeSpeed`, the `openai` adapter) and `SPEED_BY` lets it, else the edge, by WSOLA and
+ * resampling of each sentence's PCM (`@tts/core/audio`'s `createTimeScale`), chunk by chunk.
+ *
+ * What is cached per sentence is the *source* audio, at the speed the upstream was asked for
+ * (1 when the edge does speed) and never pitch-shifted, so a sentence heard at speed 1 is the
+ * source for every other speed and pitch: no second synthesis. The whole-answer key covers the
+ * requested speed and pitch.
+ */
+import { createTimeScale, isIdentityScale } from '@tts/core/audio'
+import type { SpeechContext } from './context.ts'
+import type { PcmChunk } from './pieces.ts'
+
+/** Speed and pitch of one answer split between the upstream and the edge. */
+export interface TempoPlan {
+  /** The speed the upstream is asked for, and the cached sentence audio has. */
+  sourceSpeed: number
+  /** What the edge still applies to the source audio. */
+  edge: { speed: number; pitch: number }
+}
+
+/** Which wins where both could change the speed (`SPEED_BY`). */
+export type SpeedBy = 'upstream' | 'edge'
+
+/** Samples per processed piece of a cached sentence, so its first bytes leave early (0.5 s). */
+const CACHED_PIECE = 12_000
+
+/**
+ * The `SPEED_BY` setting: `upstream` (default: native speed where the adapter has it) or
+ * `edge` (always the edge's, so every speed of a sentence shares one synthesis).
+ *
+ * @example
+ * speedBy(env) // 'upstream'
+ */
+export function speedBy(env: Env): SpeedBy {
+  return env.SPEED_BY === 'edge' ? 'edge' : 'upstream'
+}
+
+/**
+ * How the requested speed and pitch are produced. Asks the upstream's capability only when
+ * the speed is not 1, so a speed-1 request never resolves the upstream for this.
+ *
+ * @example
+ * const plan = await planTempo(ctx, { speed: 0.55, pitch: 1 })
+ */
+export async function planTempo(
+  ctx: Pick<SpeechContext, 'env' | 'upstream'>,
+  request: { speed: number; pitch?: number | undefined },
+): Promise<TempoPlan> {
+  const pitch = request.pitch ?? 1
+  if (request.speed !== 1 && speedBy(ctx.env) === 'upstream') {
+    const upstream = await ctx.upstream()
+    if (upstream.nativeSpeed === true)
+      return { sourceSpeed: request.speed, edge: { speed: 1, pitch } }
+  }
+  return { sourceSpeed: 1, edge: { speed: request.speed, pitch } }
+}
+
+/**
+ * A per-sentence processor of `plan`: `push` chunks as they come, `end` at the sentence end;
+ * both return the PCM to encode. Identity (no copy, no work) when the edge has nothing to do.
+ *
+ * @example
+ * const scale = sentenceScaler(plan, 24_000)
+ * for await (const pcm of upstream) yield scale.push(pcm)
+ * yield scale.end()
+ */
+export function sentenceScaler(
+  plan: TempoPlan,
+  sampleRate: number,
+): { push(pcm: Int16Array): Int16Array; end(): Int16Array } {
+  const { speed, pitch } = plan.edge
+  if (isIdentityScale(speed, pitch)) return { push: (pcm) => pcm, end: () => new Int16Array(0) }
+  const scale = createTimeScale({ sampleRate, speed, pitch })
+  return { push: (pcm) => scale.push(pcm), end: () => scale.flush() }
+}
+
+/**
+ * A whole cached sentence through `plan`, in half-second pieces (the first leaves before the
+ * rest is processed).
+ *
+ * @example
+ * for (const chunk of scaledSentence(plan, { pcm, sampleRate: 24_000, channels: 1 })) yield chunk
+ */
+export function* scaledSentence(plan: TempoPlan, chunk: PcmChunk): Generator<PcmChunk> {
+  if (isIdentityScale(plan.edge.speed, plan.edge.pitch)) {
+    yield chunk
+    return
+  }
+  const scale = sentenceScaler(plan, chunk.sampleRate)
+  for (let at = 0; at < chunk.pcm.length; at += CACHED_PIECE) {
+    const out = scale.push(chunk.pcm.subarray(at, at + CACHED_PIECE))
+    if (out.length > 0) yield { ...chunk, pcm: out }
+  }
+  yield { ...chunk, pcm: scale.end() }
+}
+
+/**
+ * Duration of the edge's output for a source of `sourceMs`.
+ *
+ * @example
+ * report.audioMs += scaledMs(plan, durationMs)
+ */
+export function scaledMs(plan: TempoPlan, sourceMs: number): number {
+  return sourceMs / plan.edge.speed
+}
