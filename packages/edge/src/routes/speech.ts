@@ -142,6 +142,7 @@ const PrefetchItemSchema = z.object({
   voice: z.string().min(1).max(128).optional(),
   response_format: z.string().optional(),
   speed: z.number().min(0.25).max(4).optional(),
+  pitch: z.number().min(0.5).max(2).optional(),
   language: z.string().max(16).optional(),
 })
 
@@ -283,6 +284,7 @@ speechRoutes.openapi(prefetchRoute, async (c) => {
     language: item.language ?? body.language,
     format: checkFormat(item.response_format ?? body.response_format),
     speed: item.speed ?? body.speed,
+    pitch: item.pitch ?? 1,
     stream: false,
   }))
   await c.env.SYNTH_QUEUE.sendBatch(
