@@ -9,6 +9,8 @@
  * requested speed and pitch.
  */
 import { createTimeScale, isIdentityScale } from '@tts/core/audio'
+import { poolSettingsOf } from '../settings/pool.ts'
+import { resolveSynthesizer } from '../upstream/index.ts'
 import type { SpeechContext } from './context.ts'
 import type { PcmChunk } from './pieces.ts'
 
@@ -38,22 +40,42 @@ export function speedBy(env: Env): SpeedBy {
 }
 
 /**
- * How the requested speed and pitch are produced. Asks the upstream's capability only when
- * the speed is not 1, so a speed-1 request never resolves the upstream for this.
+ * True when every upstream of the pool honours `speed` (its adapter's `nativeSpeed`): any of
+ * them may serve a synthesis, so one that cannot makes the edge do it for all. A member
+ * configured `auto` is detected as the adapter detects it (once per isolate and URL).
+ */
+async function poolHasNativeSpeed(ctx: Pick<SpeechContext, 'env' | 'settings'>): Promise<boolean> {
+  const members = poolSettingsOf(ctx.env).config.upstreams
+  for (const member of members) {
+    if (member.adapter === 'xtts-streaming') return false
+    if (member.adapter === 'auto') {
+      const vars = ctx.env as unknown as Record<string, string | undefined>
+      const synthesizer = await resolveSynthesizer({
+        ...ctx.settings,
+        upstreamUrl: member.url,
+        upstreamAdapter: 'auto',
+        upstreamApiKey: member.credential ? vars[member.credential] || undefined : undefined,
+      })
+      if (synthesizer.nativeSpeed !== true) return false
+    }
+  }
+  return true
+}
+
+/**
+ * How the requested speed and pitch are produced. Looks at the upstreams' capability only
+ * when the speed is not 1, so a speed-1 request never detects an upstream for this.
  *
  * @example
  * const plan = await planTempo(ctx, { speed: 0.55, pitch: 1 })
  */
 export async function planTempo(
-  ctx: Pick<SpeechContext, 'env' | 'upstream'>,
+  ctx: Pick<SpeechContext, 'env' | 'settings'>,
   request: { speed: number; pitch?: number | undefined },
 ): Promise<TempoPlan> {
   const pitch = request.pitch ?? 1
-  if (request.speed !== 1 && speedBy(ctx.env) === 'upstream') {
-    const upstream = await ctx.upstream()
-    if (upstream.nativeSpeed === true)
-      return { sourceSpeed: request.speed, edge: { speed: 1, pitch } }
-  }
+  if (request.speed !== 1 && speedBy(ctx.env) === 'upstream' && (await poolHasNativeSpeed(ctx)))
+    return { sourceSpeed: request.speed, edge: { speed: 1, pitch } }
   return { sourceSpeed: 1, edge: { speed: request.speed, pitch } }
 }
 
