@@ -65,7 +65,9 @@ export async function tempoRow(ctx: RowContext): Promise<RowResult> {
     baseMs.push(plain.totalMs)
     for (const change of CHANGES) {
       const r = ok(await timedFetch(speech, init(ctx, text, change)), change.label)
-      ;(extra[change.label] ??= []).push(r.totalMs - plain.totalMs)
+      const list = extra[change.label] ?? []
+      list.push(r.totalMs - plain.totalMs)
+      extra[change.label] = list
     }
   }
   for (const change of CHANGES) {
