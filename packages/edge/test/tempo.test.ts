@@ -115,6 +115,42 @@ describe('speed and pitch with an upstream that has neither (xtts-streaming)', (
     },
   )
 
+  it('joins sentences without clicks: no sample step beyond the source audio’s own', async () => {
+    const input = `${text('The first sentence ends here')} ${text('And the second one follows it')}`
+    const plain = await speak({ input, response_format: 'pcm' })
+    expect(plain.status).toBe(200)
+    const maxStep = (pcm: Int16Array) => {
+      let max = 0
+      for (let i = 1; i < pcm.length; i++)
+        max = Math.max(max, Math.abs((pcm[i] as number) - (pcm[i - 1] as number)))
+      return max
+    }
+    const own = maxStep(samplesOf(plain.body))
+    for (const change of [{ speed: 0.55 }, { speed: 1.5 }, { pitch: 1.3 }]) {
+      const r = await speak({ input, response_format: 'pcm', stream: true, ...change })
+      expect(r.status).toBe(200)
+      // A pitch raised by p steepens the waveform by about p; WSOLA's overlap-add does not.
+      expect(maxStep(samplesOf(r.body))).toBeLessThanOrEqual(
+        own * ('pitch' in change ? 1.3 : 1) * 1.25,
+      )
+    }
+  })
+
+  it('documents pitch in the OpenAPI document (0.5–2, default 1)', async () => {
+    const res = await call('/openapi.json', { method: 'GET', key: null })
+    const doc = res.json<{
+      components: {
+        schemas: Record<string, { properties: Record<string, Record<string, unknown>> }>
+      }
+    }>()
+    expect(doc.components.schemas.SpeechRequest?.properties.pitch).toMatchObject({
+      type: 'number',
+      minimum: 0.5,
+      maximum: 2,
+      default: 1,
+    })
+  })
+
   it('refuses a pitch out of range with what is allowed', async () => {
     const res = await speak({ input: text('Too high'), pitch: 3 })
     expect(res.status).toBe(400)

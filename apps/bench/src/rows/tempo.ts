@@ -43,7 +43,10 @@ export async function tempoRow(ctx: RowContext): Promise<RowResult> {
   const findings: string[] = []
   const losses: Loss[] = []
   const ok = (t: Timed, what: string) => {
-    if (t.status !== 200) throw new Error(`edge answered ${t.status} for ${what}`)
+    if (t.status !== 200) {
+      const detail = t.body ? new TextDecoder().decode(t.body).slice(0, 300) : ''
+      throw new Error(`edge answered ${t.status} for ${what} ${detail}`)
+    }
     return t
   }
 
@@ -64,7 +67,10 @@ export async function tempoRow(ctx: RowContext): Promise<RowResult> {
     audioSeconds = parseWav(plain.body as Uint8Array).durationMs / 1000
     baseMs.push(plain.totalMs)
     for (const change of CHANGES) {
-      const r = ok(await timedFetch(speech, init(ctx, text, change)), change.label)
+      const r = ok(
+        await timedFetch(speech, init(ctx, text, change), { keepBody: true }),
+        change.label,
+      )
       const list = extra[change.label] ?? []
       list.push(r.totalMs - plain.totalMs)
       extra[change.label] = list
@@ -83,6 +89,8 @@ export async function tempoRow(ctx: RowContext): Promise<RowResult> {
   }
 
   // (b) Streamed misses under the XTTS latency profile, alternating so drift hits both alike.
+  // Each body is read to its end: a caller hanging up mid-stream counted against the upstream's
+  // breaker in a trial run under wrangler dev (it opened after a few), which is not measured here.
   await ctx.emulator.latency(XTTS_PROFILE)
   const n = ctx.quick ? 3 : 7
   ctx.log(`row 9: first audio of streamed misses at speed 1 and 0.55, ${n} each`)
@@ -92,7 +100,7 @@ export async function tempoRow(ctx: RowContext): Promise<RowResult> {
       const r = ok(
         await timedFetch(speech, init(ctx, ctx.freshText(200), { speed, pitch: 1, stream: true }), {
           skipBytes: WAV_HEADER,
-          stopAfterFirstAudio: true,
+          keepBody: true,
         }),
         `stream speed ${speed}`,
       )

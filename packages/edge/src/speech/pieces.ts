@@ -124,8 +124,7 @@ export async function* speechPieces(
     })
     for await (const pcm of result.chunks) {
       parts.push(pcm)
-      const out = scale.push(pcm)
-      if (out.length > 0) yield chunkOf(out)
+      for (const out of scale.push(pcm)) yield chunkOf(out)
     }
     const tail = scale.end()
     if (tail.length > 0) yield chunkOf(tail)
