@@ -131,8 +131,9 @@ export function createWsola(options: WsolaOptions): Wsola {
   }
 
   function run(target: number | undefined): Float32Array {
-    const out: number[] = []
-    while (target === undefined ? needed(k) <= history.end : emitted + out.length < target) {
+    let out = new Float32Array(hop * 8)
+    let length = 0
+    while (target === undefined ? needed(k) <= history.end : emitted + length < target) {
       // After the end, the frames still to come read silence.
       if (needed(k) > history.end) history.append(new Float32Array(needed(k) - history.end))
       const start = bestStart(k)
@@ -142,9 +143,14 @@ export function createWsola(options: WsolaOptions): Wsola {
         acc[i] = (acc[i] as number) + w * (history.data[from + i] as number)
         weight[i] = (weight[i] as number) + w
       }
+      if (length + hop > out.length) {
+        const grown = new Float32Array(out.length * 2)
+        grown.set(out)
+        out = grown
+      }
       for (let i = 0; i < hop; i++) {
         const w = weight[i] as number
-        out.push(w > 1e-6 ? (acc[i] as number) / w : 0)
+        out[length++] = w > 1e-6 ? (acc[i] as number) / w : 0
       }
       acc.copyWithin(0, hop)
       weight.copyWithin(0, hop)
@@ -154,8 +160,8 @@ export function createWsola(options: WsolaOptions): Wsola {
       k++
       history.drop(Math.min(nominal(k) - tolerance, previous + hop))
     }
-    const result = Float32Array.from(out)
-    return target === undefined ? result : result.subarray(0, Math.max(0, target - emitted))
+    const end = target === undefined ? length : Math.min(length, Math.max(0, target - emitted))
+    return out.slice(0, end)
   }
 
   return {
