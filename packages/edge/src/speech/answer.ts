@@ -15,6 +15,7 @@ import type { SpeechContext, Timings } from './context.ts'
 import { collectSpeech, type PiecesReport, segmentKeysOf, speechPieces } from './pieces.ts'
 import type { PreparedSpeech } from './prepare.ts'
 import { audioHeaders, completeAudio } from './respond.ts'
+import { planTempo } from './tempo.ts'
 
 /** Time budget of one answer's upstream work (issue 5 brings TTFB and per-length deadlines). */
 const DEADLINE_MS = 120_000
@@ -95,7 +96,13 @@ async function storeStreamed(
   upstream: string | undefined,
 ): Promise<void> {
   await Promise.all(segments)
-  const whole = await assembleAnswer(ctx.cache, await segmentKeysOf(ctx, prepared), prepared.format)
+  const keys = await segmentKeysOf(ctx, prepared)
+  const whole = await assembleAnswer(
+    ctx.cache,
+    keys,
+    prepared.format,
+    await planTempo(ctx, prepared),
+  )
   if (!whole) {
     ctx.log.warn('a streamed answer was not stored whole: one of its segments is not cached')
     return

@@ -18,6 +18,7 @@
 import type { AudioCache } from '../cache/store.ts'
 import { createEncoder, type ResponseFormat, type StreamingEncoder } from '../encode/index.ts'
 import { bytesPcm, concatBytes } from './pieces.ts'
+import { scaledMs, scaledSentence, type TempoPlan } from './tempo.ts'
 
 /** A whole answer built from segments. */
 export interface AssembledAnswer {
@@ -36,7 +37,8 @@ function fixWavSizes(wav: Uint8Array): void {
 /**
  * The answer in `format` made of the segments `keys` in order, or `undefined` when any segment
  * is not a valid cached one (absent, expired, corrupt, another kind, another sample rate) — so
- * nothing incomplete is ever stored as a whole answer.
+ * nothing incomplete is ever stored as a whole answer. With `plan`, each segment (source audio)
+ * gets the edge's speed and pitch first, as the streamed answer did.
  *
  * @example
  * const whole = await assembleAnswer(ctx.cache, await segmentKeysOf(ctx, prepared), 'mp3')
@@ -46,6 +48,7 @@ export async function assembleAnswer(
   cache: Pick<AudioCache, 'get'>,
   keys: readonly string[],
   format: ResponseFormat,
+  plan?: TempoPlan,
 ): Promise<AssembledAnswer | undefined> {
   const out: Uint8Array[] = []
   let encoder: StreamingEncoder | undefined
@@ -59,9 +62,12 @@ export async function assembleAnswer(
         sampleRate = found.meta.sampleRate
         encoder = await createEncoder(format, { sampleRate, channels: 1 })
       } else if (found.meta.sampleRate !== sampleRate) return undefined
-      durationMs += found.meta.durationMs
-      const bytes = (encoder as StreamingEncoder).push(bytesPcm(found.bytes))
-      if (bytes.byteLength > 0) out.push(bytes)
+      durationMs += plan ? scaledMs(plan, found.meta.durationMs) : found.meta.durationMs
+      const pcm = { pcm: bytesPcm(found.bytes), sampleRate, channels: 1 }
+      for (const piece of plan ? scaledSentence(plan, pcm) : [pcm]) {
+        const bytes = (encoder as StreamingEncoder).push(piece.pcm)
+        if (bytes.byteLength > 0) out.push(bytes)
+      }
     }
     if (!encoder || sampleRate === undefined) return undefined
     out.push(encoder.end())

@@ -8,6 +8,7 @@ import { UpstreamError } from '../upstream/index.ts'
 import type { SpeechContext, Timings } from './context.ts'
 import { type PreparedSpeech, segmentKey } from './prepare.ts'
 import { sentencesOf } from './sentences.ts'
+import { planTempo, scaledMs, scaledSentence, sentenceScaler } from './tempo.ts'
 
 /** A run of PCM of one piece, with its format. */
 export interface PcmChunk {
@@ -56,9 +57,14 @@ function joinPcm(parts: Int16Array[]): Int16Array {
  * @example
  * const keys = await segmentKeysOf(ctx, prepared)
  */
-export function segmentKeysOf(ctx: SpeechContext, prepared: PreparedSpeech): Promise<string[]> {
+export async function segmentKeysOf(
+  ctx: SpeechContext,
+  prepared: PreparedSpeech,
+): Promise<string[]> {
   const sentences = sentencesOf(prepared.text, prepared.language)
-  return Promise.all(sentences.map((s) => segmentKey(prepared, ctx.settings.upstreamModel, s)))
+  // Segments hold the source audio: at the speed the upstream was asked for, see tempo.ts.
+  const source = { ...prepared, speed: (await planTempo(ctx, prepared)).sourceSpeed }
+  return Promise.all(sentences.map((s) => segmentKey(source, ctx.settings.upstreamModel, s)))
 }
 
 /**
@@ -81,6 +87,7 @@ export async function* speechPieces(
   const sentences = sentencesOf(prepared.text, prepared.language)
   report.pieces = sentences.length
   const started = performance.now()
+  const plan = await planTempo(ctx, prepared)
   const keys = await segmentKeysOf(ctx, prepared)
   const lookups = await Promise.all(keys.map((k) => ctx.cache.get(k)))
   timings.cache += performance.now() - started
@@ -90,8 +97,9 @@ export async function* speechPieces(
     const key = keys[i] as string
     if (lookup && 'bytes' in lookup) {
       report.cachedPieces++
-      report.audioMs += lookup.meta.durationMs
-      yield { pcm: bytesPcm(lookup.bytes), sampleRate: lookup.meta.sampleRate, channels: 1 }
+      report.audioMs += scaledMs(plan, lookup.meta.durationMs)
+      const { sampleRate } = lookup.meta
+      yield* scaledSentence(plan, { pcm: bytesPcm(lookup.bytes), sampleRate, channels: 1 })
       continue
     }
     const upstreamStarted = performance.now()
@@ -101,17 +109,25 @@ export async function* speechPieces(
         text: sentence,
         language: prepared.language,
         voice: prepared.voice,
-        speed: prepared.speed,
+        speed: plan.sourceSpeed,
         stream: prepared.stream,
       },
       { signal },
     )
     report.upstream = result.upstream
     const parts: Int16Array[] = []
+    const scale = sentenceScaler(plan, result.sampleRate)
+    const chunkOf = (pcm: Int16Array) => ({
+      pcm,
+      sampleRate: result.sampleRate,
+      channels: result.channels,
+    })
     for await (const pcm of result.chunks) {
       parts.push(pcm)
-      yield { pcm, sampleRate: result.sampleRate, channels: result.channels }
+      for (const out of scale.push(pcm)) yield chunkOf(out)
     }
+    const tail = scale.end()
+    if (tail.length > 0) yield chunkOf(tail)
     timings.upstream += performance.now() - upstreamStarted
     const data = pcmBytes(joinPcm(parts))
     let durationMs: number
@@ -125,7 +141,7 @@ export async function* speechPieces(
       durationMs = validateAudio(audio, {
         text: sentence,
         language: prepared.language,
-        speed: prepared.speed,
+        speed: plan.sourceSpeed,
       }).durationMs
     } catch (cause) {
       if (!isAudioError(cause)) throw cause
@@ -141,7 +157,7 @@ export async function* speechPieces(
         `the upstream sent ${result.channels} channels; XTTS speaks mono`,
       )
     }
-    report.audioMs += durationMs
+    report.audioMs += scaledMs(plan, durationMs)
     const created = Date.now()
     const put = ctx.cache.put(key, data, {
       kind: 'segment',

@@ -49,6 +49,8 @@ export interface Synthesizer {
   readonly adapter: string
   /** Model id that goes into cache keys. */
   readonly model: string
+  /** True when the upstream honours `speed` itself; else the edge time-scales (issue 15). */
+  readonly nativeSpeed?: boolean
   synthesize(request: SynthesisRequest, options: { signal?: AbortSignal }): Promise<SynthesisResult>
   /** Speakers the upstream offers (studio speakers or OpenAI voice names). */
   voices(options: { signal?: AbortSignal }): Promise<UpstreamVoice[]>

@@ -73,6 +73,8 @@ export function createXttsStreaming(target: UpstreamTarget, model: string): Synt
   return {
     adapter: 'xtts-streaming',
     model,
+    // The edge time-scales instead (speech/tempo.ts), so a speed other than 1 never comes here.
+    nativeSpeed: false,
     async synthesize(request, { signal }) {
       if (request.speed !== 1) {
         // xtts-streaming-server takes no speed; answering normal-speed audio would be a lie.
