@@ -107,6 +107,11 @@ const QuerySchema = SpeechRequestSchema.extend({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  // Read by auth (auth/token-request.ts), listed here for the OpenAPI document.
+  token: z.string().optional().openapi({
+    description:
+      'A browser token from POST /v1/tokens, for `<audio src>` (which cannot send headers). API keys are never accepted here.',
+  }),
 })
 
 const speechGetRoute = createRoute({
