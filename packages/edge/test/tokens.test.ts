@@ -234,6 +234,22 @@ describe('key rotation', () => {
   })
 })
 
+describe('the OpenAPI document', () => {
+  it('lists POST /v1/tokens and the token query parameter of GET /v1/audio/speech', async () => {
+    const doc = (await call('/openapi.json', { key: null })).json<{
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>
+      components: { securitySchemes: Record<string, { in?: string; name?: string }> }
+    }>()
+    expect(doc.paths['/v1/tokens']?.post).toBeDefined()
+    const params = doc.paths['/v1/audio/speech']?.get?.parameters ?? []
+    expect(params).toContainEqual(expect.objectContaining({ name: 'token', in: 'query' }))
+    expect(doc.components.securitySchemes.browserToken).toMatchObject({
+      in: 'query',
+      name: 'token',
+    })
+  })
+})
+
 describe('logs', () => {
   it('never hold the token, whether it worked or was refused', async () => {
     const lines: string[] = []

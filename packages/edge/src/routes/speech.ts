@@ -118,7 +118,7 @@ const speechGetRoute = createRoute({
   method: 'get',
   path: '/v1/audio/speech',
   summary: 'Synthesize speech from query parameters (for <audio src>)',
-  security: [{ bearer: [] }],
+  security: [{ bearer: [] }, { browserToken: [] }],
   request: { query: QuerySchema },
   responses: { 200: { description: 'Audio', content: audio }, ...problems },
 })

@@ -97,6 +97,13 @@ const tokenRoute = createRoute({
 
 /** Token routes. */
 export const tokenRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+// How `GET /v1/audio/speech` takes a token in the OpenAPI document (auth reads it, not zod).
+tokenRoutes.openAPIRegistry.registerComponent('securitySchemes', 'browserToken', {
+  type: 'apiKey',
+  in: 'query',
+  name: 'token',
+  description: 'A browser token from POST /v1/tokens, on GET /v1/audio/speech only.',
+})
 tokenRoutes.use('/v1/tokens', requireScope('speech'))
 
 tokenRoutes.openapi(tokenRoute, async (c) => {
