@@ -36,7 +36,8 @@ export function presentedToken(c: Context): string | undefined {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1]
     return bearer && looksLikeToken(bearer) ? bearer : undefined
   }
-  if (c.req.method !== 'GET' || c.req.path !== TOKEN_ROUTE) return undefined
+  if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || c.req.path !== TOKEN_ROUTE)
+    return undefined
   return c.req.query('token') || undefined
 }
 
