@@ -16,8 +16,12 @@ import { gzipSync } from 'node:zlib'
 import { build, type Plugin } from 'esbuild'
 import { describe, expect, it } from 'vitest'
 
-/** The entry's gzip bound in bytes: the size reached (28.3 KB) plus ~0.5 KB of room. */
-const ENTRY_GZIP_BOUND = 29_500
+/**
+ * The entry's gzip bound in bytes: the size reached plus ~0.5 KB of room. Raised from 29 500
+ * for browser tokens (issue 18: `token`/`getToken()`, refreshed before expiry and after a 401),
+ * which took the entry from 28.6 to 29.0 KB: a page can no longer work without them.
+ */
+const ENTRY_GZIP_BOUND = 30_000
 
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)])
 

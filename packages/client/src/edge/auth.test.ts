@@ -18,7 +18,6 @@ describe('edge auth', () => {
     )
     const given = createEdgeAuth({ token: 'ttsb1.a.b', now })
     expect(await given.header()).toBe('Bearer ttsb1.a.b')
-    expect(given.usesToken).toBe(true)
     expect(given.invalidate()).toBe(false)
     expect(await createEdgeAuth({ now }).header()).toBeUndefined()
   })

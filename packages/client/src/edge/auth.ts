@@ -25,23 +25,20 @@ export interface EdgeAuth {
   header(): Promise<string | undefined>
   /** Forgets a fetched token; true when a fresh one can be fetched (`getToken` was given). */
   invalidate(): boolean
-  /** True for a browser token: it works on `/v1/audio/speech` only. */
-  readonly usesToken: boolean
 }
 
 /** A token is refreshed this long before it expires, or halfway through a shorter life. */
 const REFRESH_MARGIN_S = 30
 
-/** `{iat, exp}` of a `ttsb1.<claims>.<signature>` token, when readable. */
-function lifetime(token: string): { iat: number; exp: number } | undefined {
-  const payload = token.split('.')[1]
-  if (!payload) return undefined
+/** When to fetch the next token: 30 s before `exp`, or halfway through a shorter life. */
+function refreshAtMs(token: string): number {
   try {
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'))
-    const { iat, exp } = JSON.parse(json) as { iat?: unknown; exp?: unknown }
-    return typeof iat === 'number' && typeof exp === 'number' ? { iat, exp } : undefined
+    const { iat, exp } = JSON.parse(
+      atob((token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/')),
+    )
+    return (exp - Math.min(REFRESH_MARGIN_S, (exp - iat) / 2)) * 1000 || Number.POSITIVE_INFINITY
   } catch {
-    return undefined
+    return Number.POSITIVE_INFINITY
   }
 }
 
@@ -60,20 +57,12 @@ export function createEdgeAuth(options: EdgeAuthOptions): EdgeAuth {
   const fetchToken = async (source: TokenSource): Promise<string> => {
     const answer = await source()
     const fresh = typeof answer === 'string' ? answer : answer?.token
-    if (typeof fresh !== 'string' || fresh.trim() === '') {
-      throw new TypeError('getToken() must resolve to a token string or to { token }')
-    }
-    const life = lifetime(fresh)
-    const margin = life ? Math.min(REFRESH_MARGIN_S, (life.exp - life.iat) / 2) : 0
-    current = {
-      token: fresh,
-      refreshAtMs: life ? (life.exp - margin) * 1000 : Number.POSITIVE_INFINITY,
-    }
+    if (!fresh) throw new TypeError('getToken() must resolve to a token or { token }')
+    current = { token: fresh, refreshAtMs: refreshAtMs(fresh) }
     return fresh
   }
 
   return {
-    usesToken: apiKey === undefined && (token !== undefined || getToken !== undefined),
     async header() {
       if (apiKey !== undefined) return `Bearer ${apiKey}`
       if (token !== undefined) return `Bearer ${token}`

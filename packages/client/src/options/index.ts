@@ -118,10 +118,10 @@ export function normalizeOptions(options: TtsClientOptions): NormalizedOptions {
     throw invalid('token', '`token` must be a non-empty string when given')
   }
   if (getToken !== undefined && typeof getToken !== 'function') {
-    throw invalid('getToken', '`getToken` must be a function returning a token (or { token })')
+    throw invalid('getToken', '`getToken` must be a function')
   }
-  if ([apiKey, token, getToken].filter((c) => c !== undefined).length > 1) {
-    throw invalid('apiKey', 'give one of `apiKey` (servers), `token` or `getToken` (browsers)')
+  if ((apiKey ? 1 : 0) + (token ? 1 : 0) + (getToken ? 1 : 0) > 1) {
+    throw invalid('apiKey', 'give one of `apiKey`, `token`, `getToken`')
   }
   const fallback =
     options.fallback === false || options.fallback === undefined
