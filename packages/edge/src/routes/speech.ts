@@ -15,6 +15,7 @@ import { ProblemError } from '../problem/index.ts'
 import { type AnswerReport, answerSpeech } from '../speech/answer.ts'
 import { createSpeechContext, type SpeechContext, type Timings } from '../speech/context.ts'
 import { prepareSpeech, type SpeechInput } from '../speech/prepare.ts'
+import { STREAM_FORMATS, toSse } from '../speech/sse.ts'
 import { validationHook } from './hook.ts'
 
 const MAX_INPUT = 4096
@@ -47,6 +48,15 @@ export const SpeechRequestSchema = z
       .default(1),
     language: z.string().max(16).default('auto').openapi({ example: 'auto' }),
     stream: z.boolean({ error: '`stream` must be true or false' }).default(false),
+    stream_format: z
+      .enum(STREAM_FORMATS, {
+        error: '`stream_format` must be "audio" or "sse" (OpenAI\'s streaming forms)',
+      })
+      .optional()
+      .openapi({
+        description:
+          'OpenAI\'s streaming forms: "audio" streams raw audio (as `stream: true`); "sse" sends `speech.audio.delta` events with base64 audio, then `speech.audio.done`.',
+      }),
   })
   .openapi('SpeechRequest')
 
@@ -86,6 +96,16 @@ const audio = Object.fromEntries(
   ]),
 )
 
+const audioOrEvents = {
+  ...audio,
+  'text/event-stream': {
+    schema: z.string().openapi({
+      description:
+        'With `stream_format: "sse"`: `data: {"type":"speech.audio.delta","audio":"<base64>"}` events, then `data: {"type":"speech.audio.done","usage":{...}}`',
+    }),
+  },
+}
+
 const speechRoute = createRoute({
   method: 'post',
   path: '/v1/audio/speech',
@@ -94,7 +114,7 @@ const speechRoute = createRoute({
   request: {
     body: { required: true, content: { 'application/json': { schema: SpeechRequestSchema } } },
   },
-  responses: { 200: { description: 'Audio', content: audio }, ...problems },
+  responses: { 200: { description: 'Audio', content: audioOrEvents }, ...problems },
 })
 
 const QuerySchema = SpeechRequestSchema.extend({
@@ -195,7 +215,8 @@ async function speak(
     language: body.language,
     format,
     speed: body.speed,
-    stream: body.stream,
+    // Either OpenAI form streams; `sse` is only a wrapping of the same audio (speech/sse.ts).
+    stream: body.stream || body.stream_format !== undefined,
   }
   const timings: Timings = { cache: 0, upstream: 0, encode: 0 }
   const report: AnswerReport = {
@@ -207,12 +228,13 @@ async function speak(
     audioMs: 0,
   }
   const prepared = await prepareSpeech(ctx, input)
-  const response = labelAnswer(
+  const audioAnswer = labelAnswer(
     await answerSpeech(ctx, c.req.raw, prepared, timings, report).catch((error: unknown) =>
       whenNothingServes(ctx, c.req.raw, prepared, input, error),
     ),
     pooled,
   )
+  const response = body.stream_format === 'sse' ? toSse(audioAnswer) : audioAnswer
   const latencyMs = performance.now() - started
   metrics.recordCache(report.cache === 'HIT' ? 'hit' : 'miss')
   metrics.recordOutcome('success')
