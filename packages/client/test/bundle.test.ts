@@ -16,8 +16,12 @@ import { gzipSync } from 'node:zlib'
 import { build, type Plugin } from 'esbuild'
 import { describe, expect, it } from 'vitest'
 
-/** The entry's gzip bound in bytes: the size reached (28.3 KB) plus ~0.5 KB of room. */
-const ENTRY_GZIP_BOUND = 29_500
+/**
+ * The entry's gzip bound in bytes: the size reached (31.3 KB) plus ~0.5 KB of room. Issue 14's
+ * streamed playback (WAV decoder and resampler, Web Audio scheduling, first-byte timeouts, the
+ * caching stream) took it from 28.3 KB: the price of first audio at ~0.7 s instead of ~5 s.
+ */
+const ENTRY_GZIP_BOUND = 32_600
 
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)])
 
