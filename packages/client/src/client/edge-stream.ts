@@ -5,8 +5,9 @@
  * stores nothing: only a complete, validated answer reaches the local cache.
  */
 import { completeAudio } from '../edge/complete.ts'
+import { isAbortedError } from '../errors/index.ts'
 
-/** What to do with the complete audio, and with a cut. */
+/** What to do with the complete audio, and with a cut (not called for a caller's abort). */
 export interface CachingHooks {
   store(audio: Uint8Array): Promise<void>
   cut(error: unknown): void
@@ -32,7 +33,8 @@ export function cachingStream(
         next = await reader.read()
       } catch (error) {
         chunks.length = 0
-        hooks.cut(error)
+        // A stop by the caller is not the edge's failure.
+        if (!isAbortedError(error)) hooks.cut(error)
         controller.error(error)
         return
       }
@@ -55,6 +57,38 @@ export function cachingStream(
     },
     async cancel(reason) {
       chunks.length = 0
+      await reader.cancel(reason)
+    },
+  })
+}
+
+/**
+ * `source` passed on, calling `done` once when it ends, errors or is cancelled: so a stream
+ * handed to the app stays reachable by `stop()` and its signal until then.
+ *
+ * @example
+ * return whenSettled(body, release)
+ */
+export function whenSettled(
+  source: ReadableStream<Uint8Array>,
+  done: () => void,
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader()
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await reader.read()
+        if (next.done) {
+          done()
+          controller.close()
+        } else controller.enqueue(next.value)
+      } catch (error) {
+        done()
+        controller.error(error)
+      }
+    },
+    async cancel(reason) {
+      done()
       await reader.cancel(reason)
     },
   })

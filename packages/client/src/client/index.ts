@@ -19,6 +19,7 @@ import { createClientMetrics } from '../metrics/index.ts'
 import { normalizeOptions, type TtsClientOptions } from '../options/index.ts'
 import { createWarmQueue, memoryQueueStorage, type WarmQueue } from '../queue/index.ts'
 import type { SynthesizeResult } from '../types.ts'
+import { whenSettled } from './edge-stream.ts'
 import { createPipeline } from './pipeline.ts'
 import { createSpeaker, oneChunk } from './speak.ts'
 import type { SpeechStream, TtsClient, TtsClientEvents } from './types.ts'
@@ -155,12 +156,15 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
 
     async stream(text, call = {}) {
       const t = track(call.signal)
+      let handedOver = false
       try {
         const out = await run(text, call, t.signal, false)
         if (out.kind === 'direct')
           throw new LocalEngineError('no local engine here renders audio bytes')
         if (out.kind === 'stream') {
-          const result: SpeechStream = { ...out.meta, body: out.body }
+          handedOver = true
+          // The body outlives this call: `stop()` and the call's signal reach it until it ends.
+          const result: SpeechStream = { ...out.meta, body: whenSettled(out.body, t.release) }
           return result
         }
         const { audio, ...meta } = out.result
@@ -168,8 +172,7 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
       } catch (error) {
         throw fail(error, 'synthesize')
       } finally {
-        // The body outlives this call; cancelling it (not `stop()`) ends the request.
-        t.release()
+        if (!handedOver) t.release()
       }
     },
 

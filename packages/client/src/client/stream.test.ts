@@ -5,7 +5,7 @@ import { type Handler, startServer, tinyWav } from '../../test/http-server.ts'
 import { createLocalCache } from '../cache/index.ts'
 import { memoryBackend } from '../cache/memory-backend.ts'
 import { deadlineFor } from '../edge/stream.ts'
-import { isStreamInterruptedError } from '../errors/index.ts'
+import { isAbortedError, isStreamInterruptedError } from '../errors/index.ts'
 import type { LocalEngine } from '../types.ts'
 import { createTtsClient } from './index.ts'
 
@@ -40,7 +40,7 @@ async function streamWav(
   res.end()
 }
 
-async function setup(handler: Handler, timeoutMs: number) {
+async function setup(handler: Handler, timeoutMs: number, threshold = 5) {
   const server = await startServer(handler)
   closers.push(server.close)
   const spoken: string[] = []
@@ -62,6 +62,7 @@ async function setup(handler: Handler, timeoutMs: number) {
     fallback: engine,
     warmQueue: false,
     timeoutMs,
+    breaker: { threshold },
   })
   return { client, server, spoken, cache }
 }
@@ -139,6 +140,26 @@ describe('streamed answers', () => {
     const again = await client.stream(t, { language: 'en' })
     expect(again.provider).toBe('cache')
     expect(server.requests).toHaveLength(1)
+  })
+
+  it('lets stop() reach a handed-over stream, and does not count it as an edge failure', async () => {
+    const wav = tinyWav(1000)
+    const { client } = await setup(
+      (_, res) => streamWav(res, wav, { parts: 8, gapMs: 100 }),
+      2000,
+      1,
+    )
+    for (let i = 0; i < 2; i++) {
+      const s = await client.stream(text(), { language: 'en' })
+      const reader = s.body.getReader()
+      await reader.read()
+      client.stop()
+      const error = await (async () => {
+        for (;;) if ((await reader.read()).done) return 'ended'
+      })().catch((e: unknown) => e)
+      expect(isAbortedError(error)).toBe(true)
+    }
+    expect(client.breaker.state).toBe('closed') // threshold 1: one counted failure would open it
   })
 
   it('gives long texts a deadline that grows with their length', () => {
