@@ -40,7 +40,7 @@ export async function browserTtfaRow(ctx: RowContext): Promise<RowResult> {
   }
   const settings = { trials, workload: workloadOptions, emulatorProfile: XTTS_PROFILE }
   const method =
-    "From the speak() call to the first audible sample: the Web Audio player's context time for the first sample above -54 dBFS, mapped to performance.now() through getOutputTimestamp() (output latency included). Each case is a fresh text (run nonce) unless it is a repeat. Local-cache repeat: the text was synthesize()d first in the same page (IndexedDB). Edge hit: put in the edge's cache by a client without local cache, then spoken by it. Workload: seeded Zipf (s=1.1) over 120 app sentences, 300 speak() calls, one page, IndexedDB cache; each call stops after its first audible sample, once the answer's last byte is in (so it is cached as after a full listen). The box is shared with other work: figures are noisy."
+    "From the speak() call to the first audible sample: the Web Audio player's context time for the first sample above -54 dBFS, mapped to performance.now() through getOutputTimestamp() (output latency included). Each case is a fresh text (run nonce) unless it is a repeat. Local-cache repeat: the text was synthesize()d first in the same page (IndexedDB). Edge hit: put in the edge's cache by a client without local cache, then spoken by it. Workload: seeded Zipf (s=1.1) over 120 app sentences, 300 speak() calls, one page, IndexedDB cache; every call stops after its first audible sample, once the answer's last byte is in (so it is cached as after a full listen, and the edge sees no caller leave mid-stream). The box is shared with other work: figures are noisy."
   if (!existsSync(CHROMIUM)) {
     return {
       ...base,
@@ -75,7 +75,9 @@ export async function browserTtfaRow(ctx: RowContext): Promise<RowResult> {
       speak(t: string, o: { cache: boolean; waitForBody: boolean }): Promise<Spoken>
       fill(t: string, local: boolean): Promise<void>
     }
-    const speak = async (text: string, cache: boolean, waitForBody = false) => {
+    // Every call waits for the answer's last byte before it stops: the edge counts a caller
+    // leaving mid-stream as an upstream failure, and five of those open its circuit.
+    const speak = async (text: string, cache: boolean, waitForBody = true) => {
       const out = await page.evaluate(
         ([t, c, w]) =>
           (globalThis as unknown as { bench: Bench }).bench.speak(t as string, {
@@ -131,7 +133,7 @@ export async function browserTtfaRow(ctx: RowContext): Promise<RowResult> {
     let localHits = 0
     let edgeHits = 0
     for (const request of workload.requests) {
-      const out = await speak(`${request} (${nonce})`, true, true)
+      const out = await speak(`${request} (${nonce})`, true)
       all.push(out.firstAudioMs as number)
       if (out.provider === 'cache') localHits++
       else if (out.edgeCache === 'HIT' || out.edgeCache === 'STALE') edgeHits++
