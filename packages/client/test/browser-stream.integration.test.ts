@@ -174,6 +174,9 @@ describe.skipIf(!existsSync(CHROMIUM))('streamed playback (real Chromium)', () =
     expect(p.sourceFrames / p.sourceRate).toBeGreaterThan(3)
     expect(out.repeat).toMatchObject({ provider: 'cache', played: 'audio' })
     expect(out.repeat.firstAudioMs).toBeGreaterThanOrEqual(0)
+    // Audio in hand is fed in slices; its joins are as exact as a stream's.
+    expect(out.repeat.playback?.misjoins).toBe(0)
+    expect(out.repeat.playback?.sourceFrames).toBe(p.sourceFrames)
     expect(out.entries).toBeGreaterThanOrEqual(1)
   })
 

@@ -55,7 +55,8 @@ export function createSpeaker(deps: SpeakerDeps) {
   ): Promise<PlaybackReport | undefined> {
     const mimeType = out.kind === 'audio' ? out.result.mimeType : out.meta.mimeType
     if (o.streamPlayer?.canPlay(mimeType)) {
-      const stream = out.kind === 'stream' ? out.body : oneChunk(out.result.audio)
+      // Audio in hand goes in slices: the first is scheduled before the rest is decoded.
+      const stream = out.kind === 'stream' ? out.body : slices(out.result.audio)
       return o.streamPlayer.play({ stream, mimeType, onStart }, signal)
     }
     const bytes =
@@ -140,6 +141,19 @@ export function createSpeaker(deps: SpeakerDeps) {
 function withoutAudio<T extends { audio: Uint8Array }>(r: T): Omit<T, 'audio'> {
   const { audio: _, ...rest } = r
   return rest
+}
+
+const SLICE_BYTES = 16 * 1024
+
+function slices(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  let at = 0
+  return new ReadableStream({
+    pull(c) {
+      if (at >= bytes.byteLength) return c.close()
+      c.enqueue(bytes.subarray(at, at + SLICE_BYTES))
+      at += SLICE_BYTES
+    },
+  })
 }
 
 /**

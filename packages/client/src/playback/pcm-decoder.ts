@@ -98,18 +98,19 @@ export function createPcmDecoder(mimeType: string, outputRate: number): PcmDecod
     const at = (i: number) => (i < base ? prev : (src[i - base] ?? prev))
     // Needs frames floor(phase) and floor(phase)+1; at the end the last frame is held.
     const limit = last ? end - 1 : end - 2
-    const out: number[] = []
+    const out = new Float32Array(Math.max(0, Math.ceil((limit + 1 - phase) / step) + 1))
+    let n = 0
     while (Math.floor(phase) <= limit) {
       const i = Math.floor(phase)
       const f = phase - i
       const s0 = at(i)
       const s1 = i + 1 < end ? at(i + 1) : s0
-      out.push(s0 + (s1 - s0) * f)
+      out[n++] = s0 + (s1 - s0) * f
       phase += step
     }
     if (src.length > 0) prev = src[src.length - 1] as number
     base = end
-    return Float32Array.from(out)
+    return out.subarray(0, n)
   }
 
   return {
