@@ -128,7 +128,7 @@ client.on('playing', (e) => {
   const shown = formatMs(e.firstAudioMs)
   setField(last, 'firstAudio', shown)
   if (currentRow?.cells[6]) currentRow.cells[6].textContent = shown
-  setStatus(e.streamed ? 'Playing (streaming)…' : 'Playing…')
+  setStatus('Playing…')
 })
 client.on('fallback', (e) => setStatus(`${e.message}.`))
 client.on('breaker', () => {
