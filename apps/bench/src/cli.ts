@@ -15,6 +15,7 @@ import { machineFacts } from './machine/index.ts'
 import { createProcessSet } from './procs/index.ts'
 import { renderTable } from './report/index.ts'
 import type { BenchResult, RowResult } from './result/index.ts'
+import { browserTtfaRow } from './rows/browser-ttfa.ts'
 import { cacheHitRow } from './rows/cache-hit.ts'
 import { coalescingRow } from './rows/coalescing.ts'
 import { FAST_PROFILE, freshTexts, type RowContext, XTTS_PROFILE } from './rows/context.ts'
@@ -38,7 +39,8 @@ const ROWS: Record<number, (ctx: RowContext) => Promise<RowResult>> = {
   5: fallbackRow,
   6: formatsRow,
   8: memoryRow,
-  9: tempoRow,
+  9: browserTtfaRow,
+  10: tempoRow,
 }
 
 function git(args: string[]): string {
@@ -60,16 +62,16 @@ async function main(): Promise<number> {
   })
   if (values.help) {
     console.log(
-      'usage: pnpm bench [--quick] [--only 1,2,...]   (rows 1-9; see bench/results/README.md)',
+      'usage: pnpm bench [--quick] [--only 1,2,...]   (rows 1-10; see bench/results/README.md)',
     )
     return 0
   }
   const only = values.only
     ? new Set(values.only.split(',').map((s) => Number(s.trim())))
-    : new Set([1, 2, 3, 4, 5, 6, 7, 8, 9])
+    : new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
   for (const n of only) {
-    if (!Number.isInteger(n) || n < 1 || n > 9)
-      throw new UsageError(`--only takes row numbers 1 to 9, got "${values.only}"`)
+    if (!Number.isInteger(n) || n < 1 || n > 10)
+      throw new UsageError(`--only takes row numbers 1 to 10, got "${values.only}"`)
   }
   const quick = values.quick ?? false
   const limitS = quick ? 240 : 1800
@@ -157,7 +159,7 @@ async function main(): Promise<number> {
       edgeBundleBytes = edge.bundleBytes
       edgeRateLimits = edge.rateLimits
       const ctx: RowContext = { ...partial, emulator, edge, nginx, baselineEmulator }
-      for (const id of [1, 2, 3, 4, 5, 6, 8, 9]) {
+      for (const id of [1, 2, 3, 4, 5, 6, 8, 9, 10]) {
         const run = ROWS[id]
         if (only.has(id) && run) await runRow(id, () => run(ctx))
       }

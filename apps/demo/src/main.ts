@@ -4,7 +4,13 @@
  * verdict, language, latency and duration are shown as they become known, and the live panel
  * follows the client's metrics, its breaker and the edge's `/readyz`.
  */
-import { type AudioFormat, createTtsClient, isAbortedError, webSpeechEngine } from '@tts/client'
+import {
+  type AudioFormat,
+  createTtsClient,
+  isAbortedError,
+  webAudioStreamPlayer,
+  webSpeechEngine,
+} from '@tts/client'
 import { espeakEngine } from '@tts/client/espeak'
 import { detectLanguage } from '@tts/core/lang'
 import { readDemoConfig } from './config/index.ts'
@@ -18,6 +24,7 @@ import {
   providerShortLabel,
 } from './format/index.ts'
 import { createLatencyWindow, refreshReady, renderMetrics, setField } from './live/index.ts'
+import { gestureAudioContext } from './player/context.ts'
 import { elementPlayer } from './player/index.ts'
 import { SAMPLES } from './samples/index.ts'
 
@@ -66,8 +73,12 @@ const player = elementPlayer(audio, ({ durationMs }) => {
   setStatus('Playing…')
 })
 
+// The client streams WAV/PCM into this context as the edge sends it; `<audio>` plays mp3/opus.
+const contextInGesture = gestureAudioContext()
+
 const client = createTtsClient({
   endpoint: config.endpoint,
+  streamPlayer: webAudioStreamPlayer({ context: contextInGesture }),
   // A short-lived token from the dev server (or the app's own server), never an API key.
   ...(config.tokenUrl ? { getToken: () => fetchToken(config.tokenUrl as string) } : {}),
   breaker: config.breaker,
@@ -120,8 +131,16 @@ client.on('provider', (e) => {
     e.language,
     values.latency,
     values.duration === '…' ? '…' : '—',
+    '…',
   ])
   refreshMetrics()
+})
+// From Play to the first audible sample, as the player measured it (not the request's time).
+client.on('playing', (e) => {
+  const shown = formatMs(e.firstAudioMs)
+  setField(last, 'firstAudio', shown)
+  if (currentRow?.cells[6]) currentRow.cells[6].textContent = shown
+  setStatus('Playing…')
 })
 client.on('fallback', (e) => setStatus(`${e.message}.`))
 client.on('breaker', () => {
@@ -155,6 +174,8 @@ async function play() {
     return
   }
   player.unlock()
+  contextInGesture()
+  setField(last, 'firstAudio', '…')
   stopButton.disabled = false
   form.setAttribute('aria-busy', 'true')
   setStatus('Synthesizing…')
@@ -165,8 +186,18 @@ async function play() {
       pitch: Number(pitch.value),
       format: format.value as AudioFormat,
     })
+    if (result.playback) {
+      // Streamed: the length is known once the last sample was scheduled.
+      const shown = formatMs((result.playback.sourceFrames / result.playback.sourceRate) * 1000)
+      setField(last, 'duration', shown)
+      if (currentRow?.cells[5]) currentRow.cells[5].textContent = shown
+    }
+    const first =
+      result.firstAudioMs === undefined
+        ? ''
+        : `, first audio after ${formatMs(result.firstAudioMs)}`
     setStatus(
-      `Done: ${providerLabel(result.provider, result.engine)} in ${formatMs(result.latencyMs)}.`,
+      `Done: ${providerLabel(result.provider, result.engine)} in ${formatMs(result.latencyMs)}${first}.`,
     )
   } catch (error) {
     if (isAbortedError(error)) setStatus('Stopped.')

@@ -180,6 +180,8 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
     expect(await field(page, '#last', 'cache')).toBe('MISS')
     expect(await field(page, '#last', 'language')).toBe('French (fr)')
     expect(await field(page, '#last', 'duration')).toMatch(/\d (ms|s)$/)
+    // Streamed through Web Audio: the time from Play to the first audible sample is shown.
+    expect(await field(page, '#last', 'firstAudio')).toMatch(/\d (ms|s)$/)
     timings.firstPlay = parseShownMs(await field(page, '#last', 'latency'))
     await shot('02-edge-miss')
 

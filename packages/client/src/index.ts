@@ -10,11 +10,13 @@ import { createTtsClient as createClient, type TtsClient } from './client/index.
 import { webSpeechEngine } from './engines/web-speech.ts'
 import type { TtsClientOptions } from './options/index.ts'
 import { canPlayInPage, htmlAudioPlayer } from './playback/browser.ts'
+import { canStreamInPage, webAudioStreamPlayer } from './playback/web-audio.ts'
 import { localStorageQueueStorage, memoryQueueStorage } from './queue/index.ts'
 
 /**
  * Creates a client with the browser's defaults: IndexedDB cache, the device's voices
- * (`webSpeechEngine()`) as fallback, `<audio>` playback, the warm queue in `localStorage`.
+ * (`webSpeechEngine()`) as fallback, WAV/PCM played through Web Audio as it arrives
+ * (`webAudioStreamPlayer()`), other formats through `<audio>`, the warm queue in `localStorage`.
  * Every default is replaced by passing the option.
  *
  * @example
@@ -40,6 +42,11 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
           ? localStorageQueueStorage(`tts-edge:breaker:${endpointId(options.endpoint)}`)
           : memoryQueueStorage()),
     },
+    ...(options.streamPlayer
+      ? { streamPlayer: options.streamPlayer }
+      : canStreamInPage()
+        ? { streamPlayer: webAudioStreamPlayer() }
+        : {}),
     ...(options.player
       ? { player: options.player }
       : canPlayInPage()
@@ -70,12 +77,14 @@ export type {
   FallbackEvent,
   SpeakOptions,
   SpeakResult,
+  SpeechStream,
   SynthesizeOptions,
   TtsClient,
   TtsClientEvents,
 } from './client/index.ts'
 export type { TokenSource } from './edge/auth.ts'
-export type { EdgeSpeech, SpeechRequest } from './edge/index.ts'
+export type { EdgeSpeech, EdgeStream, SpeechRequest } from './edge/index.ts'
+export { deadlineFor } from './edge/stream.ts'
 export { type WebSpeechEngineOptions, webSpeechEngine } from './engines/web-speech.ts'
 export {
   AbortedError,
@@ -89,8 +98,10 @@ export {
   isEdgeUnavailableError,
   isInvalidRequestError,
   isLocalEngineError,
+  isStreamInterruptedError,
   isTtsError,
   LocalEngineError,
+  StreamInterruptedError,
   TtsError,
 } from './errors/index.ts'
 export type { MetricsSnapshot } from './metrics/index.ts'
@@ -98,9 +109,17 @@ export {
   type AudioPlayer,
   type NormalizedOptions,
   normalizeOptions,
+  type PlaybackReport,
+  type StreamPlayer,
   type TtsClientOptions,
 } from './options/index.ts'
 export { canPlayInPage, htmlAudioPlayer } from './playback/browser.ts'
+export { createPcmDecoder, type PcmDecoder } from './playback/pcm-decoder.ts'
+export {
+  canStreamInPage,
+  type WebAudioStreamPlayerOptions,
+  webAudioStreamPlayer,
+} from './playback/web-audio.ts'
 export {
   createWarmQueue,
   localStorageQueueStorage,

@@ -26,7 +26,7 @@ export interface SynthesizeResult {
   cacheStatus: CacheStatus
   /** True when nobody synthesized it for this call (local cache hit, or an edge HIT/STALE). */
   cached: boolean
-  /** From the call to the audio in hand, in ms. */
+  /** From the call to the audio in hand, in ms; for the edge's stream, to its first bytes. */
   latencyMs: number
   /** Name of the local engine, when `provider` is `local`. */
   engine?: string

@@ -17,11 +17,13 @@ import { build, type Plugin } from 'esbuild'
 import { describe, expect, it } from 'vitest'
 
 /**
- * The entry's gzip bound in bytes: the size reached plus ~0.5 KB of room. Raised from 29 500
- * for `createVoices` (issue 19, ~0.45 KB, dropped by an app's bundler when not imported) and
- * browser tokens (issue 18: `token`/`getToken()`, refreshed before expiry and after a 401).
+ * The entry's gzip bound in bytes: the size reached plus ~0.5 KB of room. Issue 14's streamed
+ * playback (WAV decoder and resampler, Web Audio scheduling, first-byte timeouts, the caching
+ * stream) took it from 28.3 KB to 31.3 KB: the price of first audio at ~0.7 s instead of ~5 s;
+ * `createVoices` (issue 19, ~0.45 KB, dropped by an app's bundler when not imported) and browser
+ * tokens (issue 18: `token`/`getToken()`, ~0.4 KB) come on top.
  */
-const ENTRY_GZIP_BOUND = 30_000
+const ENTRY_GZIP_BOUND = 33_500
 
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)])
 

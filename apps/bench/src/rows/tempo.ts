@@ -1,5 +1,5 @@
 /**
- * @module rows/tempo — row 9: speed and pitch done by the edge (issue 15) against an
+ * @module rows/tempo — row 10: speed and pitch done by the edge (issue 15) against an
  * xtts-streaming upstream, which has neither. (a) The DSP's cost in workerd per second of
  * audio, for speed 0.55, speed 1.5 and pitch 1.3; (b) time to first audio of a streamed
  * speed-0.55 miss against a speed-1 miss (goal: at most +30 ms).
@@ -53,7 +53,7 @@ export async function tempoRow(ctx: RowContext): Promise<RowResult> {
   // (a) Every sentence cached at speed 1 first, so each later request is a whole-answer miss
   // whose sentences all come from the cache: its time over the speed-1 one is the DSP's.
   await ctx.emulator.latency(FAST_PROFILE)
-  ctx.log(`row 9: DSP cost on ~${chars} chars, ${trials} trial(s)`)
+  ctx.log(`row 10: DSP cost on ~${chars} chars, ${trials} trial(s)`)
   const extra: Record<string, number[]> = {}
   const baseMs: number[] = []
   let audioSeconds = 0
@@ -93,7 +93,7 @@ export async function tempoRow(ctx: RowContext): Promise<RowResult> {
   // breaker in a trial run under wrangler dev (it opened after a few), which is not measured here.
   await ctx.emulator.latency(XTTS_PROFILE)
   const n = ctx.quick ? 3 : 7
-  ctx.log(`row 9: first audio of streamed misses at speed 1 and 0.55, ${n} each`)
+  ctx.log(`row 10: first audio of streamed misses at speed 1 and 0.55, ${n} each`)
   const first: Record<'1' | '0.55', number[]> = { '1': [], '0.55': [] }
   for (let i = 0; i < n; i++) {
     for (const speed of [1, 0.55] as const) {
@@ -131,7 +131,7 @@ export async function tempoRow(ctx: RowContext): Promise<RowResult> {
     })
   }
   return {
-    id: 9,
+    id: 10,
     title: 'Speed and pitch at the edge (xtts-streaming upstream)',
     figures,
     findings,

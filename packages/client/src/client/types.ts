@@ -9,6 +9,7 @@ import type { CircuitState } from '@tts/core/resilience'
 import type { CacheStats } from '../cache/index.ts'
 import type { Emitter } from '../events/index.ts'
 import type { MetricsSnapshot } from '../metrics/index.ts'
+import type { PlaybackReport } from '../options/index.ts'
 import type { AudioFormat, Provider, SynthesizeResult } from '../types.ts'
 
 /** Options of one `synthesize()` / `speak()` call. */
@@ -35,7 +36,19 @@ export interface SpeakOptions extends SynthesizeOptions {
 }
 
 /** What `speak()` resolves to once playback ended. */
-export type SpeakResult = Omit<SynthesizeResult, 'audio'> & { played: 'audio' | 'device-voice' }
+export type SpeakResult = Omit<SynthesizeResult, 'audio'> & {
+  played: 'audio' | 'device-voice'
+  /** From the `speak()` call to the first audible sample, when the player could tell. */
+  firstAudioMs?: number
+  /** The stream player's account (scheduled frames, joins), when the audio was streamed. */
+  playback?: PlaybackReport
+}
+
+/** The edge's audio as it arrives (`tts.stream()`), with what is known at its first byte. */
+export type SpeechStream = Omit<SynthesizeResult, 'audio'> & {
+  /** Errors with `StreamInterruptedError` when the edge cuts it; cancel it to stop the request. */
+  body: ReadableStream<Uint8Array>
+}
 
 /** Why the client spoke locally. */
 export interface FallbackEvent {
@@ -54,12 +67,20 @@ export interface TtsClientEvents {
   breaker: { from: CircuitState; to: CircuitState; at: number }
   error: { error: unknown; operation: 'synthesize' | 'speak' | 'warm' | 'cache' }
   warm: { sent: number }
+  /** Audio starts: `firstAudioMs` from the `speak()` call to the first audible sample. */
+  playing: { provider: Provider; firstAudioMs: number; streamed: boolean }
 }
 
 /** The client; see `createTtsClient`. */
 export interface TtsClient extends Emitter<TtsClientEvents> {
   synthesize(text: string, options?: SynthesizeOptions): Promise<SynthesizeResult>
   speak(text: string, options?: SpeakOptions): Promise<SpeakResult>
+  /**
+   * The audio as a stream, resolved once its first bytes are in (edge), or at once (local
+   * cache, local engine): for servers that pipe speech onward. Only a stream read to its end
+   * is cached.
+   */
+  stream(text: string, options?: SynthesizeOptions): Promise<SpeechStream>
   /** Stops what is playing and cancels what is in flight or queued. */
   stop(): void
   /**

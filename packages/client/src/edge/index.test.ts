@@ -42,7 +42,7 @@ describe('edge transport', () => {
     const sent = server.requests[0]
     expect(sent?.url).toBe('/v1/audio/speech')
     expect(sent?.headers.authorization).toBe('Bearer sk-test-1234')
-    expect(JSON.parse(sent?.body ?? '')).toEqual({ model: 'xtts-v2', ...request })
+    expect(JSON.parse(sent?.body ?? '')).toEqual({ stream: true, model: 'xtts-v2', ...request })
   })
 
   it('turns a caller 4xx problem into an EdgeRequestError with its code', async () => {

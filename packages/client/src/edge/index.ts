@@ -5,16 +5,15 @@
  * edge's (`EdgeUnavailableError`, the cue for the local engine).
  */
 import type { XttsLanguage } from '@tts/core/lang'
-import { parseRetryAfter } from '@tts/core/resilience'
-import ky, { isHTTPError, isNetworkError, isTimeoutError, type KyInstance } from 'ky'
-import {
-  AbortedError,
-  EdgeRequestError,
-  EdgeUnavailableError,
-  isEdgeRequestError,
-} from '../errors/index.ts'
+import ky, { type KyInstance } from 'ky'
+import { isEdgeRequestError } from '../errors/index.ts'
 import type { AudioFormat, CacheStatus } from '../types.ts'
 import { createEdgeAuth, type EdgeAuth } from './auth.ts'
+import { completeAudio, readAll } from './complete.ts'
+import { toClientError } from './problems.ts'
+import { deadlineFor, type EdgeStream, openSpeechStream } from './stream.ts'
+
+export type { EdgeStream } from './stream.ts'
 
 /** One speech request in the edge's (OpenAI-compatible) shape. */
 export interface SpeechRequest {
@@ -45,7 +44,7 @@ export interface EdgeTransportOptions {
   apiKey: string | undefined
   /** The credential provider (browser tokens); default: `apiKey` as a bearer. */
   auth?: EdgeAuth
-  /** Per-attempt time to the response headers and, separately, to the whole body. */
+  /** Per attempt, time to the first audio byte; the whole answer gets `deadlineFor` it. */
   timeoutMs: number
   model: string
   fetch?: typeof fetch
@@ -53,6 +52,9 @@ export interface EdgeTransportOptions {
 
 /** The edge calls the client makes. */
 export interface EdgeTransport {
+  /** The audio as it arrives, once its first bytes are in. */
+  speechStream(request: SpeechRequest, signal?: AbortSignal): Promise<EdgeStream>
+  /** The whole audio, validated. */
   speech(request: SpeechRequest, signal?: AbortSignal): Promise<EdgeSpeech>
   /** Asks the edge to warm its cache for `items`; resolves on 202. */
   prefetch(items: readonly SpeechRequest[], signal?: AbortSignal): Promise<void>
@@ -60,7 +62,6 @@ export interface EdgeTransport {
 
 /** The edge's limit of items per prefetch request. */
 const PREFETCH_MAX_ITEMS = 100
-const CACHE_STATUSES: readonly CacheStatus[] = ['hit', 'miss', 'coalesced', 'stale']
 
 /**
  * Builds the transport. Retries are not ky's: the client decides (core's policy) because a
@@ -87,43 +88,32 @@ export function createEdgeTransport(options: EdgeTransportOptions): EdgeTranspor
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   })
 
-  const speechOnce = async (request: SpeechRequest, signal?: AbortSignal): Promise<EdgeSpeech> => {
+  const openOnce = (request: SpeechRequest, signal: AbortSignal | undefined) =>
+    openSpeechStream(
+      http,
+      // Always a stream: the edge then sends its first sentence as soon as it is synthesized,
+      // so `timeoutMs` can bound the first byte even for long texts.
+      { model: options.model, ...request, stream: true },
+      { timeoutMs: options.timeoutMs, deadlineMs: deadlineFor(options.timeoutMs, request.input) },
+      signal,
+    )
+  const open = async (request: SpeechRequest, signal: AbortSignal | undefined) => {
     try {
-      const response = await http.post('v1/audio/speech', {
-        json: { model: options.model, ...request },
-        ...(signal === undefined ? {} : { signal }),
-      })
-      const mimeType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? ''
-      const audio = new Uint8Array(await response.arrayBuffer())
-      if (!mimeType.startsWith('audio/') || audio.byteLength === 0) {
-        throw new EdgeUnavailableError(
-          'invalid_audio',
-          `the edge answered ${response.status} with ${audio.byteLength} bytes of '${mimeType || 'no type'}', not audio`,
-          { status: response.status },
-        )
-      }
-      const header = response.headers.get('x-tts-cache')?.toLowerCase() as CacheStatus | undefined
-      return {
-        audio,
-        mimeType,
-        cacheStatus: header !== undefined && CACHE_STATUSES.includes(header) ? header : 'miss',
-        language: response.headers.get('x-tts-language') ?? undefined,
-      }
+      return await openOnce(request, signal)
     } catch (error) {
-      throw await toClientError(error, signal)
+      // An expired or refused browser token: once, with a fresh one from getToken().
+      if (isEdgeRequestError(error) && error.status === 401 && auth.invalidate())
+        return openOnce(request, signal)
+      throw error
     }
   }
 
   return {
+    speechStream: open,
     async speech(request, signal) {
-      try {
-        return await speechOnce(request, signal)
-      } catch (error) {
-        // An expired or refused browser token: once, with a fresh one from getToken().
-        if (isEdgeRequestError(error) && error.status === 401 && auth.invalidate())
-          return speechOnce(request, signal)
-        throw error
-      }
+      const s = await open(request, signal)
+      const audio = completeAudio(await readAll(s.body), s.mimeType)
+      return { audio, mimeType: s.mimeType, cacheStatus: s.cacheStatus, language: s.language }
     },
     async prefetch(items, signal) {
       // The contract's form: each phrase carries its own voice, language, format and speed, so
@@ -148,67 +138,4 @@ export function createEdgeTransport(options: EdgeTransportOptions): EdgeTranspor
       }
     },
   }
-}
-
-/** 408 and 429 are the edge's state, not the caller's mistake: they fall back like a 5xx. */
-function isCallerStatus(status: number): boolean {
-  return status >= 400 && status < 500 && status !== 408 && status !== 429
-}
-
-async function toClientError(error: unknown, signal: AbortSignal | undefined): Promise<Error> {
-  if (error instanceof EdgeUnavailableError) return error
-  if (signal?.aborted) return new AbortedError('speech was cancelled', signal.reason)
-  if (isHTTPError(error)) {
-    const status = error.response.status
-    const problem = await readProblem(error.data)
-    const code = problem.code ?? `http_${status}`
-    const message = `the edge answered ${status}${problem.detail ? `: ${problem.detail}` : problem.title ? `: ${problem.title}` : ''}`
-    if (isCallerStatus(status)) return new EdgeRequestError(status, code, message, { status })
-    const retryAfterMs = parseRetryAfter(error.response.headers.get('retry-after'), Date.now())
-    return new EdgeUnavailableError(code, message, {
-      status,
-      cause: error,
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    })
-  }
-  if (isTimeoutError(error)) {
-    return new EdgeUnavailableError('timeout', 'the edge did not answer in time', { cause: error })
-  }
-  if (isNetworkError(error) || error instanceof TypeError) {
-    return new EdgeUnavailableError('network_error', 'the edge could not be reached', {
-      cause: error,
-    })
-  }
-  if (error instanceof Error && error.name === 'AbortError') {
-    return new AbortedError('speech was cancelled', error)
-  }
-  return new EdgeUnavailableError('edge_failed', 'the edge call failed', { cause: error })
-}
-
-interface Problem {
-  code?: string
-  title?: string
-  detail?: string
-}
-
-async function readProblem(data: unknown): Promise<Problem> {
-  let body = data
-  if (typeof body === 'string') {
-    try {
-      body = JSON.parse(body)
-    } catch {
-      return {}
-    }
-  }
-  if (typeof body !== 'object' || body === null) return {}
-  const b = body as Record<string, unknown>
-  const pick = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : undefined)
-  const out: Problem = {}
-  const code = pick('code')
-  const title = pick('title')
-  const detail = pick('detail')
-  if (code !== undefined) out.code = code
-  if (title !== undefined) out.title = title
-  if (detail !== undefined) out.detail = detail
-  return out
 }

@@ -83,6 +83,29 @@ export class AbortedError extends TtsError {
 }
 
 /**
+ * The edge's audio stream broke after its first bytes: the connection was cut, the edge
+ * aborted it, or it outran its deadline. What arrived was played (by `speak()`) but is cached
+ * nowhere; the call fails with this error rather than speaking the rest with a local voice,
+ * because the client cannot tell at which sentence the edge stopped (see the README).
+ *
+ * @example
+ * if (isStreamInterruptedError(e)) showRetryButton(`cut after ${e.receivedBytes} bytes`)
+ */
+export class StreamInterruptedError extends TtsError {
+  /** Audio bytes that had arrived before the cut. */
+  readonly receivedBytes: number
+
+  constructor(message: string, options: { receivedBytes: number; cause?: unknown }) {
+    super('stream_interrupted', message, {
+      cause: options.cause,
+      details: { receivedBytes: options.receivedBytes },
+    })
+    this.name = 'StreamInterruptedError'
+    this.receivedBytes = options.receivedBytes
+  }
+}
+
+/**
  * A call's argument was malformed (empty text, speed out of range); the message names the
  * field and what is allowed. Bad `createTtsClient` options throw core's `ConfigError`.
  *
@@ -114,3 +137,5 @@ export const isLocalEngineError = is<LocalEngineError>('LocalEngineError')
 export const isAbortedError = is<AbortedError>('AbortedError')
 /** True for an `InvalidRequestError`, even one from another copy of this module. */
 export const isInvalidRequestError = is<InvalidRequestError>('InvalidRequestError')
+/** True for a `StreamInterruptedError`, even one from another copy of this module. */
+export const isStreamInterruptedError = is<StreamInterruptedError>('StreamInterruptedError')

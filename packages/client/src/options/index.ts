@@ -14,11 +14,45 @@ import type { TokenSource } from '../edge/auth.ts'
 import type { QueueStorage } from '../queue/index.ts'
 import type { AudioFormat, LocalEngine } from '../types.ts'
 
-/** Plays audio for `speak()`; resolves when playback ends, stops when `signal` aborts. */
+/**
+ * Plays audio for `speak()`; resolves when playback ends, stops when `signal` aborts. Calls
+ * `onStart` with the `performance.now()` time of the first audible sample, when it can tell.
+ */
 export type AudioPlayer = (
-  audio: { bytes: Uint8Array; mimeType: string },
+  audio: { bytes: Uint8Array; mimeType: string; onStart?: (at: number) => void },
   signal: AbortSignal,
 ) => Promise<void>
+
+/** How a streamed playback went; `speak()` returns it as `playback`. */
+export interface PlaybackReport {
+  /** `performance.now()` time of the first non-silent sample, if there was one. */
+  firstAudioAt: number | undefined
+  /** Frames scheduled, at `sampleRate` (the output's rate, after resampling). */
+  frames: number
+  sampleRate: number
+  /** Frames of the source audio, at `sourceRate`. */
+  sourceFrames: number
+  sourceRate: number
+  /** Times the network fell behind playback, so a join had to wait (an audible gap). */
+  underruns: number
+  /** Buffers whose start was not exactly the previous one's end (0 when gapless). */
+  misjoins: number
+}
+
+/** Plays audio while it arrives, for `speak()` (the default in browsers: Web Audio). */
+export interface StreamPlayer {
+  /** True for the MIME types it can play as a stream. */
+  canPlay(mimeType: string): boolean
+  /** Resolves when the last sample has played; stops at once and cancels `stream` on abort. */
+  play(
+    audio: {
+      stream: ReadableStream<Uint8Array>
+      mimeType: string
+      onStart?: (at: number) => void
+    },
+    signal: AbortSignal,
+  ): Promise<PlaybackReport>
+}
 
 /** Options of `createTtsClient`. */
 export interface TtsClientOptions {
@@ -41,7 +75,10 @@ export interface TtsClientOptions {
    * getToken: () => fetch('/tts-token', { method: 'POST' }).then((r) => r.json())
    */
   getToken?: TokenSource
-  /** Per edge attempt. Default 3000. */
+  /**
+   * Per edge attempt, the time to the first audio byte (not the whole answer). Default 3000.
+   * The whole answer may take `timeoutMs` + 100 ms per character.
+   */
   timeoutMs?: number
   /** Edge retries when no local engine can take over (and for warming). Default 3. */
   maxRetries?: number
@@ -73,6 +110,11 @@ export interface TtsClientOptions {
   warmQueue?: { storage?: QueueStorage; maxItems?: number } | false
   /** Plays audio for `speak()`. Default: `HTMLAudioElement` in browsers, none in Node. */
   player?: AudioPlayer
+  /**
+   * Plays the edge's audio while it arrives. Default in browsers: `webAudioStreamPlayer()`
+   * (WAV and PCM); formats it cannot stream go to `player` once complete.
+   */
+  streamPlayer?: StreamPlayer
   /** The `fetch` ky uses; for tests and special runtimes. */
   fetch?: typeof fetch
   /** The clock, ms. Default `Date.now`. */
@@ -98,6 +140,7 @@ export interface NormalizedOptions {
   breaker: { threshold: number; openMs: number; storage: QueueStorage | undefined }
   warmQueue: { storage: QueueStorage | undefined; maxItems: number } | undefined
   player: AudioPlayer | undefined
+  streamPlayer: StreamPlayer | undefined
   fetch: typeof fetch | undefined
   now: () => number
 }
@@ -190,6 +233,7 @@ export function normalizeOptions(options: TtsClientOptions): NormalizedOptions {
             maxItems: integer('warmQueue.maxItems', wq?.maxItems ?? 200, 1, 10_000),
           },
     player: options.player,
+    streamPlayer: options.streamPlayer,
     fetch: options.fetch,
     now: options.now ?? Date.now,
   }

@@ -13,7 +13,7 @@ import type { AudioPlayer } from '../options/index.ts'
  * createTtsClient({ endpoint, player: htmlAudioPlayer() })
  */
 export function htmlAudioPlayer(): AudioPlayer {
-  return async ({ bytes, mimeType }, signal) => {
+  return async ({ bytes, mimeType, onStart }, signal) => {
     let body: Uint8Array = bytes
     let type = mimeType
     if (mimeType === 'audio/pcm' || mimeType === 'audio/L16') {
@@ -30,6 +30,8 @@ export function htmlAudioPlayer(): AudioPlayer {
         }
         if (signal.aborted) return onAbort()
         signal.addEventListener('abort', onAbort, { once: true })
+        // 'playing' is the element's own word that output began; the nearest it offers.
+        audio.onplaying = () => onStart?.(performance.now())
         audio.onended = () => resolve()
         audio.onerror = () => reject(new Error(`the browser could not play ${type}`))
         audio.play().catch(reject)

@@ -15,6 +15,7 @@ import { ProblemError } from '../problem/index.ts'
 import { type AnswerReport, answerSpeech } from '../speech/answer.ts'
 import { createSpeechContext, type SpeechContext, type Timings } from '../speech/context.ts'
 import { prepareSpeech, type SpeechInput } from '../speech/prepare.ts'
+import { STREAM_FORMATS, toSse } from '../speech/sse.ts'
 import { validationHook } from './hook.ts'
 import { AUTHED, problemResponses } from './problems.ts'
 
@@ -80,6 +81,15 @@ export const SpeechRequestSchema = z
       .openapi({
         description: 'OpenAI’s style prompt. Accepted and ignored: XTTS-v2 takes no style prompt.',
       }),
+    stream_format: z
+      .enum(STREAM_FORMATS, {
+        error: '`stream_format` must be "audio" or "sse" (OpenAI\'s streaming forms)',
+      })
+      .optional()
+      .openapi({
+        description:
+          'OpenAI\'s streaming forms: "audio" streams raw audio (as `stream: true`); "sse" sends `speech.audio.delta` events with base64 audio, then `speech.audio.done`.',
+      }),
   })
   .openapi('SpeechRequest')
 
@@ -92,6 +102,16 @@ const audio = Object.fromEntries(
   ]),
 )
 
+const audioOrEvents = {
+  ...audio,
+  'text/event-stream': {
+    schema: z.string().openapi({
+      description:
+        'With `stream_format: "sse"`: `data: {"type":"speech.audio.delta","audio":"<base64>"}` events, then `data: {"type":"speech.audio.done","usage":{...}}`',
+    }),
+  },
+}
+
 const speechRoute = createRoute({
   method: 'post',
   path: '/v1/audio/speech',
@@ -100,7 +120,7 @@ const speechRoute = createRoute({
   request: {
     body: { required: true, content: { 'application/json': { schema: SpeechRequestSchema } } },
   },
-  responses: { 200: { description: 'Audio', content: audio }, ...problems },
+  responses: { 200: { description: 'Audio', content: audioOrEvents }, ...problems },
 })
 
 const QuerySchema = SpeechRequestSchema.extend({
@@ -217,7 +237,8 @@ async function speak(
     format,
     speed: body.speed,
     pitch: body.pitch,
-    stream: body.stream,
+    // Either OpenAI form streams; `sse` is only a wrapping of the same audio (speech/sse.ts).
+    stream: body.stream || body.stream_format !== undefined,
   }
   const timings: Timings = { cache: 0, upstream: 0, encode: 0 }
   const report: AnswerReport = {
@@ -229,12 +250,13 @@ async function speak(
     audioMs: 0,
   }
   const prepared = await prepareSpeech(ctx, input)
-  const response = labelAnswer(
+  const audioAnswer = labelAnswer(
     await answerSpeech(ctx, c.req.raw, prepared, timings, report).catch((error: unknown) =>
       whenNothingServes(ctx, c.req.raw, prepared, input, error),
     ),
     pooled,
   )
+  const response = body.stream_format === 'sse' ? toSse(audioAnswer) : audioAnswer
   const latencyMs = performance.now() - started
   metrics.recordCache(report.cache === 'HIT' ? 'hit' : 'miss')
   metrics.recordOutcome('success')
