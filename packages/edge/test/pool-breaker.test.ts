@@ -1,6 +1,6 @@
 import { env, runInDurableObject } from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
-import { poolSettingsOf } from '../src/settings/pool.ts'
+import { poolClient } from '../src/pool-client/index.ts'
 import { call, speak, testEnv } from './helpers.ts'
 import {
   eventually,
@@ -14,8 +14,7 @@ import {
 afterEach(releasePools)
 
 function statusOf(overrides: Partial<Env>) {
-  const settings = poolSettingsOf(testEnv(overrides))
-  return env.UPSTREAM_POOL.getByName(settings.name).status(settings.config)
+  return poolClient(testEnv(overrides)).status()
 }
 
 describe('circuit breaker', () => {

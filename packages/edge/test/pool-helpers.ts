@@ -4,8 +4,8 @@
  */
 import { env } from 'cloudflare:test'
 import { inject } from 'vitest'
+import { poolClient } from '../src/pool-client/index.ts'
 import type { PoolOptions } from '../src/settings/pool.ts'
-import { poolSettingsOf } from '../src/settings/pool.ts'
 import { speak, testEnv } from './helpers.ts'
 
 declare module 'vitest' {
@@ -102,12 +102,7 @@ export function unique(words: string): string {
  */
 export async function releasePools(): Promise<void> {
   const done = pools.splice(0)
-  await Promise.all(
-    done.map((overrides) => {
-      const settings = poolSettingsOf(testEnv(overrides))
-      return env.UPSTREAM_POOL.getByName(settings.name).reset(settings.config)
-    }),
-  )
+  await Promise.all(done.map((overrides) => poolClient(testEnv(overrides)).reset()))
 }
 
 /** Env overrides for a fresh pool object over `upstreams`, with test-short `options`. */

@@ -9,14 +9,13 @@
  */
 import { isSupportedFormat } from '../encode/index.ts'
 import { type Logger, requestLogger } from '../observe/index.ts'
-import { poolOf } from '../pool/client.ts'
-import { usePool } from '../pool/route.ts'
+import { poolClient } from '../pool-client/index.ts'
 import { isProblemError } from '../problem/index.ts'
 import { settingsOf } from '../settings/index.ts'
 import { poolSettingsOf } from '../settings/pool.ts'
 import { type AnswerReport, answerSpeech } from '../speech/answer.ts'
-import { createSpeechContext } from '../speech/context.ts'
 import { prepareSpeech } from '../speech/prepare.ts'
+import { wireSpeech } from '../speech/wire.ts'
 import type { SynthMessage } from './message.ts'
 
 export type { SynthMessage } from './message.ts'
@@ -40,24 +39,17 @@ async function synthesizeIntoCache(
   log: Logger,
   ctx: ExecutionContext,
 ): Promise<AnswerReport> {
-  const speech = await createSpeechContext({
+  // The answer path stores in the background; keep hold of that work to ack after it.
+  const writes: Promise<unknown>[] = []
+  const { ctx: speech } = await wireSpeech({
     env,
     principal: body.principal,
     log,
-    waitUntil: (p) => ctx.waitUntil(p),
-  })
-  usePool(speech)
-  // The answer path stores in the background; keep hold of those writes to ack after them.
-  const writes: Promise<void>[] = []
-  const cache = speech.cache
-  speech.cache = {
-    ...cache,
-    put: (key, bytes, meta) => {
-      const write = cache.put(key, bytes, meta)
-      writes.push(write)
-      return write
+    waitUntil: (p) => {
+      writes.push(p)
+      ctx.waitUntil(p)
     },
-  }
+  })
   const prepared = await prepareSpeech(speech, { ...body.request, stream: false })
   const report: AnswerReport = {
     cache: 'MISS',
@@ -122,7 +114,7 @@ export async function consumeSynthQueue(
           code,
           attempts: message.attempts,
         })
-        await poolOf(env)
+        await poolClient(env)
           .countDeadLetter()
           .catch(() => {})
         message.retry()

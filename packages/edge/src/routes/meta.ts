@@ -8,8 +8,7 @@ import { Hono } from 'hono'
 import { requireScope } from '../auth/index.ts'
 import type { AppEnv } from '../env.ts'
 import { metrics } from '../observe/index.ts'
-import { poolOf } from '../pool/client.ts'
-import { poolSettingsOf } from '../settings/pool.ts'
+import { poolClient } from '../pool-client/index.ts'
 
 /** Health, metrics and documentation routes. */
 export const metaRoutes = new Hono<AppEnv>()
@@ -17,17 +16,17 @@ export const metaRoutes = new Hono<AppEnv>()
 metaRoutes.get('/healthz', (c) => c.json({ status: 'ok' }))
 
 metaRoutes.get('/readyz', async (c) => {
-  const settings = poolSettingsOf(c.env)
-  const pool = await poolOf(c.env, settings).status(settings.config)
+  const client = poolClient(c.env)
+  const pool = await client.status()
   return c.json(
-    { status: pool.ready ? 'ready' : 'degraded', pool: settings.name, ...pool },
+    { status: pool.ready ? 'ready' : 'degraded', pool: client.settings.name, ...pool },
     pool.ready ? 200 : 503,
   )
 })
 
 metaRoutes.get('/metrics', requireScope('admin'), async (c) => {
   // The pool's counters (breaker transitions, dead letters) span every isolate: ask the object.
-  const pool = await poolOf(c.env)
+  const pool = await poolClient(c.env)
     .metricsText()
     .catch(() => '')
   return c.body(`${metrics.toPrometheus()}${pool}`, 200, {

@@ -10,11 +10,12 @@ import { countCacheLookup } from '../cache/counters.ts'
 import { isSupportedFormat, type ResponseFormat, SUPPORTED_FORMATS } from '../encode/index.ts'
 import type { AppEnv } from '../env.ts'
 import { metrics } from '../observe/index.ts'
-import { labelAnswer, usePool, whenNothingServes } from '../pool/route.ts'
 import { ProblemError } from '../problem/index.ts'
 import { type AnswerReport, answerSpeech } from '../speech/answer.ts'
-import { createSpeechContext, type SpeechContext, type Timings } from '../speech/context.ts'
+import type { Timings } from '../speech/context.ts'
 import { prepareSpeech, type SpeechInput } from '../speech/prepare.ts'
+import { labelAnswer, whenNothingServes } from '../speech/unserved.ts'
+import { wireSpeech } from '../speech/wire.ts'
 import { validationHook } from './hook.ts'
 
 const MAX_INPUT = 4096
@@ -172,8 +173,8 @@ function checkFormat(format: string): ResponseFormat {
 }
 
 /** The speech context of a request. */
-function speechContext(c: Context<AppEnv>): Promise<SpeechContext> {
-  return createSpeechContext({
+function speechContext(c: Context<AppEnv>) {
+  return wireSpeech({
     env: c.env,
     principal: c.get('principal'),
     log: c.get('log'),
@@ -187,8 +188,7 @@ async function speak(
 ): Promise<Response> {
   const started = performance.now()
   const format = checkFormat(body.response_format)
-  const ctx = await speechContext(c)
-  const pooled = usePool(ctx)
+  const { ctx, pool } = await speechContext(c)
   const input: SpeechInput = {
     input: body.input,
     voice: body.voice,
@@ -211,7 +211,7 @@ async function speak(
     await answerSpeech(ctx, c.req.raw, prepared, timings, report).catch((error: unknown) =>
       whenNothingServes(ctx, c.req.raw, prepared, input, error),
     ),
-    pooled,
+    pool,
   )
   const latencyMs = performance.now() - started
   metrics.recordCache(report.cache === 'HIT' ? 'hit' : 'miss')

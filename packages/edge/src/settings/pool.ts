@@ -70,6 +70,22 @@ export interface PoolConfig {
 export interface PoolSettings {
   name: string
   config: PoolConfig
+  /** A hash of `config`: what each call to the pool carries instead of the document. */
+  configId: string
+}
+
+/** A 53-bit string hash (cyrb53), hex: sync, so settings stay a sync parse. */
+function hash53(text: string): string {
+  let h1 = 0xdeadbeef
+  let h2 = 0x41c6ce57
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i)
+    h1 = Math.imul(h1 ^ ch, 2654435761)
+    h2 = Math.imul(h2 ^ ch, 1597334677)
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909)
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909)
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16)
 }
 
 const cache = new WeakMap<object, PoolSettings>()
@@ -117,9 +133,16 @@ export function poolSettingsOf(env: Env): PoolSettings {
   try {
     voiceMap = env.VOICE_MAP ? (JSON.parse(env.VOICE_MAP) as Record<string, string>) : {}
   } catch {}
+  const config: PoolConfig = {
+    upstreams,
+    options,
+    model: env.UPSTREAM_MODEL || 'xtts-v2',
+    voiceMap,
+  }
   const settings: PoolSettings = {
     name: vars.POOL_NAME || 'default',
-    config: { upstreams, options, model: env.UPSTREAM_MODEL || 'xtts-v2', voiceMap },
+    config,
+    configId: hash53(JSON.stringify(config)),
   }
   cache.set(env, settings)
   return settings

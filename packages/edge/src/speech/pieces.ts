@@ -95,8 +95,7 @@ export async function* speechPieces(
       continue
     }
     const upstreamStarted = performance.now()
-    const upstream = await ctx.upstream()
-    const result = await upstream.synthesize(
+    const result = await ctx.synthesizer.synthesize(
       {
         text: sentence,
         language: prepared.language,

@@ -40,15 +40,6 @@ export interface PreparedSpeech extends Omit<SpeechInput, 'input' | 'voice' | 'l
   key: string
 }
 
-function tenantOf(ctx: SpeechContext): string {
-  const mode = ctx.settings.cacheTenancy
-  return mode === 'shared'
-    ? '*'
-    : mode === 'key'
-      ? `key:${ctx.principal.keyId}`
-      : `tenant:${ctx.principal.tenant}`
-}
-
 /** Fields every key shares; the text and kind differ between response and segment keys. */
 function keyFields(p: Omit<PreparedSpeech, 'key'>, model: string) {
   return {
@@ -122,7 +113,7 @@ async function resolveVoice(
     speakers.set(local, known)
     return { ref, identity: known }
   }
-  const identity = await (await ctx.upstream()).voiceIdentity(ref, {})
+  const identity = await ctx.synthesizer.voiceIdentity(ref, {})
   speakers.set(local, identity)
   ctx.waitUntil(ctx.env.INDEX.put(memo, identity, { expirationTtl: 86_400 }))
   return { ref, identity }
@@ -156,7 +147,7 @@ export async function prepareSpeech(
     format: input.format,
     speed: input.speed,
     stream: input.stream,
-    tenant: tenantOf(ctx),
+    tenant: ctx.scope,
   }
   return { ...base, key: await responseKey(base, ctx.settings.upstreamModel) }
 }

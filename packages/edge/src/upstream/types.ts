@@ -50,6 +50,11 @@ export interface Synthesizer {
   /** Model id that goes into cache keys. */
   readonly model: string
   synthesize(request: SynthesisRequest, options: { signal?: AbortSignal }): Promise<SynthesisResult>
+  /**
+   * Loads what a synthesis for `voice` needs before its first byte can come (the speaker
+   * latents of an XTTS server), so that time is not counted against the first-byte limit.
+   */
+  prepare?(voice: VoiceRef, options: { signal?: AbortSignal }): Promise<void>
   /** Speakers the upstream offers (studio speakers or OpenAI voice names). */
   voices(options: { signal?: AbortSignal }): Promise<UpstreamVoice[]>
   languages(options: { signal?: AbortSignal }): Promise<string[]>

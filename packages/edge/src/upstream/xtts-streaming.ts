@@ -73,6 +73,9 @@ export function createXttsStreaming(target: UpstreamTarget, model: string): Synt
   return {
     adapter: 'xtts-streaming',
     model,
+    async prepare(voice, { signal }) {
+      await latentsOf(voice, signal)
+    },
     async synthesize(request, { signal }) {
       if (request.speed !== 1) {
         // xtts-streaming-server takes no speed; answering normal-speed audio would be a lie.

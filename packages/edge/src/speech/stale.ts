@@ -1,5 +1,5 @@
 /**
- * @module pool/stale — an expired copy of an answer, served (labelled `STALE`) when no
+ * @module speech/stale — an expired copy of an answer, served (labelled `STALE`) when no
  * upstream can make a fresh one. Read straight from R2: the hit path treats an expired entry
  * as a miss, and only this fallback may still use it, within `staleMaxMs` of its expiry.
  */
@@ -7,9 +7,9 @@ import { isCryptoError, openEnvelope } from '@tts/core/crypto'
 import { keyRingOf } from '../cache/ring.ts'
 import type { EntryMeta } from '../cache/store.ts'
 import { r2Name } from '../cache/store.ts'
-import type { SpeechContext } from '../speech/context.ts'
-import type { PreparedSpeech } from '../speech/prepare.ts'
-import { completeAudio } from '../speech/respond.ts'
+import type { SpeechContext } from './context.ts'
+import type { PreparedSpeech } from './prepare.ts'
+import { completeAudio } from './respond.ts'
 
 /**
  * The stale answer for `prepared`, or undefined when no usable expired copy is kept.

@@ -1,46 +1,22 @@
 /**
- * @module pool/route — the speech route's use of the pool: the miss path's synthesizer, the
+ * @module speech/unserved — what the speech route does around the pool's answer: the
  * `COALESCED` label, and what happens when no upstream can serve (a stale copy if one is
- * kept, the request queued for deferred synthesis, and the 503 with `Retry-After`).
+ * kept, the request queued for deferred synthesis, and otherwise the 503 with `Retry-After`).
  */
 
+import { UNSERVED_CODES } from '../pool/errors.ts'
+import type { PoolReport } from '../pool-client/index.ts'
 import { deferSynthesis } from '../queue/message.ts'
 import { poolSettingsOf } from '../settings/pool.ts'
-import type { SpeechContext } from '../speech/context.ts'
-import type { PreparedSpeech, SpeechInput } from '../speech/prepare.ts'
-import { createPooledSynthesizer, type PoolReport } from './client.ts'
-import { UNSERVED_CODES } from './errors.ts'
+import type { SpeechContext } from './context.ts'
+import type { PreparedSpeech, SpeechInput } from './prepare.ts'
 import { readStale } from './stale.ts'
-
-/**
- * Points the context's miss path at the pool; returns what it will report.
- *
- * @example
- * const pooled = usePool(ctx)
- */
-export function usePool(ctx: SpeechContext): PoolReport {
-  let pooled: ReturnType<typeof createPooledSynthesizer> | undefined
-  const report: PoolReport = { started: 0, coalesced: 0 }
-  const tenancy = ctx.settings.cacheTenancy
-  // The same scope as the cache key's, so a coalesced answer never crosses tenants.
-  const scope =
-    tenancy === 'shared'
-      ? '*'
-      : tenancy === 'key'
-        ? `key:${ctx.principal.keyId}`
-        : `tenant:${ctx.principal.tenant}`
-  ctx.upstream = async () => {
-    pooled ??= createPooledSynthesizer(ctx.env, scope, report)
-    return pooled
-  }
-  return report
-}
 
 /**
  * Labels a miss that only joined syntheses other requests started as `COALESCED`.
  *
  * @example
- * return labelAnswer(response, pooled)
+ * return labelAnswer(response, pool)
  */
 export function labelAnswer(response: Response, report: PoolReport): Response {
   if (

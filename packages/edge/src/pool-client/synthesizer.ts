@@ -1,11 +1,12 @@
 /**
- * @module pool/client — the worker's side of the pool: a `Synthesizer` whose every call goes
- * through the `UpstreamPool` object, so the speech path is unchanged while breakers, gates,
- * single-flight and failover act for every isolate at once. Only the miss path creates one;
- * a cache hit never reaches the object.
+ * @module pool-client/synthesizer — a `Synthesizer` whose every call goes through the pool
+ * object, so the speech path is unchanged while breakers, gates, single-flight and failover
+ * act for every isolate at once. Only the miss path uses it for synthesis; a cache hit never
+ * reaches the object.
  */
 import { cacheKey } from '@tts/core/crypto'
-import { type PoolSettings, poolSettingsOf } from '../settings/pool.ts'
+import { fromFailure } from '../pool/errors.ts'
+import type { VoiceCall, VoiceValue } from '../pool/index.ts'
 import {
   type Latents,
   type SynthesisRequest,
@@ -14,8 +15,7 @@ import {
   UpstreamError,
   type UpstreamVoice,
 } from '../upstream/index.ts'
-import { fromFailure } from './errors.ts'
-import type { MetaCall } from './index.ts'
+import type { PoolClient } from './index.ts'
 
 /** What the pooled synthesizer saw, for the answer's headers. */
 export interface PoolReport {
@@ -23,11 +23,6 @@ export interface PoolReport {
   started: number
   /** Syntheses this request joined (another request had started them). */
   coalesced: number
-}
-
-/** The pool stub of `env`. */
-export function poolOf(env: Env, settings: PoolSettings = poolSettingsOf(env)) {
-  return env.UPSTREAM_POOL.getByName(settings.name)
 }
 
 /**
@@ -86,7 +81,11 @@ async function* pcmChunks(
       }
       const even = bytes.byteLength & ~1
       if (even < bytes.byteLength) carry = bytes.slice(even)
-      if (even > 0) yield new Int16Array(bytes.slice(0, even).buffer)
+      if (even === 0) continue
+      // An aligned whole chunk is viewed, not copied; only an odd split costs a copy.
+      yield bytes.byteOffset % 2 === 0
+        ? new Int16Array(bytes.buffer, bytes.byteOffset, even / 2)
+        : new Int16Array(bytes.slice(0, even).buffer)
     }
   } finally {
     signal?.removeEventListener('abort', onAbort)
@@ -95,35 +94,32 @@ async function* pcmChunks(
 }
 
 /**
- * A `Synthesizer` backed by the pool object named in `env`'s settings.
+ * A `Synthesizer` backed by `pool`; single-flight is scoped to `scope` (the cache's tenant).
  *
  * @example
- * const pooled = createPooledSynthesizer(env, 'tenant:acme')
- * ctx.upstream = async () => pooled
+ * const pooled = createPooledSynthesizer(poolClient(env), 'tenant:acme')
  * // after answering: pooled.report.coalesced > 0 → X-TTS-Cache: COALESCED
  */
 export function createPooledSynthesizer(
-  env: Env,
+  pool: PoolClient,
   scope: string,
   report: PoolReport = { started: 0, coalesced: 0 },
 ): Synthesizer & { report: PoolReport } {
-  const settings = poolSettingsOf(env)
-  const { config } = settings
-  const stub = poolOf(env, settings)
+  const { model } = pool.settings.config
 
-  async function meta<T>(call: MetaCall): Promise<T> {
-    const answer = await stub.meta(config, call)
+  async function voice<T extends VoiceValue>(call: VoiceCall): Promise<T> {
+    const answer = await pool.voice(call)
     if (!answer.ok) throw fromFailure(answer)
     return answer.value as T
   }
 
   return {
     adapter: 'pool',
-    model: config.model,
+    model,
     report,
     async synthesize(request, { signal }): Promise<SynthesisResult> {
-      const key = await flightKey(request, config.model, scope)
-      const answer = await stub.synthesize({ config, request, key })
+      const key = await flightKey(request, model, scope)
+      const answer = await pool.synthesize(request, key)
       if (!answer.ok) throw fromFailure(answer)
       if (answer.coalesced) report.coalesced++
       else report.started++
@@ -134,9 +130,9 @@ export function createPooledSynthesizer(
         chunks: pcmChunks(answer.body, signal),
       }
     },
-    voices: () => meta<UpstreamVoice[]>({ op: 'voices' }),
-    languages: () => meta<string[]>({ op: 'languages' }),
-    cloneVoice: (wav) => meta<Latents>({ op: 'cloneVoice', wav }),
-    voiceIdentity: (voice) => meta<string>({ op: 'voiceIdentity', voice }),
+    voices: () => voice<UpstreamVoice[]>({ op: 'voices' }),
+    languages: () => voice<string[]>({ op: 'languages' }),
+    cloneVoice: (audio) => voice<Latents>({ op: 'cloneVoice', audio }),
+    voiceIdentity: (ref) => voice<string>({ op: 'voiceIdentity', voice: ref }),
   }
 }
