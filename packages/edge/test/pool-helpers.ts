@@ -5,7 +5,7 @@
 import { env } from 'cloudflare:test'
 import { inject } from 'vitest'
 import { poolClient } from '../src/pool-client/index.ts'
-import type { PoolOptions } from '../src/settings/pool.ts'
+import type { PoolOptions } from '../src/settings/index.ts'
 import { speak, testEnv } from './helpers.ts'
 
 declare module 'vitest' {

@@ -11,7 +11,7 @@ import type {
   VoiceAnswer,
   VoiceCall,
 } from '../pool/index.ts'
-import { type PoolSettings, poolSettingsOf } from '../settings/pool.ts'
+import { type PoolSettings, settingsOf } from '../settings/index.ts'
 import type { SynthesisRequest } from '../upstream/index.ts'
 
 export { createPooledSynthesizer, flightKey, type PoolReport } from './synthesizer.ts'
@@ -44,7 +44,7 @@ function needsConfig(value: unknown): value is NeedsConfig {
  * const pool = poolClient(env)
  * const status = await pool.status()
  */
-export function poolClient(env: Env, settings: PoolSettings = poolSettingsOf(env)): PoolClient {
+export function poolClient(env: Env, settings: PoolSettings = settingsOf(env).pool): PoolClient {
   const stub = env.UPSTREAM_POOL.getByName(settings.name)
   const { configId, config } = settings
 

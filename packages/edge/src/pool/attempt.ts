@@ -3,7 +3,7 @@
  * verdict recorded on the breaker), and a synthesis's attempts with retries and failover.
  */
 import { isGateFullError, isGateTimeoutError, retry, withTimeout } from '@tts/core/resilience'
-import { synthesisDeadlineMs } from '../settings/pool.ts'
+import { synthesisDeadlineMs } from '../settings/index.ts'
 import type { SynthesisRequest, SynthesisResult, Synthesizer } from '../upstream/index.ts'
 import { PoolError } from './errors.ts'
 import type { Member } from './member.ts'

@@ -4,7 +4,7 @@
  * probes — and does single-flight itself: identical syntheses in flight share one upstream
  * call.
  */
-import type { PoolConfig } from '../settings/pool.ts'
+import type { PoolConfig } from '../settings/index.ts'
 import type { Latents, SynthesisRequest, UpstreamVoice, VoiceRef } from '../upstream/index.ts'
 import { type AttemptDeps, onAnyMember, synthesizeWithRetries } from './attempt.ts'
 import { type PoolFailure, toFailure } from './errors.ts'

@@ -12,7 +12,7 @@ import { DurableObject } from 'cloudflare:workers'
 import { createLogger } from '@tts/core/log'
 import { createMetrics } from '@tts/core/metrics'
 import type { CircuitBreakerSnapshot } from '@tts/core/resilience'
-import type { PoolConfig } from '../settings/pool.ts'
+import type { PoolConfig } from '../settings/index.ts'
 import type { SynthesisRequest } from '../upstream/index.ts'
 import {
   createPoolEngine,

@@ -12,7 +12,7 @@ import {
   type FailureVerdict,
   isTimeoutError,
 } from '@tts/core/resilience'
-import type { PoolOptions, UpstreamConfig } from '../settings/pool.ts'
+import type { PoolOptions, UpstreamConfig } from '../settings/index.ts'
 import type { Synthesizer } from '../upstream/index.ts'
 import { resolveSynthesizer } from '../upstream/index.ts'
 

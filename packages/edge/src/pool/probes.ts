@@ -4,7 +4,7 @@
  * that found half-open members — never as a side effect of reading a breaker.
  */
 import { withTimeout } from '@tts/core/resilience'
-import { synthesisDeadlineMs } from '../settings/pool.ts'
+import { synthesisDeadlineMs } from '../settings/index.ts'
 import type { VoiceRef } from '../upstream/index.ts'
 import { PoolError } from './errors.ts'
 import type { Member } from './member.ts'

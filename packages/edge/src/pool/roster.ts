@@ -2,7 +2,7 @@
  * @module pool/roster — applying a configuration: members kept when unchanged (or busy),
  * built (breaker restored from storage) when new or changed, dropped when gone and idle.
  */
-import type { PoolConfig } from '../settings/pool.ts'
+import type { PoolConfig } from '../settings/index.ts'
 import { createMember } from './member.ts'
 import { codeOf, type PoolState } from './state.ts'
 

@@ -3,7 +3,7 @@
  * back. Reading a breaker here never starts a probe: the caller sees the half-open members in
  * the answer and decides (see pool/probes).
  */
-import type { PoolOptions } from '../settings/pool.ts'
+import type { PoolOptions } from '../settings/index.ts'
 import { PoolError, toFailure, UNSERVED_CODES } from './errors.ts'
 import type { Member } from './member.ts'
 import { codeOf } from './state.ts'

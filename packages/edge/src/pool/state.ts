@@ -4,7 +4,7 @@
  */
 import type { CircuitBreakerSnapshot } from '@tts/core/resilience'
 import type { Logger } from '../observe/index.ts'
-import type { PoolConfig, PoolOptions } from '../settings/pool.ts'
+import type { PoolConfig, PoolOptions } from '../settings/index.ts'
 import { PoolError } from './errors.ts'
 import type { Member } from './member.ts'
 

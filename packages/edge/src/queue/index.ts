@@ -12,7 +12,6 @@ import { type Logger, requestLogger } from '../observe/index.ts'
 import { poolClient } from '../pool-client/index.ts'
 import { isProblemError } from '../problem/index.ts'
 import { settingsOf } from '../settings/index.ts'
-import { poolSettingsOf } from '../settings/pool.ts'
 import { type AnswerReport, answerSpeech } from '../speech/answer.ts'
 import { prepareSpeech } from '../speech/prepare.ts'
 import { wireSpeech } from '../speech/wire.ts'
@@ -83,7 +82,7 @@ export async function consumeSynthQueue(
   ctx: ExecutionContext,
 ): Promise<void> {
   const log = requestLogger(settingsOf(env).logLevel, `queue:${batch.queue}`)
-  const { options } = poolSettingsOf(env).config
+  const { options } = settingsOf(env).pool.config
   for (const message of batch.messages) {
     const body = message.body as Partial<SynthMessage> | null
     if (!isWellFormed(body)) {

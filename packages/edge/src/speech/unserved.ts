@@ -7,7 +7,6 @@
 import { UNSERVED_CODES } from '../pool/errors.ts'
 import type { PoolReport } from '../pool-client/index.ts'
 import { deferSynthesis } from '../queue/message.ts'
-import { poolSettingsOf } from '../settings/pool.ts'
 import type { SpeechContext } from './context.ts'
 import type { PreparedSpeech, SpeechInput } from './prepare.ts'
 import { readStale } from './stale.ts'
@@ -45,7 +44,7 @@ export async function whenNothingServes(
 ): Promise<Response> {
   const code = (error as { code?: string } | null)?.code ?? ''
   if (!UNSERVED_CODES.has(code)) throw error
-  const { options } = poolSettingsOf(ctx.env).config
+  const { options } = ctx.settings.pool.config
   if (options.deferOnFailure) {
     ctx.waitUntil(deferSynthesis(ctx.env.SYNTH_QUEUE, ctx.principal, input, 'deferred'))
     ctx.metrics.counter('tts.edge.queue.deferred', { code }).inc()
