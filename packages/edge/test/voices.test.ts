@@ -81,6 +81,28 @@ describe('voices', () => {
     expect((await upload(new Uint8Array(100), 'x', keys.speech)).status).toBe(403)
   })
 
+  it('checks a clip as audio before any byte reaches the upstream', async () => {
+    const clones = async () => (await emulatorStats()).requests['/clone_speaker'] ?? 0
+    const before = await clones()
+    // Named and typed as a WAV, but not one: refused by content.
+    const fake = new TextEncoder().encode(`not audio ${crypto.randomUUID()}`.repeat(20))
+    const notAudio = await upload(fake, 'Fake')
+    expect(notAudio.status).toBe(415)
+    expect(notAudio.json<{ code: string; detail: string }>()).toMatchObject({
+      code: 'unsupported_media_type',
+      detail: expect.stringMatching(/WAV, MP3, Ogg .* or FLAC/),
+    })
+    // A real WAV of a fraction of a second: too short to clone from.
+    const short = await speak(
+      { input: sentence('Hi'), response_format: 'wav' },
+      { key: keys.voices },
+    )
+    const tooShort = await upload(short.body.subarray(0, 44 + 24_000), 'Short')
+    expect(tooShort.status).toBe(400)
+    expect(tooShort.json<{ detail: string }>().detail).toMatch(/must last 1 to 120 s/)
+    expect(await clones()).toBe(before)
+  })
+
   it('lists the languages', async () => {
     const { languages } = (await call('/v1/languages', { key: keys.speech })).json<{
       languages: string[]

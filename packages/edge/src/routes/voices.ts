@@ -9,6 +9,7 @@ import type { AppEnv } from '../env.ts'
 import { createPooledSynthesizer, poolClient } from '../pool-client/index.ts'
 import { ProblemError } from '../problem/index.ts'
 import { type Settings, settingsOf } from '../settings/index.ts'
+import { checkClip } from '../speech/clip.ts'
 import { scopeOf } from '../speech/context.ts'
 import { deleteVoice, isClonedVoiceId, listVoices, saveVoice } from '../speech/voices-store.ts'
 import { validationHook } from './hook.ts'
@@ -90,7 +91,7 @@ voiceRoutes.openapi(
     if (!(file instanceof File)) {
       throw new ProblemError(
         'invalid_request',
-        'send the reference clip as a multipart field "file" (a WAV file)',
+        'send the reference clip as a multipart field "file" (a WAV, MP3, Ogg or FLAC file)',
       )
     }
     const settings = settingsOf(c.env)
@@ -101,8 +102,11 @@ voiceRoutes.openapi(
       )
     }
     const name = typeof form.name === 'string' && form.name ? form.name : 'cloned voice'
+    const clip = new Uint8Array(await file.arrayBuffer())
+    // Checked here, before the pool: a GPU never sees a clip that is not audio of a sane length.
+    checkClip(clip)
     const upstream = pooled(c.env, settings, c.get('principal'))
-    const latents = await upstream.cloneVoice(new Uint8Array(await file.arrayBuffer()), {})
+    const latents = await upstream.cloneVoice(clip, {})
     const voice = await saveVoice(c.env.INDEX, c.get('principal').keyId, name, latents)
     return c.json({ id: voice.id, name: voice.name, kind: 'cloned' as const }, 201)
   },
