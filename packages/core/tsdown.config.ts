@@ -5,9 +5,19 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     ...Object.fromEntries(
-      ['resilience', 'crypto', 'log', 'metrics', 'config', 'lang', 'text', 'audio', 'errors'].map(
-        (name) => [`${name}/index`, `src/${name}/index.ts`],
-      ),
+      [
+        'resilience',
+        'crypto',
+        'bytes',
+        'log',
+        'metrics',
+        'config',
+        'lang',
+        'text',
+        'audio',
+        'errors',
+        'testing',
+      ].map((name) => [`${name}/index`, `src/${name}/index.ts`]),
     ),
   },
   plugins: [

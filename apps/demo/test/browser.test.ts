@@ -7,8 +7,9 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { uniqueSentence } from '@tts/core/testing'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
   CHROMIUM,
   chromiumAvailable,
@@ -67,12 +68,68 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
     await fetch(`${stack.urls.edge}/v1/audio/speech`, {
       method: 'POST',
       headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'xtts-v2', input: 'Warm-up.', voice: 'alloy' }),
+      body: JSON.stringify({ model: 'xtts-v2', input: uniqueSentence('Warm up'), voice: 'alloy' }),
     }).then((res) => res.arrayBuffer())
-    await page.goto(
-      `${stack.urls.demo}/?breakerThreshold=2&breakerOpenMs=${BREAKER_OPEN_MS}&timeoutMs=15000`,
-    )
   })
+
+  const demoUrl = () =>
+    `${stack.urls.demo}/?breakerThreshold=2&breakerOpenMs=${BREAKER_OPEN_MS}&timeoutMs=15000`
+
+  // Each test starts as a first visit: the emulator healthy, the edge ready (its breaker closed
+  // again after another test's outage), and the page with no cache, breaker state, queued text
+  // or metrics left by another test; so every test holds in whatever order it runs.
+  beforeEach(async () => {
+    const faults = await fetch(`${stack.urls.emulator}/__faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ down: false, hang: false, errorRate: 0 }),
+    })
+    expect(faults.ok).toBe(true)
+    await faults.arrayBuffer()
+    await edgeReady()
+    await page.setViewportSize({ width: 1280, height: 1000 })
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('Storage.clearDataForOrigin', {
+      origin: new URL(stack.urls.demo as string).origin,
+      storageTypes: 'all',
+    })
+    await cdp.detach()
+    await page.goto(demoUrl())
+    await expect.poll(() => field(page, '#ready', 'status'), { timeout: 30_000 }).toMatch(/^ready/)
+  })
+
+  /** Waits until the edge's /readyz says an upstream serves (its breaker closed). */
+  async function edgeReady(): Promise<void> {
+    await expect
+      .poll(
+        async () => {
+          const res = await fetch(`${stack.urls.edge}/readyz`)
+          await res.arrayBuffer()
+          return res.status
+        },
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBe(200)
+  }
+
+  /** Takes the emulator down through the page's switch and speaks until the breaker opens. */
+  async function outage(): Promise<void> {
+    await page.getByRole('radio', { name: /^Down/ }).check()
+    await expect.poll(() => page.textContent('#faults-status')).toBe('Emulator: down.')
+    for (const [i, text] of [
+      uniqueSentence('The first sentence while the server is down'),
+      uniqueSentence('And a second one'),
+    ].entries()) {
+      const outcome = await play(text)
+      expect(outcome, logs.text()).toMatch(/^Done: device voice/)
+      expect(await field(page, '#last', 'provider')).toMatch(
+        /^device voice \((espeak-ng|Web Speech)/,
+      )
+      expect(await field(page, '#last', 'cache')).toBe('— (device)')
+      timings[`device${i + 1}`] = parseShownMs(await field(page, '#last', 'latency'))
+    }
+    await expect.poll(() => field(page, '#metrics', 'breaker')).toMatch(/^open/)
+  }
 
   afterAll(async () => {
     await context?.close()
@@ -115,7 +172,7 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
   })
 
   it('plays French from the edge (MISS), then again from a cache, faster', async () => {
-    const french = 'Bonjour à tous, la synthèse vocale fonctionne même hors ligne.'
+    const french = uniqueSentence('Bonjour à tous, la synthèse vocale fonctionne même hors ligne')
     expect(await play(french), logs.text()).toMatch(/^Done/)
     expect(await field(page, '#last', 'provider')).toBe('edge')
     expect(await field(page, '#last', 'cache')).toBe('MISS')
@@ -135,22 +192,9 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
   })
 
   it('speaks on the device when the emulator is down, and the breaker opens', async () => {
-    await page.getByRole('radio', { name: /^Down/ }).check()
-    await expect.poll(() => page.textContent('#faults-status')).toBe('Emulator: down.')
-    for (const [i, text] of [
-      'The first sentence while the server is down.',
-      'And a second one.',
-    ].entries()) {
-      const outcome = await play(text)
-      expect(outcome, logs.text()).toMatch(/^Done: device voice/)
-      expect(await field(page, '#last', 'provider')).toMatch(
-        /^device voice \((espeak-ng|Web Speech)/,
-      )
-      expect(await field(page, '#last', 'cache')).toBe('— (device)')
-      timings[`device${i + 1}`] = parseShownMs(await field(page, '#last', 'latency'))
-    }
-    await expect.poll(() => field(page, '#metrics', 'breaker')).toMatch(/^open/)
-    expect(await field(page, '#metrics', 'fallbackRate')).toBe('50 %')
+    await outage()
+    // Both plays of this fresh page went to the device voice.
+    expect(await field(page, '#metrics', 'fallbackRate')).toBe('100 %')
     // The edge's view: a failed probe (unhealthy) or its own breaker counting the failures.
     await expect
       .poll(() => page.textContent('#ready'), { timeout: 30_000 })
@@ -159,15 +203,16 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
   })
 
   it('goes back to the edge once the emulator recovers and the breaker lets a probe through', async () => {
+    await outage()
     await page.getByRole('radio', { name: /^Healthy/ }).check()
     await expect.poll(() => page.textContent('#faults-status')).toBe('Emulator: healthy.')
-    // Both breakers (the page's, the edge's) must let a probe through; the first probe may still
-    // meet the edge's open breaker if its clock started later, so allow a few rounds.
-    let outcome = ''
-    for (let round = 1; round <= 4 && !outcome.startsWith('Done: edge'); round++) {
-      await page.waitForTimeout(BREAKER_OPEN_MS + 500)
-      outcome = await play(`The server is back, this comes from the edge again (round ${round}).`)
-    }
+    // Both breakers (the page's, the edge's) must let a probe through: wait for each to say so
+    // (the page's panel reads its breaker every second; /readyz is the edge's).
+    await expect
+      .poll(() => field(page, '#metrics', 'breaker'), { timeout: BREAKER_OPEN_MS * 3 })
+      .toMatch(/^half-open/)
+    await edgeReady()
+    const outcome = await play(uniqueSentence('The server is back, this comes from the edge again'))
     expect(outcome, logs.text()).toMatch(/^Done: edge/)
     expect(await field(page, '#last', 'provider')).toBe('edge')
     expect(await field(page, '#last', 'cache')).toBe('MISS')
@@ -177,9 +222,10 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
   })
 
   it('stops what is playing', async () => {
-    const long =
+    const long = uniqueSentence(
       'This is a longer sentence, so that there is time to press stop while it plays. ' +
-      'It goes on for a while longer, and then some more, until the listener has had enough.'
+        'It goes on for a while longer, and then some more, until the listener has had enough',
+    )
     await page.fill('#text', long)
     await page.click('#play')
     await page.waitForFunction(

@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 /**
  * @module cli — `xtts-emulator [--port 0] [--host 127.0.0.1] [--ttfb-ms 600] [--rtf 0.3]
- * [--api-key K] [--faults JSON] [--strict-latents]`; env XTTS_EMULATOR_PORT, _HOST, _TTFB_MS,
- * _RTF, _API_KEY, _FAULTS (flags win). Its first stdout line is exactly
+ * [--api-key K] [--faults JSON] [--strict-latents] [--studio-speakers small|real]`; env
+ * XTTS_EMULATOR_PORT, _HOST, _TTFB_MS, _RTF, _API_KEY, _FAULTS, _STUDIO_SPEAKERS (flags win). Its first stdout line is exactly
  * `xtts-emulator listening on http://<host>:<port>`; tests wait for it.
  */
 import { parseArgs } from 'node:util'
 import { FaultsError } from './faults/index.ts'
 import { startEmulator } from './server/index.ts'
+import { STUDIO_SPEAKERS_MODES, type StudioSpeakersMode } from './server/studio.ts'
 
 const USAGE = `usage: xtts-emulator [--port N] [--host H] [--ttfb-ms MS] [--rtf X] [--api-key KEY]
-                     [--faults JSON] [--strict-latents]
+                     [--faults JSON] [--strict-latents] [--studio-speakers small|real]
 env: XTTS_EMULATOR_PORT, XTTS_EMULATOR_HOST, XTTS_EMULATOR_TTFB_MS, XTTS_EMULATOR_RTF,
-     XTTS_EMULATOR_API_KEY, XTTS_EMULATOR_FAULTS (JSON); flags win over env.`
+     XTTS_EMULATOR_API_KEY, XTTS_EMULATOR_FAULTS (JSON), XTTS_EMULATOR_STUDIO_SPEAKERS;
+     flags win over env.`
 
 class UsageError extends Error {}
 
@@ -32,6 +34,13 @@ function jsonFrom(name: string, raw: string | undefined): object | undefined {
   }
 }
 
+function studioSpeakersFrom(raw: string | undefined): StudioSpeakersMode | undefined {
+  if (raw === undefined || raw === '') return undefined
+  const mode = STUDIO_SPEAKERS_MODES.find((m) => m === raw)
+  if (!mode) throw new UsageError(`--studio-speakers must be small or real, got '${raw}'`)
+  return mode
+}
+
 async function main(): Promise<void> {
   const env = process.env
   const { values } = parseArgs({
@@ -43,6 +52,7 @@ async function main(): Promise<void> {
       'api-key': { type: 'string' },
       faults: { type: 'string' },
       'strict-latents': { type: 'boolean' },
+      'studio-speakers': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -57,6 +67,9 @@ async function main(): Promise<void> {
   const faults = jsonFrom('--faults', values.faults ?? env.XTTS_EMULATOR_FAULTS)
   const host = values.host ?? env.XTTS_EMULATOR_HOST
   const apiKey = values['api-key'] ?? env.XTTS_EMULATOR_API_KEY
+  const studioSpeakers = studioSpeakersFrom(
+    values['studio-speakers'] ?? env.XTTS_EMULATOR_STUDIO_SPEAKERS,
+  )
   const emulator = await startEmulator({
     ...(port === undefined ? {} : { port }),
     ...(host ? { host } : {}),
@@ -65,6 +78,7 @@ async function main(): Promise<void> {
     ...(apiKey ? { apiKey } : {}),
     ...(faults === undefined ? {} : { faults }),
     strictLatents: values['strict-latents'] ?? false,
+    ...(studioSpeakers === undefined ? {} : { studioSpeakers }),
   })
   process.stdout.write(`xtts-emulator listening on ${emulator.url}\n`)
   const stop = () => {

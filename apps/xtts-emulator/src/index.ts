@@ -17,13 +17,9 @@ export {
   startEmulator,
   XTTS_LANGUAGE_LIST,
 } from './server/index.ts'
-export {
-  chunkSchedule,
-  GARBAGE_BODY,
-  type LatencyModel,
-  nextDue,
-  SAMPLE_RATE,
-} from './server/synthesis.ts'
+export { chunkSchedule, type LatencyModel, nextDue } from './server/pacing.ts'
+export { STUDIO_SPEAKERS_MODES, type StudioSpeakersMode } from './server/studio.ts'
+export { GARBAGE_BODY } from './server/synthesis.ts'
 export {
   latentsFromSeed,
   OPENAI_VOICES,
@@ -32,4 +28,9 @@ export {
   type VoiceParams,
   voiceForLatents,
 } from './speakers/index.ts'
+export {
+  REAL_LATENT_ROWS,
+  REAL_STUDIO_SPEAKER_NAMES,
+  realStudioSpeakersJson,
+} from './speakers/real.ts'
 export type { EmulatorStats } from './stats/index.ts'

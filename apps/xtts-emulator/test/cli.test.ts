@@ -68,5 +68,8 @@ describe('cli', () => {
     const faults = run(['--faults', '{"errorRate":5}'])
     expect(await faults.exited).toBe(2)
     expect(faults.output().stderr).toMatch(/errorRate must be a number from 0 to 1/)
+    const speakers = run([], { XTTS_EMULATOR_STUDIO_SPEAKERS: 'huge' })
+    expect(await speakers.exited).toBe(2)
+    expect(speakers.output().stderr).toMatch(/--studio-speakers must be small or real, got 'huge'/)
   })
 })

@@ -7,13 +7,14 @@ import { createHash } from 'node:crypto'
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { uniqueSentence } from '@tts/core/testing'
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
 import { type CliRun, setFaults, tts } from './stack.ts'
 
 const stack = inject('stack')
 let home: string
 let env: Record<string, string>
-const outputs: CliRun[] = []
+let outputs: CliRun[] = []
 
 async function run(args: string[], options: { env?: Record<string, string>; input?: string } = {}) {
   const result = await tts(args, {
@@ -25,21 +26,45 @@ async function run(args: string[], options: { env?: Record<string, string>; inpu
   return result
 }
 
+/** `tts setup` with the speech key, non-interactive: what a configured machine has. */
+async function setUp(): Promise<void> {
+  const r = await run(
+    ['setup', '--endpoint', stack.edgeUrl, '--api-key-stdin', '--timeout-ms', '20000'],
+    { input: `${stack.userKey}\n` },
+  )
+  expect(r.code, r.stderr).toBe(0)
+}
+
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = []
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])
+  for (const entry of entries) {
     if (entry.isFile()) out.push(join(entry.parentPath, entry.name))
   }
   return out
 }
 
-beforeAll(async () => {
+// Each test gets a home of its own (config, cache, output files): none depends on another's
+// state or order. The shared stack is only the edge and the emulator, and texts are unique.
+beforeEach(async () => {
   home = await mkdtemp(join(tmpdir(), 'tts-cli-e2e-'))
   env = { TTS_CONFIG_DIR: join(home, 'config'), TTS_CACHE_DIR: join(home, 'cache') }
+  outputs = []
 })
 
-afterAll(async () => {
-  if (home) await rm(home, { recursive: true, force: true })
+// After every test: no file it left and nothing it printed holds an API key in clear.
+afterEach(async () => {
+  for (const file of await filesUnder(home)) {
+    const text = (await readFile(file)).toString('latin1')
+    expect(text.includes(stack.userKey), file).toBe(false)
+    expect(text.includes(stack.adminKey), file).toBe(false)
+  }
+  for (const r of outputs) {
+    const all = `${r.stdout}${r.stderr}`
+    expect(all.includes(stack.userKey)).toBe(false)
+    expect(all.includes(stack.adminKey)).toBe(false)
+  }
+  await rm(home, { recursive: true, force: true })
 })
 
 describe('tts against the real edge and emulator', () => {
@@ -79,6 +104,7 @@ describe('tts against the real edge and emulator', () => {
   })
 
   it('config show masks the key to its last 4 characters, also in --json', async () => {
+    await setUp()
     const r = await run(['config', 'show', '--json'])
     expect(r.code).toBe(0)
     const shown = JSON.parse(r.stdout)
@@ -87,7 +113,9 @@ describe('tts against the real edge and emulator', () => {
   })
 
   it('say writes playable WAV and MP3 from the edge, then hits the local cache', async () => {
-    const wav = await run(['say', 'Hello from the command line', '-o', 'hello.wav'])
+    await setUp()
+    const text = uniqueSentence('Hello from the command line')
+    const wav = await run(['say', text, '-o', 'hello.wav'])
     expect(wav.code, wav.stderr).toBe(0)
     expect(wav.stdout).toMatch(/edge · cache miss · [\d.]+ ms · en/)
     const bytes = await readFile(join(home, 'hello.wav'))
@@ -96,10 +124,10 @@ describe('tts against the real edge and emulator', () => {
     expect(bytes.readUInt32LE(24)).toBeGreaterThan(8000) // sample rate
     expect(bytes.byteLength).toBeGreaterThan(10_000)
 
-    const again = await run(['say', 'Hello from the command line', '-o', 'hello2.wav', '--json'])
+    const again = await run(['say', text, '-o', 'hello2.wav', '--json'])
     expect(JSON.parse(again.stdout)).toMatchObject({ provider: 'cache', cacheStatus: 'hit' })
 
-    const mp3 = await run(['say', 'Bonjour tout le monde', '-o', 'bonjour.mp3'])
+    const mp3 = await run(['say', uniqueSentence('Bonjour tout le monde'), '-o', 'bonjour.mp3'])
     expect(mp3.code, mp3.stderr).toBe(0)
     const m = await readFile(join(home, 'bonjour.mp3'))
     const id3 = m.subarray(0, 3).toString('latin1') === 'ID3'
@@ -109,7 +137,8 @@ describe('tts against the real edge and emulator', () => {
   })
 
   it('say reads stdin with - and pipes audio to stdout', async () => {
-    const r = await run(['say', '-'], { input: 'Piped text to speak' })
+    await setUp()
+    const r = await run(['say', '-'], { input: uniqueSentence('Piped text to speak') })
     expect(r.code, r.stderr).toBe(0)
     expect(r.raw.subarray(0, 4).toString('latin1')).toBe('RIFF')
     expect(r.stderr).toMatch(/edge · cache/)
@@ -124,7 +153,8 @@ describe('tts against the real edge and emulator', () => {
     for (const name of ['afplay', 'paplay', 'aplay', 'ffplay', 'mpv']) {
       await writeFile(join(bin, name), script, { mode: 0o755 })
     }
-    const r = await run(['say', 'Hello from the command line', '--play'], {
+    await setUp()
+    const r = await run(['say', uniqueSentence('Hello from the command line'), '--play'], {
       env: { PATH: `${bin}:${process.env.PATH ?? ''}` },
     })
     expect(r.code, r.stderr).toBe(0)
@@ -133,11 +163,16 @@ describe('tts against the real edge and emulator', () => {
   })
 
   it('needs no config file when TTS_ENDPOINT and TTS_API_KEY are set (CI jobs)', async () => {
-    const ci = await run(['say', 'Hello from the command line', '-o', 'ci.wav', '--json'], {
+    const text = uniqueSentence('Hello from a CI job')
+    // A configured machine (20 s timeout) asked for this text before: the edge has it cached.
+    await setUp()
+    const primed = await run(['say', text, '-o', 'primed.wav'])
+    expect(primed.code, primed.stderr).toBe(0)
+    // A fresh local cache: the answer must come from the edge (a hit there, so it is fast even
+    // under the default 3 s timeout on a loaded CI box).
+    const ci = await run(['say', text, '-o', 'ci.wav', '--json'], {
       env: {
         TTS_CONFIG_DIR: join(home, 'no-config'),
-        // A fresh local cache: the answer must come from the edge (a hit there, so it is fast
-        // even under the default 3 s timeout on a loaded CI box).
         TTS_CACHE_DIR: join(home, 'ci-cache'),
         TTS_ENDPOINT: stack.edgeUrl,
         TTS_API_KEY: stack.userKey,
@@ -153,10 +188,14 @@ describe('tts against the real edge and emulator', () => {
   })
 
   it('warm queues good lines, reports the failing one by number and exits 1', async () => {
+    await setUp()
     const long = 'x'.repeat(5000)
+    const phrases = ['Good morning', 'Good evening', 'See you tomorrow'].map((p) =>
+      uniqueSentence(p),
+    )
     await writeFile(
       join(home, 'phrases.txt'),
-      ['# greetings', 'Good morning', 'Good evening', long, '', 'See you tomorrow'].join('\n'),
+      ['# greetings', phrases[0], phrases[1], long, '', phrases[2]].join('\n'),
     )
     const r = await run(['warm', 'phrases.txt'])
     expect(r.code).toBe(1)
@@ -166,9 +205,9 @@ describe('tts against the real edge and emulator', () => {
     await writeFile(
       join(home, 'phrases.json'),
       JSON.stringify([
-        'Hola',
-        { text: 'Guten Tag', language: 'de' },
-        { text: 'Hej', language: 'sv' },
+        uniqueSentence('Hola'),
+        { text: uniqueSentence('Guten Tag'), language: 'de' },
+        { text: uniqueSentence('Hej'), language: 'sv' },
       ]),
     )
     const j = await run(['warm', 'phrases.json', '--json'])
@@ -177,11 +216,19 @@ describe('tts against the real edge and emulator', () => {
     expect(out).toMatchObject({ ok: false, total: 3, queued: 2 })
     expect(out.failed).toEqual([expect.objectContaining({ line: 3 })])
 
-    await writeFile(join(home, 'good.txt'), 'One more phrase\nAnd another\n')
+    await writeFile(
+      join(home, 'good.txt'),
+      `${uniqueSentence('One more phrase')}\n${uniqueSentence('And another')}\n`,
+    )
     expect((await run(['warm', 'good.txt'])).code).toBe(0)
   })
 
   it('cache stats reports the local cache and, with --edge, the edge', async () => {
+    await setUp()
+    for (const words of ['Counted once', 'Counted twice']) {
+      const said = await run(['say', uniqueSentence(words), '-o', 'counted.wav'])
+      expect(said.code, said.stderr).toBe(0)
+    }
     const r = await run(['cache', 'stats', '--edge', '--json'])
     expect(r.code, r.stderr).toBe(0)
     const s = JSON.parse(r.stdout)
@@ -198,6 +245,7 @@ describe('tts against the real edge and emulator', () => {
   })
 
   it('doctor passes every check, then shows the upstream down with hints', async () => {
+    await setUp()
     const ok = await run(['doctor'])
     expect(ok.code, ok.stdout).toBe(0)
     for (const name of [
@@ -224,9 +272,16 @@ describe('tts against the real edge and emulator', () => {
   })
 
   it('say falls back to the local espeak voice when the upstream is down, and says so', async () => {
+    await setUp()
     await setFaults(stack.emulatorUrl, { down: true })
     try {
-      const r = await run(['say', 'The upstream is down right now', '-o', 'down.mp3', '--debug'])
+      const r = await run([
+        'say',
+        uniqueSentence('The upstream is down right now'),
+        '-o',
+        'down.mp3',
+        '--debug',
+      ])
       expect(r.code, r.stderr).toBe(0)
       expect(r.stdout).toMatch(/local \(espeak\) · cache none · [\d.]+ ms · en/)
       expect(r.stderr).toMatch(/using device voice/)
@@ -241,6 +296,7 @@ describe('tts against the real edge and emulator', () => {
   })
 
   it('a damaged config file is one clear line naming the file and the fix, no stack', async () => {
+    await setUp()
     const file = join(home, 'config', 'config.json')
     const good = await readFile(file, 'utf8')
     await writeFile(file, good.slice(0, 20))
@@ -272,25 +328,8 @@ describe('tts against the real edge and emulator', () => {
     expect(json.stderr).toMatch(/never printed; add --save/)
   })
 
-  it('never writes or prints the API key in clear', async () => {
-    const files = [
-      ...(await filesUnder(join(home, 'config'))),
-      ...(await filesUnder(join(home, 'cache'))),
-    ]
-    expect(files.length).toBeGreaterThan(2)
-    for (const file of files) {
-      const text = (await readFile(file)).toString('latin1')
-      expect(text.includes(stack.userKey), file).toBe(false)
-      expect(text.includes(stack.adminKey), file).toBe(false)
-    }
-    for (const r of outputs) {
-      const all = `${r.stdout}${r.stderr}`
-      expect(all.includes(stack.userKey)).toBe(false)
-      expect(all.includes(stack.adminKey)).toBe(false)
-    }
-  })
-
   it('clear asks for --yes without a terminal, then removes config and key', async () => {
+    await setUp()
     const refused = await run(['clear'])
     expect(refused.code).toBe(1)
     expect(refused.stderr).toMatch(/pass --yes/)

@@ -6,8 +6,9 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { BIN } from './stack.ts'
+import { uniqueSentence } from '@tts/core/testing'
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
+import { BIN, tts } from './stack.ts'
 
 const hasTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0
 const socket = `tts-cli-test-${process.pid}`
@@ -39,9 +40,18 @@ describe.skipIf(!hasTmux)('tts setup in a terminal (tmux)', () => {
   let home: string
   let env: string
 
-  beforeAll(async () => {
+  // Each test has a home of its own and its own tmux sessions: neither depends on the other.
+  beforeEach(async () => {
     home = await mkdtemp(join(tmpdir(), 'tts-cli-tty-'))
     env = `TTS_CONFIG_DIR=${home}/config TTS_CACHE_DIR=${home}/cache NO_COLOR=1`
+  })
+
+  afterEach(async () => {
+    spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' })
+    await rm(home, { recursive: true, force: true })
+  })
+
+  it('asks each question, re-asks on bad input, hides the key, checks it and saves', async () => {
     tmux(
       'new-session',
       '-d',
@@ -53,14 +63,6 @@ describe.skipIf(!hasTmux)('tts setup in a terminal (tmux)', () => {
       '45',
       `env ${env} ${process.execPath} ${BIN} setup; sleep 30`,
     )
-  })
-
-  afterAll(async () => {
-    if (hasTmux) spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' })
-    if (home) await rm(home, { recursive: true, force: true })
-  })
-
-  it('asks each question, re-asks on bad input, hides the key, checks it and saves', async () => {
     await waitForScreen(/Edge endpoint/)
     for (let i = 0; i < 10; i++) tmux('send-keys', '-t', 'setup', 'BSpace')
     type('http://tts.example.com')
@@ -86,12 +88,20 @@ describe.skipIf(!hasTmux)('tts setup in a terminal (tmux)', () => {
   })
 
   it('warm shows a progress bar on a terminal and a summary naming the failed line', async () => {
+    const configured = await tts(
+      ['setup', '--endpoint', stack.edgeUrl, '--api-key-stdin', '--timeout-ms', '20000'],
+      {
+        input: `${stack.userKey}\n`,
+        env: { TTS_CONFIG_DIR: join(home, 'config'), TTS_CACHE_DIR: join(home, 'cache') },
+      },
+    )
+    expect(configured.code, configured.stderr).toBe(0)
     const lines = [
-      'Welcome back',
-      'Your order has shipped',
-      'Votre commande est partie',
+      uniqueSentence('Welcome back'),
+      uniqueSentence('Your order has shipped'),
+      uniqueSentence('Votre commande est partie'),
       'x'.repeat(5000),
-      'Thank you',
+      uniqueSentence('Thank you'),
     ]
     await writeFile(join(home, 'phrases.txt'), lines.join('\n'))
     tmux(

@@ -5,12 +5,13 @@
  * 127.0.0.1 with ports chosen at run time, and `stop()` ends both process groups.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { sha256Hex } from '@tts/core/crypto'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 export const BIN = join(ROOT, 'packages/cli/src/bin.ts')
@@ -130,10 +131,9 @@ export async function startStack(): Promise<Stack> {
     if (!emulatorUrl) throw new Error(`unexpected emulator line: ${line}`)
     const userKey = `tts_e2e_user_${randomBytes(16).toString('hex')}`
     const adminKey = `tts_e2e_admin_${randomBytes(16).toString('hex')}`
-    const hash = (k: string) => createHash('sha256').update(k).digest('hex')
     const apiKeys = [
-      { hash: hash(userKey), scopes: ['speech'], tenant: 'e2e' },
-      { hash: hash(adminKey), scopes: ['speech', 'admin'], tenant: 'e2e' },
+      { hash: await sha256Hex(userKey), scopes: ['speech'], tenant: 'e2e' },
+      { hash: await sha256Hex(adminKey), scopes: ['speech', 'admin'], tenant: 'e2e' },
     ]
     const envFile = join(dir, 'edge.env')
     await writeFile(

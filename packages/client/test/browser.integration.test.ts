@@ -13,9 +13,10 @@ import { tmpdir } from 'node:os'
 import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { detectLanguage } from '@tts/core/lang'
+import { uniqueSentence } from '@tts/core/testing'
 import { build } from 'esbuild'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { type RunningEmulator, startEmulatorProcess } from './emulator.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -171,17 +172,36 @@ describe.skipIf(!existsSync(CHROMIUM))('browser (real Chromium)', () => {
     await page.waitForFunction(() => document.title === 'ready')
   }
 
+  // Each test starts from an empty page: no client of an earlier test holds the database, no
+  // cache entry or queued text of theirs is left, and the stand-in edge's counters are zero.
+  beforeEach(async () => {
+    Object.assign(state, { edgeDown: false, speech: 0, prefetched: [], files: [] })
+    await reload()
+    await page.evaluate(async () => {
+      localStorage.clear()
+      await new Promise<void>((resolve, reject) => {
+        const req = indexedDB.deleteDatabase('tts-edge-cache')
+        req.onsuccess = () => resolve()
+        req.onerror = () => reject(req.error)
+        req.onblocked = () => reject(new Error('the cache database is still open'))
+      })
+    })
+  })
+
   it('caches in IndexedDB, sealed with a non-extractable key, and a repeat makes no request — also after a reload', async () => {
-    state.speech = 0
+    const text = uniqueSentence('Hello from the browser cache test')
     const synth = () =>
-      page.evaluate(async (endpoint) => {
-        const { createTtsClient } = (
-          globalThis as never as { ttsClient: typeof import('../src/index.ts') }
-        ).ttsClient
-        const tts = createTtsClient({ endpoint, fallback: false })
-        const r = await tts.synthesize('Hello from the browser cache test.', { language: 'en' })
-        return { provider: r.provider, bytes: r.audio.byteLength, mimeType: r.mimeType }
-      }, origin)
+      page.evaluate(
+        async ({ endpoint, text }) => {
+          const { createTtsClient } = (
+            globalThis as never as { ttsClient: typeof import('../src/index.ts') }
+          ).ttsClient
+          const tts = createTtsClient({ endpoint, fallback: false })
+          const r = await tts.synthesize(text, { language: 'en' })
+          return { provider: r.provider, bytes: r.audio.byteLength, mimeType: r.mimeType }
+        },
+        { endpoint: origin, text },
+      )
     const first = await synth()
     expect(first).toMatchObject({ provider: 'edge', mimeType: 'audio/wav' })
     expect(await synth()).toMatchObject({ provider: 'cache', bytes: first.bytes })
@@ -229,8 +249,14 @@ describe.skipIf(!existsSync(CHROMIUM))('browser (real Chromium)', () => {
   })
 
   it('treats a tampered IndexedDB entry as a miss, removes it and fetches again', async () => {
-    state.speech = 0
-    const result = await page.evaluate(async () => {
+    const result = await page.evaluate(async (text) => {
+      const { createTtsClient } = (
+        globalThis as never as { ttsClient: typeof import('../src/index.ts') }
+      ).ttsClient
+      // This test's own entry: the one it tampers with.
+      await createTtsClient({ endpoint: location.origin, fallback: false }).synthesize(text, {
+        language: 'en',
+      })
       const db = await new Promise<IDBDatabase>((resolve) => {
         const open = indexedDB.open('tts-edge-cache')
         open.onsuccess = () => resolve(open.result)
@@ -250,35 +276,31 @@ describe.skipIf(!existsSync(CHROMIUM))('browser (real Chromium)', () => {
       store.put(blob, first)
       await new Promise((resolve) => (t.oncomplete = resolve))
       db.close()
-      const { createTtsClient } = (
-        globalThis as never as { ttsClient: typeof import('../src/index.ts') }
-      ).ttsClient
       const tts = createTtsClient({ endpoint: location.origin, fallback: false })
-      const r = await tts.synthesize('Hello from the browser cache test.', { language: 'en' })
+      const r = await tts.synthesize(text, { language: 'en' })
       const stats = await tts.cache.stats()
-      return { provider: r.provider, corrupt: stats?.corrupt }
-    })
-    expect(result).toMatchObject({ provider: 'edge', corrupt: 1 })
-    expect(state.speech).toBe(1)
+      return { provider: r.provider, corrupt: stats?.corrupt, entries: keys.length }
+    }, uniqueSentence('Tamper with this entry'))
+    expect(result).toMatchObject({ provider: 'edge', corrupt: 1, entries: 1 })
+    expect(state.speech).toBe(2)
   })
 
   it('plays edge audio through <audio> and resolves when it ends', async () => {
-    const result = await page.evaluate(async () => {
+    const result = await page.evaluate(async (text) => {
       const { createTtsClient } = (
         globalThis as never as { ttsClient: typeof import('../src/index.ts') }
       ).ttsClient
       const tts = createTtsClient({ endpoint: location.origin, fallback: false })
       const t0 = performance.now()
-      const r = await tts.speak('Playing a short sentence.', { language: 'en' })
+      const r = await tts.speak(text, { language: 'en' })
       return { provider: r.provider, played: r.played, elapsed: performance.now() - t0 }
-    })
+    }, uniqueSentence('Playing a short sentence'))
     expect(result).toMatchObject({ provider: 'edge', played: 'audio' })
     expect(result.elapsed).toBeGreaterThan(300) // it waited for the audio to end
   })
 
   it("speaks Latin text with voice 'auto' through the edge without fetching the language model", async () => {
-    await reload() // a fresh page: nothing of the model loaded yet
-    state.files = []
+    // beforeEach gave a fresh page: nothing of the model loaded yet.
     const result = await page.evaluate(async () => {
       const { createTtsClient } = (
         globalThis as never as { ttsClient: typeof import('../src/index.ts') }
@@ -292,9 +314,7 @@ describe.skipIf(!existsSync(CHROMIUM))('browser (real Chromium)', () => {
   })
 
   it('falls back to the device voice (Web Speech) chosen by locale, and queues the text in localStorage for warming', async () => {
-    state.files = []
     state.edgeDown = true
-    state.prefetched = []
     let spokeLocally = false
     try {
       const result = await page.evaluate(async () => {
@@ -353,15 +373,15 @@ describe.skipIf(!existsSync(CHROMIUM))('browser (real Chromium)', () => {
       state.edgeDown = false
     }
     // The edge answers again: the next call succeeds and the queued text is warmed.
-    const warmed = await page.evaluate(async () => {
+    const warmed = await page.evaluate(async (text) => {
       const { createTtsClient } = (
         globalThis as never as { ttsClient: typeof import('../src/index.ts') }
       ).ttsClient
       const tts = createTtsClient({ endpoint: location.origin, fallback: false })
-      await tts.synthesize('The edge is back.', { language: 'en' })
+      await tts.synthesize(text, { language: 'en' })
       await tts.warm()
       return { pending: await tts.pendingWarm() }
-    })
+    }, uniqueSentence('The edge is back'))
     expect(warmed.pending).toBe(0)
     expect(state.prefetched).toEqual(
       spokeLocally ? ["Bonjour à tous, je suis très heureux d'être ici aujourd'hui."] : [],

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseWav } from '@tts/core/audio'
 import { isLanguageDetectorReady } from '@tts/core/lang'
+import { uniqueSentence } from '@tts/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isEdgeRequestError } from '../src/errors/index.ts'
 import { createTtsClient, espeakEngine, fileCache, fileQueueStorage } from '../src/node.ts'
@@ -36,7 +37,7 @@ beforeAll(async () => {
     body: JSON.stringify({
       model: 'tts-1',
       voice: 'alloy',
-      input: 'Warming up.',
+      input: uniqueSentence('Warming up'),
       response_format: 'wav',
     }),
     signal: AbortSignal.timeout(120_000),
@@ -95,9 +96,8 @@ function client(
 describe('client ↔ edge ↔ emulator', () => {
   it('gets edge audio, then the same from the local cache with zero network requests', async () => {
     const { tts, calls } = client('hit')
-    const first = await tts.synthesize('Good morning, this is the edge speaking.', {
-      language: 'en',
-    })
+    const text = uniqueSentence('Good morning, this is the edge speaking')
+    const first = await tts.synthesize(text, { language: 'en' })
     expect(first).toMatchObject({
       provider: 'edge',
       cacheStatus: 'miss',
@@ -106,28 +106,26 @@ describe('client ↔ edge ↔ emulator', () => {
     })
     expect(parseWav(first.audio).durationMs).toBeGreaterThan(500)
     expect(calls).toHaveLength(1)
-    const second = await tts.synthesize('Good morning, this is the edge speaking.', {
-      language: 'en',
-    })
+    const second = await tts.synthesize(text, { language: 'en' })
     expect(second).toMatchObject({ provider: 'cache', cacheStatus: 'hit' })
     expect(second.audio).toEqual(first.audio)
     expect(calls).toHaveLength(1)
     // Another device (no local cache) gets the edge's own cached copy.
     const other = client('other', { cache: false })
-    const fromEdgeCache = await other.tts.synthesize('Good morning, this is the edge speaking.', {
-      language: 'en',
-    })
+    const fromEdgeCache = await other.tts.synthesize(text, { language: 'en' })
     expect(fromEdgeCache).toMatchObject({ provider: 'edge', cacheStatus: 'hit', cached: true })
   })
 
   it('does not mask caller errors as a fallback: bad key → 401, unknown voice → 400', async () => {
     const wrongKey = client('auth', { apiKey: 'tts_wrong_key_000000000000' })
-    const e401 = await wrongKey.tts.synthesize('Hello', { language: 'en' }).catch((e: unknown) => e)
+    const e401 = await wrongKey.tts
+      .synthesize(uniqueSentence('Hello'), { language: 'en' })
+      .catch((e: unknown) => e)
     expect(isEdgeRequestError(e401)).toBe(true)
     expect(e401).toMatchObject({ status: 401, code: 'unauthorized' })
     const good = client('voice')
     const e400 = await good.tts
-      .synthesize('Hello', { language: 'en', voice: 'no-such-voice' })
+      .synthesize(uniqueSentence('Hello'), { language: 'en', voice: 'no-such-voice' })
       .catch((e: unknown) => e)
     expect(isEdgeRequestError(e400)).toBe(true)
     expect((e400 as { status: number }).status).toBe(400)
@@ -169,12 +167,16 @@ describe('client ↔ edge ↔ emulator', () => {
     tts.on('fallback', (e) => reasons.push(e.reason))
 
     await emulator.faults({ down: true })
-    const openTexts = ['Spoken while the circuit was open.', 'Another sentence from the outage.']
+    const openTexts = [
+      uniqueSentence('Spoken while the circuit was open'),
+      uniqueSentence('Another sentence from the outage'),
+    ]
+    const outageTexts = Array.from({ length: 5 }, () => uniqueSentence('Upstream outage sentence'))
     try {
       const closed: number[] = []
       for (let i = 0; i < 5; i++) {
         const t0 = performance.now()
-        const out = await tts.synthesize(`Upstream outage sentence ${i}.`, { language: 'en' })
+        const out = await tts.synthesize(outageTexts[i] as string, { language: 'en' })
         closed.push(performance.now() - t0)
         expect(out).toMatchObject({ provider: 'local', engine: 'espeak' })
       }
@@ -196,12 +198,25 @@ describe('client ↔ edge ↔ emulator', () => {
       await emulator.faults({ down: false })
     }
     await expect.poll(() => tts.pendingWarm()).toBe(7)
-    await new Promise((r) => setTimeout(r, 2500)) // the edge's own breaker cool-down
+    // The edge's own upstream breaker cools down (2 s here); /readyz says when it serves again.
+    await expect
+      .poll(
+        async () => {
+          const res = await fetch(`${edge.url}/readyz`)
+          await res.body?.cancel()
+          return res.status
+        },
+        {
+          timeout: 30_000,
+          interval: 250,
+        },
+      )
+      .toBe(200)
 
     skew.ms += 30_000
     expect(tts.breaker.state).toBe('half-open')
     const before = (await emulator.stats()).syntheses
-    const back = await tts.synthesize('The upstream is back.', { language: 'en' })
+    const back = await tts.synthesize(uniqueSentence('The upstream is back'), { language: 'en' })
     expect(back.provider).toBe('edge')
     expect(tts.breaker.state).toBe('closed')
     await expect.poll(() => tts.pendingWarm(), { timeout: 30_000 }).toBe(0)

@@ -6,12 +6,13 @@
  * the edge's dependency: it is loaded from there, not added to the client.
  * TTS_CLIENT_EDGE_LOG=1 shows the worker's own log lines.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { sha256Hex } from '@tts/core/crypto'
 
 const EDGE_DIR = fileURLToPath(new URL('../../edge/', import.meta.url))
 
@@ -34,7 +35,7 @@ export async function startEdge(
 ): Promise<RunningEdge> {
   const dir = await mkdtemp(join(tmpdir(), 'tts-client-edge-'))
   const apiKey = `tts_client_it_${randomBytes(16).toString('hex')}`
-  const hash = createHash('sha256').update(apiKey).digest('hex')
+  const hash = await sha256Hex(apiKey)
   const text = (value: string) => ({ type: 'plain_text', value })
   const wrangler = createRequire(join(EDGE_DIR, 'package.json')).resolve('wrangler')
   const { unstable_startWorker } = (await import(pathToFileURL(wrangler).href)) as {

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseWav } from '@tts/core/audio'
+import { uniqueSentence } from '@tts/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isEdgeRequestError } from '../src/errors/index.ts'
 import { createTtsClient, espeakEngine, fileCache, fileQueueStorage } from '../src/node.ts'
@@ -63,32 +64,26 @@ function client(
 describe('client ↔ emulator', () => {
   it('answers from the edge API, then from the local cache with zero requests', async () => {
     const tts = client({ sub: 'cache-test' })
-    const first = await tts.synthesize('The quick brown fox jumps over the lazy dog.', {
-      language: 'en',
-    })
+    const text = uniqueSentence('The quick brown fox jumps over the lazy dog')
+    const first = await tts.synthesize(text, { language: 'en' })
     expect(first.provider).toBe('edge')
     expect(parseWav(first.audio).durationMs).toBeGreaterThan(500)
     const before = await emulator.stats()
-    const second = await tts.synthesize('The quick brown fox jumps over the lazy dog.', {
-      language: 'en',
-    })
+    const second = await tts.synthesize(text, { language: 'en' })
     const after = await emulator.stats()
     expect(second).toMatchObject({ provider: 'cache', cached: true })
     expect(second.audio).toEqual(first.audio)
     expect(after.requests).toEqual(before.requests)
     // and a new client over the same directory (an app restart) still hits
-    const third = await client({ sub: 'cache-test' }).synthesize(
-      'The quick brown fox jumps over the lazy dog.',
-      {
-        language: 'en',
-      },
-    )
+    const third = await client({ sub: 'cache-test' }).synthesize(text, { language: 'en' })
     expect(third.provider).toBe('cache')
   })
 
   it('does not mask a 401 as a fallback', async () => {
     const tts = client({ apiKey: 'wrong-key', sub: 'auth' })
-    const error = await tts.synthesize('Hello', { language: 'en' }).catch((e: unknown) => e)
+    const error = await tts
+      .synthesize(uniqueSentence('Hello'), { language: 'en' })
+      .catch((e: unknown) => e)
     expect(isEdgeRequestError(error)).toBe(true)
     expect((error as { status: number }).status).toBe(401)
     expect(tts.breaker.state).toBe('closed')
@@ -100,13 +95,13 @@ describe('client ↔ emulator', () => {
     await espeak.warmUp()
     const local = timed(espeak)
     const tts = client({ skew, sub: 'outage', fallback: local.engine })
-    await tts.synthesize('Warm up the language model.', { language: 'en' })
+    await tts.synthesize(uniqueSentence('Warm up the language model'), { language: 'en' })
     await emulator.faults({ down: true })
     try {
       const closed: number[] = []
       for (let i = 0; i < 5; i++) {
         const t0 = performance.now()
-        const out = await tts.synthesize(`Outage sentence number ${i}.`, { language: 'en' })
+        const out = await tts.synthesize(uniqueSentence('Outage sentence'), { language: 'en' })
         closed.push(performance.now() - t0)
         expect(out).toMatchObject({ provider: 'local', engine: 'espeak' })
         expect(parseWav(out.audio).durationMs).toBeGreaterThan(300)
@@ -114,10 +109,11 @@ describe('client ↔ emulator', () => {
       const closedEngine = local.times.splice(0)
       expect(tts.breaker.state).toBe('open')
       const before = await emulator.stats()
+      const openTexts = Array.from({ length: 3 }, () => uniqueSentence('Open circuit sentence'))
       const open: number[] = []
       for (let i = 0; i < 10; i++) {
         const t0 = performance.now()
-        const out = await tts.synthesize(`Open circuit sentence ${i % 3}.`, { language: 'en' })
+        const out = await tts.synthesize(openTexts[i % 3] as string, { language: 'en' })
         open.push(performance.now() - t0)
         expect(out.provider).toBe('local')
       }
@@ -140,7 +136,7 @@ describe('client ↔ emulator', () => {
     }
     skew.ms += 60_000
     expect(tts.breaker.state).toBe('half-open')
-    const back = await tts.synthesize('The service is back.', { language: 'en' })
+    const back = await tts.synthesize(uniqueSentence('The service is back'), { language: 'en' })
     expect(back.provider).toBe('edge')
     expect(tts.breaker.state).toBe('closed')
   })

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { writeWav, XTTS_SAMPLE_RATE } from '@tts/core/audio'
 
 export interface Recorded {
   method: string
@@ -47,28 +48,9 @@ export async function startServer(handler: Handler) {
 
 /** A small valid WAV: 24 kHz mono s16le, `ms` long, a quiet tone. */
 export function tinyWav(ms = 200): Uint8Array {
-  const samples = Math.round((24_000 * ms) / 1000)
-  const out = new Uint8Array(44 + samples * 2)
-  const v = new DataView(out.buffer)
-  const ascii = (at: number, s: string) => {
-    for (let i = 0; i < s.length; i++) out[at + i] = s.charCodeAt(i)
-  }
-  ascii(0, 'RIFF')
-  v.setUint32(4, 36 + samples * 2, true)
-  ascii(8, 'WAVE')
-  ascii(12, 'fmt ')
-  v.setUint32(16, 16, true)
-  v.setUint16(20, 1, true)
-  v.setUint16(22, 1, true)
-  v.setUint32(24, 24_000, true)
-  v.setUint32(28, 48_000, true)
-  v.setUint16(32, 2, true)
-  v.setUint16(34, 16, true)
-  ascii(36, 'data')
-  v.setUint32(40, samples * 2, true)
-  for (let i = 0; i < samples; i++)
-    v.setInt16(44 + i * 2, Math.round(3000 * Math.sin(i / 10)), true)
-  return out
+  const samples = new Int16Array(Math.round((XTTS_SAMPLE_RATE * ms) / 1000))
+  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(3000 * Math.sin(i / 10))
+  return writeWav({ sampleRate: XTTS_SAMPLE_RATE, channels: 1 }, samples)
 }
 
 export function sendWav(

@@ -14,93 +14,9 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { XTTS_LANGUAGES, type XttsLanguage } from '../src/lang/index.ts'
+import { contenders, type Detect } from './lang-contenders.ts'
 import { loadDeclarations } from './udhr-node.ts'
 import { BUCKETS, type Bucket, snippets, wordRuns } from './udhr-samples.ts'
-
-type Detect = (text: string) => string
-
-interface Contender {
-  name: string
-  /** Module source that imports the library and defines `detect`; run fresh for start-up time. */
-  init: string
-  setup(): Promise<Detect>
-}
-
-const ISO1 = XTTS_LANGUAGES.map((l) => (l === 'zh-cn' ? 'zh' : l))
-const ISO3: Record<string, XttsLanguage> = {
-  eng: 'en',
-  spa: 'es',
-  fra: 'fr',
-  deu: 'de',
-  ita: 'it',
-  por: 'pt',
-  pol: 'pl',
-  tur: 'tr',
-  rus: 'ru',
-  nld: 'nl',
-  ces: 'cs',
-  arb: 'ar',
-  cmn: 'zh-cn',
-  jpn: 'ja',
-  hun: 'hu',
-  kor: 'ko',
-  hin: 'hi',
-}
-const fromIso1 = (code: string): string => (code === 'zh' ? 'zh-cn' : code)
-
-const eldSize = (size: string): Contender => ({
-  name: `eld-${size}`,
-  init: `const { eld } = await import('eld/${size}'); eld.setLanguageSubset(${JSON.stringify(ISO1)}); eld.detect('Guten Morgen')`,
-  async setup() {
-    const { eld } = (await import(`eld/${size}`)) as {
-      eld: { setLanguageSubset(l: string[]): unknown; detect(t: string): { language: string } }
-    }
-    const instance = eld
-    instance.setLanguageSubset(ISO1)
-    return (text) => fromIso1(instance.detect(text).language)
-  },
-})
-
-const contenders: Contender[] = [
-  {
-    name: 'tts-core',
-    init: `const m = await import(${JSON.stringify(new URL('../src/lang/index.ts', import.meta.url).href)}); await m.detectLanguage('Guten Morgen')`,
-    async setup() {
-      const { detectLanguageSync, initLanguageDetector } = await import('../src/lang/index.ts')
-      await initLanguageDetector()
-      return (text) => detectLanguageSync(text).language
-    },
-  },
-  eldSize('large'),
-  eldSize('medium'),
-  eldSize('small'),
-  eldSize('extrasmall'),
-  {
-    name: 'franc-min',
-    init: `const { franc } = await import('franc-min'); franc('Guten Morgen', { only: ${JSON.stringify(Object.keys(ISO3))}, minLength: 1 })`,
-    async setup() {
-      const { franc } = await import('franc-min')
-      const only = Object.keys(ISO3)
-      return (text) => ISO3[franc(text, { only, minLength: 1 })] ?? 'und'
-    },
-  },
-  {
-    name: 'tinyld',
-    init: `const { detect } = await import('tinyld'); detect('Guten Morgen', { only: ${JSON.stringify(ISO1)} })`,
-    async setup() {
-      const { detect } = await import('tinyld')
-      return (text) => fromIso1(detect(text, { only: ISO1 }))
-    },
-  },
-  {
-    name: 'tinyld-heavy',
-    init: `const { detect } = await import('tinyld/heavy'); detect('Guten Morgen', { only: ${JSON.stringify(ISO1)} })`,
-    async setup() {
-      const { detect } = await import('tinyld/heavy')
-      return (text) => fromIso1(detect(text, { only: ISO1 }))
-    },
-  },
-]
 
 const quick = process.argv.includes('--quick')
 const declarations = loadDeclarations()

@@ -1,6 +1,6 @@
 /**
  * @module @tts/core — runtime-agnostic building blocks shared by the edge, the client and the
- * CLI: resilience, crypto, log, metrics, config, lang, text and audio. Every export is named
+ * CLI: resilience, crypto, bytes, log, metrics, config, lang, text and audio. Every export is named
  * here; import a subpath (`@tts/core/resilience`, `/crypto`, ...) to take only one module.
  *
  * @example
@@ -16,6 +16,7 @@ export {
   bytesPerSample,
   CHANNELS_RANGE,
   concatPcm,
+  concatSamples,
   DURATION_BOUNDS,
   describeFormat,
   durationMs,
@@ -25,15 +26,21 @@ export {
   type ParsedWav,
   type PcmAudio,
   parseWav,
+  pcm16FromBytes,
+  pcm16ToBytes,
   plausibleDurationMs,
   SAMPLE_RATE_RANGE,
   type SampleEncoding,
   SILENCE_PEAK,
+  type StreamedWavSizes,
+  type StreamingWavHeaderOptions,
+  streamingWavHeader,
   toPcm16,
   type ValidateAudioOptions,
   validateAudio,
   WAV_HEADER_BYTES,
   type WavHeaderOptions,
+  wavFromPcmBytes,
   wavHeader,
   writeWav,
   XTTS_BITS_PER_SAMPLE,
@@ -41,6 +48,7 @@ export {
   XTTS_FORMAT,
   XTTS_SAMPLE_RATE,
 } from './audio/index.ts'
+export { concatBytes, decodeBase64, encodeBase64, toHex } from './bytes/index.ts'
 export {
   ALLOWED_VALUES,
   type ClientConfig,
@@ -79,6 +87,8 @@ export {
   openEnvelope,
   readEnvelopeHeader,
   sealEnvelope,
+  sha256,
+  sha256Hex,
 } from './crypto/index.ts'
 export {
   isTtsError,
@@ -200,6 +210,7 @@ export {
   type TimeoutOptions,
   withTimeout,
 } from './resilience/index.ts'
+export { type NonceOptions, nonce, nonceBits, uniqueSentence } from './testing/index.ts'
 export {
   isUnspaced,
   joinPieces,

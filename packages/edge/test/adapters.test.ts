@@ -1,23 +1,19 @@
 import { parseWav } from '@tts/core/audio'
 import { describe, expect, it } from 'vitest'
-import { emulatorStats, sentence, speak } from './helpers.ts'
+import { sentence, speak, synthesesOf } from './helpers.ts'
 
 const openai = { UPSTREAM_ADAPTER: 'openai', VOICE_MAP: '{}' } as Partial<Env>
 
 describe('upstream adapters', () => {
   it('openai: speaks through any /v1/audio/speech server, speed included', async () => {
     const input = sentence('Through the OpenAI style upstream')
-    const before = await emulatorStats()
     const normal = await speak({ input, response_format: 'wav' }, { env: openai })
     expect(normal.status).toBe(200)
     expect(normal.headers.get('x-tts-upstream')).toMatch(/^openai 127\.0\.0\.1:\d+$/)
     const fast = await speak({ input, response_format: 'wav', speed: 2 }, { env: openai })
     expect(fast.status).toBe(200)
     expect(parseWav(fast.body).durationMs).toBeLessThan(parseWav(normal.body).durationMs * 0.8)
-    const after = await emulatorStats()
-    expect(after.requests['/v1/audio/speech'] ?? 0).toBe(
-      (before.requests['/v1/audio/speech'] ?? 0) + 2,
-    )
+    expect((await synthesesOf(input)).byRoute).toEqual({ '/v1/audio/speech': 2 })
   })
 
   it('xtts-streaming: refuses a speed it cannot honour instead of ignoring it', async () => {
@@ -31,16 +27,13 @@ describe('upstream adapters', () => {
   })
 
   it('xtts-streaming: streamed requests use /tts_stream, whole ones /tts (base64 JSON)', async () => {
-    const before = await emulatorStats()
-    expect(
-      (await speak({ input: sentence('Streamed path'), response_format: 'pcm', stream: true }))
-        .status,
-    ).toBe(200)
-    expect((await speak({ input: sentence('Whole path'), response_format: 'pcm' })).status).toBe(
+    const streamed = sentence('Streamed path')
+    const whole = sentence('Whole path')
+    expect((await speak({ input: streamed, response_format: 'pcm', stream: true })).status).toBe(
       200,
     )
-    const after = await emulatorStats()
-    expect(after.requests['/tts_stream']).toBe((before.requests['/tts_stream'] ?? 0) + 1)
-    expect(after.requests['/tts']).toBe((before.requests['/tts'] ?? 0) + 1)
+    expect((await speak({ input: whole, response_format: 'pcm' })).status).toBe(200)
+    expect((await synthesesOf(streamed)).byRoute).toEqual({ '/tts_stream': 1 })
+    expect((await synthesesOf(whole)).byRoute).toEqual({ '/tts': 1 })
   })
 })

@@ -7,7 +7,7 @@ import {
 import { parseWav } from '@tts/core/audio'
 import { describe, expect, it } from 'vitest'
 import worker from '../src/index.ts'
-import { call, emulatorStats, keys, sentence, speak, testEnv } from './helpers.ts'
+import { call, keys, sentence, speak, synthesesOf, testEnv } from './helpers.ts'
 
 async function objectsFor(etag: string): Promise<R2Object[]> {
   const prefix = `audio/${etag.replace(/"/g, '').split('.')[0]}`
@@ -75,14 +75,14 @@ describe('cache integrity', () => {
     const input = sentence('Rotate the keys')
     const first = await speak({ input, response_format: 'mp3' })
     expect(first.status).toBe(200)
-    const before = await emulatorStats()
+    expect((await synthesesOf(input)).total).toBe(1)
     const switched = await speak(
       { input, response_format: 'mp3' },
       { env: { CACHE_KEYS: env.TEST_OTHER_RING } },
     )
     expect(switched.status).toBe(200)
     expect(switched.headers.get('x-tts-cache')).toBe('MISS')
-    expect((await emulatorStats()).syntheses).toBe(before.syntheses + 1)
+    expect((await synthesesOf(input)).total).toBe(2)
     const hit = await speak(
       { input, response_format: 'mp3' },
       { env: { CACHE_KEYS: env.TEST_OTHER_RING } },
@@ -111,10 +111,10 @@ describe('cache expiry and eviction (cron)', () => {
     expect(await objectsFor(first.headers.get('etag') as string)).toHaveLength(1)
     await purge(Date.now() + (7 + 30 + 1) * day)
     expect(await objectsFor(first.headers.get('etag') as string)).toHaveLength(0)
-    const before = await emulatorStats()
+    expect((await synthesesOf(input)).total).toBe(1)
     const again = await speak({ input, response_format: 'wav' })
     expect(again.headers.get('x-tts-cache')).toBe('MISS')
-    expect((await emulatorStats()).syntheses).toBe(before.syntheses + 1)
+    expect((await synthesesOf(input)).total).toBe(2)
   })
 
   it('treats an entry past its TTL as a miss even before the cron ran', async () => {

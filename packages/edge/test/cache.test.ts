@@ -1,11 +1,10 @@
 import { parseWav } from '@tts/core/audio'
 import { describe, expect, it } from 'vitest'
-import { emulatorStats, keys, sentence, speak } from './helpers.ts'
+import { keys, sentence, speak, synthesesOf } from './helpers.ts'
 
 describe('cache: hit and miss', () => {
   it('answers a second identical request from cache without reaching the emulator', async () => {
     const input = sentence()
-    const before = await emulatorStats()
     const miss = await speak({ input, response_format: 'wav' })
     expect(miss.status).toBe(200)
     expect(miss.headers.get('x-tts-cache')).toBe('MISS')
@@ -14,15 +13,14 @@ describe('cache: hit and miss', () => {
     expect(miss.headers.get('server-timing')).toMatch(
       /cache;dur=[\d.]+, upstream;dur=[\d.]+, encode;dur=[\d.]+/,
     )
-    const afterMiss = await emulatorStats()
-    expect(afterMiss.syntheses).toBe(before.syntheses + 1)
+    expect((await synthesesOf(input)).total).toBe(1)
 
     const hit = await speak({ input, response_format: 'wav' })
     expect(hit.status).toBe(200)
     expect(hit.headers.get('x-tts-cache')).toBe('HIT')
     expect(hit.headers.get('etag')).toBe(miss.headers.get('etag'))
     expect(hit.body).toEqual(miss.body)
-    expect((await emulatorStats()).syntheses).toBe(afterMiss.syntheses)
+    expect((await synthesesOf(input)).total).toBe(1)
     const wav = parseWav(hit.body)
     expect(wav.sampleRate).toBe(24_000)
     expect(wav.durationMs).toBeGreaterThan(500)
@@ -37,23 +35,22 @@ describe('cache: per sentence', () => {
     const c = sentence('Finally something new')
     const first = await speak({ input: `${a} ${b}`, response_format: 'mp3' })
     expect(first.status).toBe(200)
-    const before = await emulatorStats()
     const second = await speak({ input: `${c} ${b}`, response_format: 'wav' })
     expect(second.status).toBe(200)
     expect(second.headers.get('x-tts-cache')).toBe('MISS')
-    const after = await emulatorStats()
-    expect(after.syntheses - before.syntheses).toBe(1)
+    const counts = async () => Promise.all([a, b, c].map(async (t) => (await synthesesOf(t)).total))
+    expect(await counts()).toEqual([1, 1, 1]) // c only was new
     const again = await speak({ input: `${b} ${a}`, response_format: 'opus' })
     expect(again.status).toBe(200)
-    expect((await emulatorStats()).syntheses).toBe(after.syntheses)
+    expect(await counts()).toEqual([1, 1, 1])
   })
 
   it('keeps tenants apart: the same text for another tenant is a miss', async () => {
     const input = sentence('Tenant scoped')
     await speak({ input, response_format: 'pcm' }, { key: keys.speech })
-    const before = await emulatorStats()
+    expect((await synthesesOf(input)).total).toBe(1)
     const other = await speak({ input, response_format: 'pcm' }, { key: keys.other })
     expect(other.headers.get('x-tts-cache')).toBe('MISS')
-    expect((await emulatorStats()).syntheses).toBe(before.syntheses + 1)
+    expect((await synthesesOf(input)).total).toBe(2)
   })
 })

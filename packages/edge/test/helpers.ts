@@ -3,6 +3,7 @@
  * export's `fetch`, an execution context, `waitUntil` work awaited) against the real emulator.
  */
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
+import { uniqueSentence } from '@tts/core/testing'
 import { inject } from 'vitest'
 import worker from '../src/index.ts'
 
@@ -95,13 +96,18 @@ export function speak(
   })
 }
 
-/** The emulator's counters. */
-export async function emulatorStats(): Promise<{
-  syntheses: number
-  requests: Record<string, number>
-}> {
-  const res = await fetch(`${upstreamUrl()}/__stats`)
-  return (await res.json()) as { syntheses: number; requests: Record<string, number> }
+/**
+ * Syntheses the shared emulator made of texts containing `text` (a test's own sentence, whose
+ * nonce no other test has), in all and per route. Unlike a before/after difference of the
+ * totals, this cannot be moved by work other tests left running: queued retries, warming.
+ */
+export async function synthesesOf(
+  text: string,
+): Promise<{ total: number; byRoute: Record<string, number> }> {
+  const query = encodeURIComponent(text.replace(/[.!?]+$/u, ''))
+  const res = await fetch(`${upstreamUrl()}/__stats?text=${query}`)
+  const stats = (await res.json()) as { matching: number; matchingByRoute: Record<string, number> }
+  return { total: stats.matching, byRoute: stats.matchingByRoute }
 }
 
 /** Sets the emulator's faults (merged with the defaults: no fault). */
@@ -124,7 +130,10 @@ export async function setFaults(faults: Record<string, unknown>): Promise<void> 
   await res.body?.cancel()
 }
 
-/** A unique sentence, so tests never share cache entries by accident. */
+/**
+ * A sentence no other test or run has asked for (core's ≥ 64-bit speakable nonce), so tests
+ * never share cache entries, flights or counters by accident.
+ */
 export function sentence(words = 'The quick brown fox jumps over the lazy dog'): string {
-  return `${words} number ${crypto.randomUUID().slice(0, 8).replace(/\d/g, '')}.`
+  return uniqueSentence(words)
 }

@@ -1,15 +1,8 @@
 import { env, runInDurableObject } from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
 import { poolClient } from '../src/pool-client/index.ts'
-import { call, speak, testEnv } from './helpers.ts'
-import {
-  eventually,
-  measured,
-  poolEmulators,
-  poolEnv,
-  releasePools,
-  unique,
-} from './pool-helpers.ts'
+import { call, sentence, speak, testEnv } from './helpers.ts'
+import { eventually, measured, poolEmulators, poolEnv, releasePools } from './pool-helpers.ts'
 
 afterEach(releasePools)
 
@@ -23,18 +16,18 @@ describe('circuit breaker', () => {
     const pool = poolEnv([{ url: a.url }], { maxRetries: 0, breakerOpenMs: 2000 })
     // One good answer first, so the adapter knows the speakers and each failure is a synthesis.
     expect(
-      (await speak({ input: unique('Warm'), response_format: 'wav' }, { env: pool })).status,
+      (await speak({ input: sentence('Warm'), response_format: 'wav' }, { env: pool })).status,
     ).toBe(200)
     await a.faults({ errorRate: 1, errorStatus: 500 })
     for (let i = 0; i < 5; i++) {
-      const res = await speak({ input: unique('Failing'), response_format: 'wav' }, { env: pool })
+      const res = await speak({ input: sentence('Failing'), response_format: 'wav' }, { env: pool })
       expect(res.status).toBe(502)
       expect(res.json<{ code: string }>().code).toBe('upstream_error')
     }
     expect((await statusOf(pool)).upstreams[0]?.breaker).toBe('open')
     expect(await a.synthesisRequests()).toBe(6)
 
-    const fast = await speak({ input: unique('Refused'), response_format: 'wav' }, { env: pool })
+    const fast = await speak({ input: sentence('Refused'), response_format: 'wav' }, { env: pool })
     expect(fast.status).toBe(503)
     expect(fast.headers.get('content-type')).toMatch(/^application\/problem\+json/)
     expect(fast.json<{ code: string }>().code).toBe('circuit_open')
@@ -62,7 +55,7 @@ describe('circuit breaker', () => {
     const closedAfterMs = Date.now() - opened
     // Exactly one call reached the upstream on its own: the probe, with its fixed phrase.
     expect(await a.synthesisRequests()).toBe(7)
-    const ok = await speak({ input: unique('Back again'), response_format: 'wav' }, { env: pool })
+    const ok = await speak({ input: sentence('Back again'), response_format: 'wav' }, { env: pool })
     expect(ok.status).toBe(200)
     expect(await a.synthesisRequests()).toBe(8)
     measured('breaker', {
@@ -80,7 +73,7 @@ describe('circuit breaker', () => {
     }
     await a.faults({ down: true })
     const down = await speak(
-      { input: unique('No map'), voice: 'Claribel Dervla', response_format: 'wav' },
+      { input: sentence('No map'), voice: 'Claribel Dervla', response_format: 'wav' },
       { env: pool },
     )
     expect(down.status).toBe(503)
@@ -106,8 +99,8 @@ describe('circuit breaker', () => {
     expect(ready.json<{ status: string }>().status).toBe('ready')
     await a.faults({ down: true })
     await b.faults({ down: true })
-    await speak({ input: unique('Down one'), response_format: 'wav' }, { env: pool })
-    await speak({ input: unique('Down two'), response_format: 'wav' }, { env: pool })
+    await speak({ input: sentence('Down one'), response_format: 'wav' }, { env: pool })
+    await speak({ input: sentence('Down two'), response_format: 'wav' }, { env: pool })
     const degraded = await call('/readyz', { env: pool })
     expect(degraded.status).toBe(503)
     const body = degraded.json<{

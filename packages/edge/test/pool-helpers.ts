@@ -6,7 +6,7 @@ import { env } from 'cloudflare:test'
 import { inject } from 'vitest'
 import { poolClient } from '../src/pool-client/index.ts'
 import type { PoolOptions } from '../src/settings/index.ts'
-import { speak, testEnv } from './helpers.ts'
+import { sentence, speak, testEnv } from './helpers.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -85,18 +85,6 @@ export async function poolEmulators(): Promise<[Emulator, Emulator]> {
 const pools: Partial<Env>[] = []
 
 /**
- * A sentence no earlier test or run has used: the letters of a whole UUID (`helpers.sentence`
- * keeps only a few letters, and cached audio from an earlier run could answer it).
- */
-export function unique(words: string): string {
-  const letters = crypto
-    .randomUUID()
-    .replace(/[^0-9a-f]/g, '')
-    .replace(/\d/g, (d) => 'ghijklmnop'[Number(d)] ?? 'g')
-  return `${words} ${letters}.`
-}
-
-/**
  * Closes the breakers of every pool the test made, so no probe alarm of theirs fires later in
  * another test against the shared pool emulators.
  */
@@ -137,7 +125,7 @@ export function poolStub(overrides: Partial<Env>) {
 
 /** One good answer, so the adapter has the speakers and later faults hit the synthesis. */
 export async function warm(pool: Partial<Env>): Promise<void> {
-  const res = await speak({ input: unique('Warm up'), response_format: 'pcm' }, { env: pool })
+  const res = await speak({ input: sentence('Warm up'), response_format: 'pcm' }, { env: pool })
   if (res.status !== 200) throw new Error(`warm-up failed: ${res.status}`)
 }
 

@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import worker from '../src/index.ts'
 import { poolClient } from '../src/pool-client/index.ts'
 import type { SynthMessage } from '../src/queue/message.ts'
-import { call, speak, testEnv } from './helpers.ts'
-import { measured, poolEmulators, poolEnv, releasePools, unique, warm } from './pool-helpers.ts'
+import { call, sentence, speak, testEnv } from './helpers.ts'
+import { measured, poolEmulators, poolEnv, releasePools, warm } from './pool-helpers.ts'
 
 afterEach(releasePools)
 
@@ -70,11 +70,11 @@ describe('deferred synthesis', () => {
     }
     await warm(pool)
     await a.reset()
-    const short1 = unique('Queued while down one')
-    const long2 = unique(
+    const short1 = sentence('Queued while down one')
+    const long2 = sentence(
       'Queued while down two, a much longer sentence that takes the emulator well past the point where the fault cuts it off',
     )
-    const short3 = unique('Queued while down three')
+    const short3 = sentence('Queued while down three')
 
     await a.faults({ down: true })
     const during = []
@@ -138,7 +138,7 @@ describe('deferred synthesis', () => {
       kind: 'synthesize',
       principal: principal as SynthMessage['principal'],
       request: {
-        input: unique('Never made'),
+        input: sentence('Never made'),
         voice: 'alloy',
         language: 'en',
         format: 'wav',

@@ -6,8 +6,8 @@ import { PoolError } from '../src/pool/errors.ts'
 import { prepareSpeech, type SpeechInput } from '../src/speech/prepare.ts'
 import { whenNothingServes } from '../src/speech/unserved.ts'
 import { wireSpeech } from '../src/speech/wire.ts'
-import { speak, testEnv } from './helpers.ts'
-import { measured, poolEmulators, poolEnv, releasePools, unique } from './pool-helpers.ts'
+import { sentence, speak, testEnv } from './helpers.ts'
+import { measured, poolEmulators, poolEnv, releasePools } from './pool-helpers.ts'
 
 afterEach(releasePools)
 
@@ -24,7 +24,7 @@ async function setUp(options: Record<string, unknown>) {
     waitUntil: (p) => exec.waitUntil(p),
   })
   const input: SpeechInput = {
-    input: unique('Kept past its time'),
+    input: sentence('Kept past its time'),
     voice: 'alloy',
     language: 'en',
     format: 'wav',
@@ -97,7 +97,7 @@ describe('stale copies through the route', () => {
     const [a] = await poolEmulators()
     // A 1 s TTL so the entry expires within the test; the pool object is this test's own.
     const pool = { ...poolEnv([{ url: a.url }], { maxRetries: 0 }), CACHE_TTL_SECONDS: '1' }
-    const input = unique('Heard before the outage')
+    const input = sentence('Heard before the outage')
     const first = await speak({ input, response_format: 'wav', language: 'en' }, { env: pool })
     expect(first.status).toBe(200)
     expect(first.headers.get('x-tts-cache')).toBe('MISS')

@@ -1,15 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { poolClient } from '../src/pool-client/index.ts'
-import { speak, testEnv } from './helpers.ts'
-import {
-  eventually,
-  measured,
-  poolEmulators,
-  poolEnv,
-  releasePools,
-  unique,
-  warm,
-} from './pool-helpers.ts'
+import { sentence, speak, testEnv } from './helpers.ts'
+import { eventually, measured, poolEmulators, poolEnv, releasePools, warm } from './pool-helpers.ts'
 
 afterEach(releasePools)
 
@@ -26,7 +18,7 @@ describe('single-flight', () => {
     const pool = poolEnv([{ url: a.url }])
     // Slow enough that all 20 arrive while the one synthesis is in flight.
     await a.faults({ firstByteDelayMs: 1500 })
-    const input = unique('Twenty callers ask for the same words')
+    const input = sentence('Twenty callers ask for the same words')
     const started = performance.now()
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -61,7 +53,7 @@ describe('concurrency gate', () => {
     const answers = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         speak(
-          { input: unique(`Different words ${'abcdefghij'[i]}`), response_format: 'pcm' },
+          { input: sentence(`Different words ${'abcdefghij'[i]}`), response_format: 'pcm' },
           {
             env: pool,
           },
@@ -86,7 +78,7 @@ describe('concurrency gate', () => {
     const answers = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         speak(
-          { input: unique(`Queue limit ${'abcdefghij'[i]}`), response_format: 'pcm' },
+          { input: sentence(`Queue limit ${'abcdefghij'[i]}`), response_format: 'pcm' },
           {
             env: pool,
           },
@@ -124,7 +116,10 @@ describe('failover', () => {
     await a.faults({ down: true })
     const during: number[] = []
     for (let i = 0; i < 4; i++) {
-      const res = await speak({ input: unique('Failover'), response_format: 'wav' }, { env: pool })
+      const res = await speak(
+        { input: sentence('Failover'), response_format: 'wav' },
+        { env: pool },
+      )
       expect(res.status).toBe(200)
       expect(res.headers.get('x-tts-upstream')).toContain(b.host)
       during.push(Math.round(res.ms))
@@ -142,7 +137,10 @@ describe('failover', () => {
     )
     const probeMs = Date.now() - recovered
     expect((await a.stats()).syntheses).toBe(1) // the probe
-    const back = await speak({ input: unique('Back home'), response_format: 'wav' }, { env: pool })
+    const back = await speak(
+      { input: sentence('Back home'), response_format: 'wav' },
+      { env: pool },
+    )
     expect(back.status).toBe(200)
     expect(back.headers.get('x-tts-upstream')).toContain(a.host)
     expect((await a.stats()).syntheses).toBe(2)
@@ -158,7 +156,7 @@ describe('time limits', () => {
     await a.reset()
     await a.faults({ hang: true })
     const res = await speak(
-      { input: unique('Hanging'), response_format: 'wav', stream: true },
+      { input: sentence('Hanging'), response_format: 'wav', stream: true },
       {
         env: pool,
       },
@@ -178,7 +176,10 @@ describe('time limits', () => {
     await warm(pool)
     await a.reset()
     await a.faults({ rateLimit: { retryAfterS: 2 } })
-    const pending = speak({ input: unique('Rate limited'), response_format: 'wav' }, { env: pool })
+    const pending = speak(
+      { input: sentence('Rate limited'), response_format: 'wav' },
+      { env: pool },
+    )
     await eventually(async () => (await a.synthesisRequests()) >= 1, 5000, 'the first attempt')
     const refusedAt = performance.now()
     await a.faults({})
@@ -198,7 +199,7 @@ describe('time limits', () => {
     await warm(pool)
     await a.reset()
     await a.faults({ rateLimit: { retryAfterS: 2 } })
-    const res = await speak({ input: unique('No time'), response_format: 'wav' }, { env: pool })
+    const res = await speak({ input: sentence('No time'), response_format: 'wav' }, { env: pool })
     expect(res.status).toBe(503)
     expect(res.json<{ code: string }>().code).toBe('upstream_busy')
     expect(res.headers.get('retry-after')).toBe('2')

@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import worker from '../src/index.ts'
-import { call, emulatorStats, keys, sentence, speak, testEnv } from './helpers.ts'
+import { call, keys, sentence, speak, synthesesOf, testEnv } from './helpers.ts'
 
 async function until(check: () => Promise<boolean>, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs
@@ -11,9 +11,37 @@ async function until(check: () => Promise<boolean>, timeoutMs = 30_000) {
   }
 }
 
+/**
+ * Waits until the queue consumer has done each item: the emulator synthesized its text (its
+ * nonce is this test's own) and a response entry of its format and language was stored since
+ * `since`. Counting all entries would let another test's background work stand in for ours.
+ */
+async function warmed(
+  since: number,
+  items: Array<{ input: string; format: string; language: string }>,
+) {
+  await until(async () => {
+    for (const item of items) if ((await synthesesOf(item.input)).total < 1) return false
+    const fresh = (await env.INDEX.list({ prefix: 'cache:' })).keys
+      .map(
+        (k) =>
+          k.metadata as { kind?: string; format?: string; language?: string; created?: number },
+      )
+      .filter((m) => m?.kind === 'response' && (m.created ?? 0) >= since)
+    return items.every(
+      (item, i) =>
+        fresh.filter((m) => m.format === item.format && m.language === item.language).length >=
+        items
+          .slice(0, i + 1)
+          .filter((o) => o.format === item.format && o.language === item.language).length,
+    )
+  })
+}
+
 describe('prefetch through the Queue', () => {
   it('answers 202 and warms the cache, so the next ask is a hit', async () => {
     const phrases = [sentence('Warm me first'), sentence('Warm me second')]
+    const since = Date.now()
     const res = await call('/v1/audio/speech/prefetch', {
       method: 'POST',
       json: { inputs: phrases, voice: 'alloy', response_format: 'mp3' },
@@ -21,30 +49,26 @@ describe('prefetch through the Queue', () => {
     })
     expect(res.status).toBe(202)
     expect(res.json()).toEqual({ queued: 2 })
-    await until(
-      async () =>
-        (await env.INDEX.list({ prefix: 'cache:' })).keys.filter(
-          (k) => (k.metadata as { kind?: string })?.kind === 'response',
-        ).length >= 2,
+    await warmed(
+      since,
+      phrases.map((input) => ({ input, format: 'mp3', language: 'en' })),
     )
-    const before = await emulatorStats()
     for (const input of phrases) {
       const hit = await speak({ input, response_format: 'mp3' }, { key: keys.speech })
       expect(hit.headers.get('x-tts-cache')).toBe('HIT')
+      expect((await synthesesOf(input)).total).toBe(1) // the queue's, not this hit's
     }
-    expect((await emulatorStats()).syntheses).toBe(before.syntheses)
   })
 
   it('takes items with their own format and language (the contract form), and refuses both forms at once', async () => {
     const items = [
       { input: sentence('Item in wav'), response_format: 'wav', language: 'en' },
-      { input: 'Bonjour à tous, ceci est une phrase en français.', response_format: 'pcm' },
+      {
+        input: sentence('Bonjour à tous, ceci est une phrase en français'),
+        response_format: 'pcm',
+      },
     ]
-    const responses = async () =>
-      (await env.INDEX.list({ prefix: 'cache:' })).keys.filter(
-        (k) => (k.metadata as { kind?: string })?.kind === 'response',
-      ).length
-    const stored = await responses()
+    const since = Date.now()
     const res = await call('/v1/audio/speech/prefetch', {
       method: 'POST',
       json: { items },
@@ -53,16 +77,18 @@ describe('prefetch through the Queue', () => {
     expect(res.status).toBe(202)
     expect(res.json()).toEqual({ queued: 2 })
     // Warmed by the queue consumer, not by the asks below: those must find it and not synthesize.
-    await until(async () => (await responses()) >= stored + 2)
-    const before = await emulatorStats()
+    await warmed(since, [
+      { input: items[0]?.input as string, format: 'wav', language: 'en' },
+      { input: items[1]?.input as string, format: 'pcm', language: 'fr' },
+    ])
     for (const i of items) {
       const hit = await speak(
         { input: i.input, response_format: i.response_format },
         { key: keys.speech },
       )
       expect(hit.headers.get('x-tts-cache')).toBe('HIT')
+      expect((await synthesesOf(i.input)).total).toBe(1) // the queue's, not this hit's
     }
-    expect((await emulatorStats()).syntheses).toBe(before.syntheses)
     const both = await call('/v1/audio/speech/prefetch', {
       method: 'POST',
       json: { items, inputs: ['x'] },

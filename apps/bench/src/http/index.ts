@@ -2,6 +2,7 @@
  * @module http — timed requests to the edge and the emulator: time to the first audio byte
  * (past a WAV header), total time, size and the headers a row reads.
  */
+import { concatBytes } from '@tts/core/bytes'
 
 /** One timed request. */
 export interface Timed {
@@ -54,15 +55,7 @@ export async function timedFetch(
   }
   const totalMs = performance.now() - started
   const out: Timed = { status: res.status, headers: res.headers, firstAudioMs, totalMs, bytes }
-  if (o.keepBody) {
-    const body = new Uint8Array(bytes)
-    let at = 0
-    for (const p of parts) {
-      body.set(p, at)
-      at += p.byteLength
-    }
-    out.body = body
-  }
+  if (o.keepBody) out.body = concatBytes(parts)
   return out
 }
 

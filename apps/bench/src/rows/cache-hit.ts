@@ -1,11 +1,14 @@
 /**
  * @module rows/cache-hit — row 1: serving one cached ~100 KB phrase. Ours (the edge in
- * workerd, local storage, a HIT) against nginx `proxy_cache` in front of the emulator (a HIT)
- * and the emulator itself (a miss every time). Same phrase, connections and duration for each.
+ * workerd, local storage, a HIT) against the runtime's floor (a minimal worker under the same
+ * `wrangler dev` answering the same bytes from memory), nginx `proxy_cache` in front of the
+ * emulator (a HIT) and the emulator itself (a miss every time). Same phrase, connections and
+ * duration for each.
  */
 import { speechInit, timedFetch } from '../http/index.ts'
 import { type LoadResult, runLoad } from '../load/index.ts'
 import { type Figure, type Loss, measured, notMeasured, type RowResult } from '../result/index.ts'
+import { startFloor } from '../services/floor.ts'
 import { round } from '../stats/index.ts'
 import { type RowContext, XTTS_PROFILE } from './context.ts'
 
@@ -13,11 +16,14 @@ import { type RowContext, XTTS_PROFILE } from './context.ts'
 const PHRASE =
   'Your order has been confirmed and will arrive tomorrow morning between nine and eleven.'
 
+/** Goals of issue 17 for hits, against the floor in the same run. */
+const FLOOR_GOAL = { throughput: 0.8, p50: 1.3 }
+
 async function warm(url: string, init: RequestInit, header: string, want: string) {
   for (let i = 0; i < 40; i++) {
-    const t = await timedFetch(url, init)
+    const t = await timedFetch(url, init, { keepBody: true })
     if (t.status !== 200) throw new Error(`${url} answered ${t.status} while warming`)
-    if (t.headers.get(header) === want) return t.bytes
+    if (t.headers.get(header) === want) return t
     await new Promise((r) => setTimeout(r, 250))
   }
   throw new Error(`${url} never answered ${header}: ${want}`)
@@ -55,8 +61,18 @@ export async function cacheHitRow(ctx: RowContext): Promise<RowResult> {
     edge: 'wrangler dev (workerd, local R2/KV/Cache/DO storage on disk), LOG_LEVEL=warn',
   }
 
-  const edgeBytes = await warm(`${ctx.edge.url}/v1/audio/speech`, edgeInit, 'x-tts-cache', 'HIT')
-  settings.responseBytes = edgeBytes
+  const edgeHit = await warm(`${ctx.edge.url}/v1/audio/speech`, edgeInit, 'x-tts-cache', 'HIT')
+  settings.responseBytes = edgeHit.bytes
+  // Started while nothing is under load; measured right after ours, on the same bytes.
+  const floorServer = await startFloor(
+    ctx.procs,
+    ctx.root,
+    ctx.tmp,
+    edgeHit.body ?? new Uint8Array(),
+    edgeHit.headers.get('content-type') ?? 'audio/wav',
+  )
+  settings.floor = `a worker answering the same ${edgeHit.bytes} B from memory, same wrangler dev, compatibility date ${floorServer.compatibilityDate}, POST with the same body`
+  await timedFetch(floorServer.url, edgeInit)
   ctx.log(`row 1: edge HIT load, ${connections} connections × ${durationS} s`)
   const ours = await runLoad({
     url: `${ctx.edge.url}/v1/audio/speech`,
@@ -69,6 +85,41 @@ export async function cacheHitRow(ctx: RowContext): Promise<RowResult> {
   figures.push(...loadFigures('ours (edge HIT)', ours))
   if (ours.non2xx + ours.errors > 0)
     findings.push(`ours: ${ours.non2xx} non-2xx, ${ours.errors} errors (not counted)`)
+
+  ctx.log(`row 1: floor (minimal worker) load, ${connections} connections × ${durationS} s`)
+  const floor = await runLoad({
+    url: floorServer.url,
+    method: 'POST',
+    headers: edgeInit.headers,
+    body: edgeInit.body,
+    connections,
+    durationS,
+  })
+  figures.push(...loadFigures('floor: minimal worker, same wrangler dev', floor))
+  const floorP50 = ours.p50Ms / floor.p50Ms
+  const floorRps = ours.requestsPerSecond / floor.requestsPerSecond
+  figures.push(measured('ratio ours/floor p50', round(floorP50), '×', `goal ≤ ${FLOOR_GOAL.p50}`))
+  figures.push(
+    measured(
+      'ratio ours/floor throughput',
+      round(floorRps),
+      '×',
+      `goal ≥ ${FLOOR_GOAL.throughput}`,
+    ),
+  )
+  if (!Number.isFinite(floorP50) || !Number.isFinite(floorRps)) {
+    findings.push(`floor: no successful answer (${floor.non2xx} non-2xx, ${floor.errors} errors)`)
+  } else if (floorP50 > FLOOR_GOAL.p50 || floorRps < FLOOR_GOAL.throughput) {
+    losses.push({
+      what: `cache hits against the runtime's floor: ours is ${round(floorP50)}× its p50 (goal ≤ ${FLOOR_GOAL.p50}) and ${round(floorRps)}× its requests/s (goal ≥ ${FLOOR_GOAL.throughput})`,
+      close:
+        'everything between the floor and ours is per-hit work of ours: authentication, the cache key, the Cache API read and AES-GCM opening of the sealed entry, headers, and what waitUntil does after the answer on the same workerd (LRU timestamps, counters)',
+    })
+  } else {
+    findings.push(
+      `hits at the runtime's floor: ${round(floorP50)}× its p50, ${round(floorRps)}× its requests/s`,
+    )
+  }
 
   const server = await ctx.nginx
   let nginx: LoadResult | undefined
@@ -112,6 +163,14 @@ export async function cacheHitRow(ctx: RowContext): Promise<RowResult> {
     figures.push(measured('ratio ours/nginx p50', round(p50), '×'))
     figures.push(measured('ratio ours/nginx p99', round(p99), '×'))
     figures.push(measured('ratio ours/nginx throughput', round(rps), '×'))
+    figures.push(
+      measured(
+        'ratio floor/nginx p50',
+        round(floor.p50Ms / nginx.p50Ms),
+        '×',
+        'what wrangler dev itself costs',
+      ),
+    )
     if (p50 > 1 || rps < 1) {
       losses.push({
         what: `cache hits: ours is ${round(p50)}× nginx's p50 latency and serves ${round(rps)}× its requests/s`,

@@ -8,10 +8,11 @@
  * directory and never printed.
  */
 import { execFile } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { sha256Hex } from '@tts/core/crypto'
 import ts from 'typescript'
 import { freePort, HOST, type ProcessSet, type Started, waitForHttp } from '../procs/index.ts'
 
@@ -91,7 +92,7 @@ export async function startEdge(
   upstreamUrl: string,
 ): Promise<Edge> {
   const apiKey = `tts_bench_${randomBytes(18).toString('base64url')}`
-  const hash = createHash('sha256').update(apiKey).digest('hex')
+  const hash = await sha256Hex(apiKey)
   const envFile = join(tmp, 'edge.env')
   writeFileSync(
     envFile,

@@ -6,7 +6,7 @@
  * the audio is.
  */
 import { AbortedError, type AudioPlayer } from '@tts/client'
-import { parseWav, wavHeader, writeWav } from '@tts/core/audio'
+import { parseWav, wavFromPcmBytes, writeWav, XTTS_SAMPLE_RATE } from '@tts/core/audio'
 
 /** The player and its helpers. */
 export interface ElementPlayer {
@@ -82,10 +82,7 @@ export function elementPlayer(
 /** Raw PCM (24 kHz s16le mono, the edge's `pcm`) gets a WAV header so the element can play it. */
 function playable(bytes: Uint8Array, mimeType: string): { body: Uint8Array; type: string } {
   if (mimeType !== 'audio/pcm' && mimeType !== 'audio/L16') return { body: bytes, type: mimeType }
-  const header = wavHeader({ sampleRate: 24_000, channels: 1, dataBytes: bytes.byteLength })
-  const body = new Uint8Array(header.byteLength + bytes.byteLength)
-  body.set(header)
-  body.set(bytes, header.byteLength)
+  const body = wavFromPcmBytes({ sampleRate: XTTS_SAMPLE_RATE, channels: 1 }, bytes)
   return { body, type: 'audio/wav' }
 }
 

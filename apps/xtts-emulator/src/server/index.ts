@@ -5,60 +5,39 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { XTTS_SAMPLE_RATE } from '@tts/core/audio'
 import { XTTS_LANGUAGES } from '@tts/core/lang'
 import type { EspeakEngine } from '@tts/espeak'
 import { createWorkerEngine } from '../engine/index.ts'
-import { type Faults, FaultsError, mergeFaults, NO_FAULTS } from '../faults/index.ts'
+import { type Faults, mergeFaults, NO_FAULTS } from '../faults/index.ts'
 import { createGpu } from '../gpu/index.ts'
 import { OPENAPI_DOCUMENT } from '../openapi/index.ts'
-import { studioSpeakers } from '../speakers/index.ts'
 import { createStats, type EmulatorStats } from '../stats/index.ts'
 import { ValidationError } from '../validate/index.ts'
+import { handleAdmin } from './admin.ts'
 import { cloneSpeaker } from './clone.ts'
 import { BodyTooLargeError, readBody, sendError, sendJson, sleep } from './http.ts'
-import {
-  type LatencyModel,
-  openAiSpeech,
-  type RequestScope,
-  type SynthesisContext,
-  sendValidationError,
-  tts,
-  ttsStream,
-} from './synthesis.ts'
+import { openAiSpeech } from './openai.ts'
+import { type EmulatorOptions, latencyPatch, normalizeOptions } from './options.ts'
+import type { LatencyModel } from './pacing.ts'
+import { sendStudioSpeakers } from './studio.ts'
+import { type RequestScope, type SynthesisContext, sendValidationError } from './synthesis.ts'
+import { tts, ttsStream } from './xtts.ts'
+
+export type { EmulatorOptions } from './options.ts'
 
 /** XTTS-v2's languages in the order its `/languages` lists them (core keeps the model config's order). */
 export const XTTS_LANGUAGE_LIST = XTTS_LANGUAGES
 
 const BODY_LIMIT = 64 * 1024 * 1024
 
-/** Options of `startEmulator`. */
-export interface EmulatorOptions {
-  /** 0 (default) picks a free port. */
-  port?: number
-  /** Default 127.0.0.1. */
-  host?: string
-  /** Time to first audio, ms. Default 600. */
-  ttfbMs?: number
-  /** Real-time factor: seconds of GPU time per second of audio. Default 0.3. */
-  rtf?: number
-  /** When set, every non-admin request needs `Authorization: Bearer <apiKey>`. */
-  apiKey?: string
-  /** Faults in force from the start. */
-  faults?: Partial<Faults>
-  /** Fail latents of the wrong shape (512 / n×1024) as the real server does. Default false. */
-  strictLatents?: boolean
-  /** The speech engine; default espeak-ng in a worker thread, ended by `close()`. */
-  engine?: EspeakEngine
-  /** Source of randomness for `errorRate`; default `Math.random`. */
-  random?: () => number
-}
-
 /** A running emulator. */
 export interface Emulator {
   /** `http://host:port`, no trailing slash. */
   readonly url: string
   readonly port: number
-  stats(): EmulatorStats
+  /** The counters; with `text`, also the syntheses whose text contained it. */
+  stats(text?: string): EmulatorStats
   faults(): Faults
   /** Applies a patch of faults (fields left out keep their value); returns the new set. */
   setFaults(patch: Partial<Faults>): Faults
@@ -74,49 +53,8 @@ export interface Emulator {
   close(): Promise<void>
 }
 
-function normalizeOptions(options: EmulatorOptions) {
-  const port = options.port ?? 0
-  const ttfbMs = options.ttfbMs ?? 600
-  const rtf = options.rtf ?? 0.3
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`)
-  if (!Number.isFinite(ttfbMs) || ttfbMs < 0)
-    throw new RangeError(`ttfbMs must be a number ≥ 0, got ${ttfbMs}`)
-  if (!Number.isFinite(rtf) || rtf < 0) throw new RangeError(`rtf must be a number ≥ 0, got ${rtf}`)
-  return {
-    port,
-    host: options.host ?? '127.0.0.1',
-    latency: { ttfbMs, rtf },
-    apiKey: options.apiKey || undefined,
-    faults: mergeFaults(NO_FAULTS, options.faults ?? {}),
-    strictLatents: options.strictLatents ?? false,
-    engine: options.engine,
-    random: options.random ?? Math.random,
-  }
-}
-
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest()
-}
-
-function latencyPatch(latency: LatencyModel, patch: unknown): LatencyModel {
-  if (typeof patch !== 'object' || patch === null)
-    throw new FaultsError('config must be a JSON object with ttfbMs and/or rtf')
-  const next = { ...latency }
-  for (const [key, value] of Object.entries(patch)) {
-    if (
-      (key !== 'ttfbMs' && key !== 'rtf') ||
-      typeof value !== 'number' ||
-      !Number.isFinite(value) ||
-      value < 0
-    ) {
-      throw new FaultsError(
-        `config takes ttfbMs and rtf, numbers ≥ 0; got ${key}=${JSON.stringify(value)}`,
-      )
-    }
-    next[key] = value
-  }
-  return next
 }
 
 /**
@@ -137,7 +75,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   for (const language of ['en', 'fr', 'en']) {
     await engine.synthesize('Warming up the speech engine, one sentence at a time.', {
       language,
-      sampleRate: 24_000,
+      sampleRate: XTTS_SAMPLE_RATE,
     })
   }
   const gpu = createGpu()
@@ -157,33 +95,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (!keyDigest) return true
     const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')
     return match?.[1] !== undefined && timingSafeEqual(digest(match[1].trim()), keyDigest)
-  }
-
-  const admin = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
-    const method = req.method ?? 'GET'
-    if (path === '/__stats' && method === 'GET')
-      return sendJson(res, 200, stats.snapshot(gpu.stats()))
-    if (path === '/__reset' && method === 'POST') {
-      emulator.reset()
-      return sendJson(res, 200, { ok: true })
-    }
-    if ((path === '/__faults' || path === '/__config') && (method === 'GET' || method === 'POST')) {
-      if (method === 'POST') {
-        try {
-          const patch = JSON.parse(
-            Buffer.from(await readBody(req, 1024 * 1024)).toString('utf8') || '{}',
-          )
-          if (path === '/__faults') faults = mergeFaults(faults, patch)
-          else Object.assign(ctx.latency, latencyPatch(ctx.latency, patch))
-        } catch (error) {
-          return sendJson(res, 400, {
-            detail: error instanceof Error ? error.message : String(error),
-          })
-        }
-      }
-      return sendJson(res, 200, path === '/__faults' ? faults : ctx.latency)
-    }
-    return sendError(res, 405)
   }
 
   const route = async (
@@ -208,7 +119,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (method !== expected) return sendError(res, 405, undefined, { allow: expected })
     if (method === 'GET') {
       if (path === '/languages') return sendJson(res, 200, XTTS_LANGUAGE_LIST)
-      if (path === '/studio_speakers') return sendJson(res, 200, studioSpeakers())
+      if (path === '/studio_speakers') {
+        return sendStudioSpeakers(res, config.studioSpeakers, scopeFaults)
+      }
       return sendJson(res, 200, OPENAPI_DOCUMENT)
     }
     const done = stats.open()
@@ -230,7 +143,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://emulator').pathname
-    if (path.startsWith('/__')) return admin(req, res, path)
+    if (path.startsWith('/__')) return handleAdmin(emulator, req, res, path)
     stats.request(path)
     // One snapshot per request: a fault changed mid-request does not half-apply to it.
     const current = faults
@@ -294,7 +207,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const emulator: Emulator = {
     url: `http://${host}:${port}`,
     port,
-    stats: () => stats.snapshot(gpu.stats()),
+    stats: (text) => stats.snapshot(gpu.stats(), text),
     faults: () => ({ ...faults }),
     setFaults(patch) {
       faults = mergeFaults(faults, patch)

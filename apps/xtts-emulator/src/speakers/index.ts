@@ -47,8 +47,13 @@ export const OPENAI_VOICES: Record<string, string> = {
 
 const DERIVED_VARIANTS = ['f1', 'f2', 'f3', 'f4', 'f5', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7']
 
-// mulberry32: a tiny seeded generator, so the same seed always yields the same latents.
-function generator(seed: Uint8Array): () => number {
+/**
+ * mulberry32: a tiny seeded generator, so the same seed always yields the same latents.
+ *
+ * @example
+ * const next = generator(createHash('sha256').update('seed').digest()); next() // in [0, 1)
+ */
+export function generator(seed: Uint8Array): () => number {
   let state = new DataView(seed.buffer, seed.byteOffset, seed.byteLength).getUint32(0, true)
   return () => {
     state = (state + 0x6d2b79f5) | 0

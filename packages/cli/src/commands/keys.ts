@@ -4,7 +4,8 @@
  * this is the one moment the key is visible; under `--json` it is never printed and `--save`
  * (store it as this CLI's key) is required.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
+import { sha256Hex } from '@tts/core/crypto'
 import { maskSecret } from '@tts/core/log'
 import { loadConfig, saveConfig } from '../config/index.ts'
 import type { CliContext } from '../context/index.ts'
@@ -59,7 +60,8 @@ export async function keysCreate(
   }
   const apiKey = `tts_${randomBytes(32).toString('base64url')}`
   const entry: ApiKeyEntry = {
-    hash: createHash('sha256').update(apiKey).digest('hex'),
+    // The same digest the edge computes of a presented key.
+    hash: await sha256Hex(apiKey),
     scopes,
     tenant,
   }

@@ -16,7 +16,8 @@ import { mkdir, readFile, unlink } from 'node:fs/promises'
 import { hostname, userInfo } from 'node:os'
 import { dirname } from 'node:path'
 import { atomicWrite } from '@tts/client/node'
-import { importKeyRing, openEnvelope, sealEnvelope } from '@tts/core/crypto'
+import { concatBytes, decodeBase64, encodeBase64 } from '@tts/core/bytes'
+import { importKeyRing, openEnvelope, sealEnvelope, sha256 } from '@tts/core/crypto'
 import { UserError } from '../errors/index.ts'
 
 const AAD = 'tts-edge-cli/api-key/v1'
@@ -40,10 +41,7 @@ function machineId(): string {
 
 async function ringFor(salt: Uint8Array) {
   const material = new TextEncoder().encode(`${AAD}\0${machineId()}\0${userInfo().uid}\0`)
-  const input = new Uint8Array(material.byteLength + salt.byteLength)
-  input.set(material)
-  input.set(salt, material.byteLength)
-  const key = new Uint8Array(await crypto.subtle.digest('SHA-256', input))
+  const key = await sha256(concatBytes([material, salt]))
   return importKeyRing([{ id: 'machine', key }])
 }
 
@@ -60,8 +58,8 @@ export async function writeKeyFile(path: string, apiKey: string): Promise<void> 
     version: 1,
     protection:
       'AES-256-GCM, key bound to this machine and user: protects copies of this file, not against programs running as you',
-    salt: Buffer.from(salt).toString('base64'),
-    sealed: Buffer.from(sealed).toString('base64'),
+    salt: encodeBase64(salt),
+    sealed: encodeBase64(sealed),
   }
   await mkdir(dirname(path), { recursive: true, mode: 0o700 })
   await atomicWrite(path, `${JSON.stringify(file, null, 2)}\n`, 0o600)
@@ -96,9 +94,12 @@ export async function readKeyFile(path: string): Promise<string | undefined> {
   if (file.version !== 1 || typeof file.salt !== 'string' || typeof file.sealed !== 'string') {
     throw damaged('unknown format')
   }
+  const salt = decodeBase64(file.salt)
+  const sealed = decodeBase64(file.sealed)
+  if (!salt || !sealed) throw damaged('its salt or sealed key is not base64')
   try {
-    const ring = await ringFor(new Uint8Array(Buffer.from(file.salt, 'base64')))
-    const plain = await openEnvelope(ring, new Uint8Array(Buffer.from(file.sealed, 'base64')), AAD)
+    const ring = await ringFor(salt)
+    const plain = await openEnvelope(ring, sealed, AAD)
     return new TextDecoder().decode(plain)
   } catch (error) {
     throw damaged('it was sealed on another machine or by another user, or was altered', error)

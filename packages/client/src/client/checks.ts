@@ -2,7 +2,7 @@
  * @module client/checks — the per-call argument checks and the audio-duration reading the
  * client's metrics use.
  */
-import { parseWav } from '@tts/core/audio'
+import { parseWav, XTTS_SAMPLE_RATE } from '@tts/core/audio'
 import { InvalidRequestError } from '../errors/index.ts'
 import type { AudioFormat } from '../types.ts'
 
@@ -53,7 +53,7 @@ export function range(field: string, value: unknown, min: number, max: number): 
 export function audioSeconds(audio: Uint8Array, format: AudioFormat): number {
   try {
     if (format === 'wav') return parseWav(audio).durationMs / 1000
-    if (format === 'pcm') return audio.byteLength / 2 / 24_000
+    if (format === 'pcm') return audio.byteLength / 2 / XTTS_SAMPLE_RATE
   } catch {}
   return 0
 }

@@ -5,6 +5,7 @@
  * GPL-3.0 and large): an app that asks for this engine without installing it gets a
  * `LocalEngineError` naming the package, not a bare module-resolution failure.
  */
+import { XTTS_SAMPLE_RATE } from '@tts/core/audio'
 import { AbortedError, isLocalEngineError, LocalEngineError } from '../errors/index.ts'
 import type { LocalEngine } from '../types.ts'
 
@@ -98,7 +99,7 @@ export function espeakEngine(
         language: request.language,
         speed: request.speed,
         pitch: request.pitch,
-        sampleRate: options.sampleRate ?? 24_000,
+        sampleRate: options.sampleRate ?? XTTS_SAMPLE_RATE,
       })
       return { audio: result.wav, mimeType: 'audio/wav', format: 'wav' }
     },

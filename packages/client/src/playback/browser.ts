@@ -2,7 +2,7 @@
  * @module playback/browser — the default `speak()` player in browsers: an `HTMLAudioElement`
  * over a blob URL (it plays WAV, MP3 and Ogg Opus natively); raw PCM gets a WAV header first.
  */
-import { wavHeader } from '@tts/core/audio'
+import { wavFromPcmBytes, XTTS_SAMPLE_RATE } from '@tts/core/audio'
 import { AbortedError } from '../errors/index.ts'
 import type { AudioPlayer } from '../options/index.ts'
 
@@ -17,10 +17,7 @@ export function htmlAudioPlayer(): AudioPlayer {
     let body: Uint8Array = bytes
     let type = mimeType
     if (mimeType === 'audio/pcm' || mimeType === 'audio/L16') {
-      const header = wavHeader({ sampleRate: 24_000, channels: 1, dataBytes: bytes.byteLength })
-      body = new Uint8Array(header.byteLength + bytes.byteLength)
-      body.set(header)
-      body.set(bytes, header.byteLength)
+      body = wavFromPcmBytes({ sampleRate: XTTS_SAMPLE_RATE, channels: 1 }, bytes)
       type = 'audio/wav'
     }
     const url = URL.createObjectURL(new Blob([body as Uint8Array<ArrayBuffer>], { type }))

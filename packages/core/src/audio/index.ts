@@ -1,6 +1,7 @@
 /**
- * @module audio — WAV parse/write (16-bit PCM and 32-bit float), PCM joining, durations and
- * validation of upstream audio, over `DataView` only so it runs in Workers, browsers and Node.
+ * @module audio — WAV parse/write (16-bit PCM and 32-bit float, sized and streamed headers),
+ * 16-bit samples ↔ s16le bytes, PCM joining, durations and validation of upstream audio, over
+ * `DataView` and typed arrays only so it runs in Workers, browsers and Node.
  */
 export { AudioError, type AudioErrorReason, isAudioError } from './errors.ts'
 export {
@@ -19,7 +20,14 @@ export {
   XTTS_FORMAT,
   XTTS_SAMPLE_RATE,
 } from './format.ts'
-export { concatPcm, type JoinedPcm, toPcm16 } from './pcm.ts'
+export {
+  concatPcm,
+  concatSamples,
+  type JoinedPcm,
+  pcm16FromBytes,
+  pcm16ToBytes,
+  toPcm16,
+} from './pcm.ts'
 export {
   type AudioReport,
   DURATION_BOUNDS,
@@ -28,11 +36,14 @@ export {
   type ValidateAudioOptions,
   validateAudio,
 } from './validate.ts'
+export { type ParsedWav, parseWav } from './wav.ts'
 export {
-  type ParsedWav,
-  parseWav,
+  type StreamedWavSizes,
+  type StreamingWavHeaderOptions,
+  streamingWavHeader,
   WAV_HEADER_BYTES,
   type WavHeaderOptions,
+  wavFromPcmBytes,
   wavHeader,
   writeWav,
-} from './wav.ts'
+} from './wav-write.ts'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { durationMs, type PcmAudio, XTTS_FORMAT } from './format.ts'
-import { concatPcm, toPcm16 } from './pcm.ts'
+import { concatPcm, concatSamples, pcm16FromBytes, pcm16ToBytes, toPcm16 } from './pcm.ts'
 import { errorOf, f32, s16 } from './test-wav.ts'
 
 const pcm16 = (samples: number[], format: Partial<PcmAudio> = {}): PcmAudio => ({
@@ -82,5 +82,52 @@ describe('durationMs', () => {
 
   it('rejects a negative length', () => {
     expect(errorOf(() => durationMs(XTTS_FORMAT, -2)).reason).toBe('invalid_argument')
+  })
+})
+
+describe('pcm16ToBytes / pcm16FromBytes', () => {
+  it('writes little-endian s16 and reads it back, extremes included', () => {
+    const samples = Int16Array.of(0, 1, -1, 256, 32767, -32768)
+    const bytes = pcm16ToBytes(samples)
+    expect(Array.from(bytes)).toEqual([0, 0, 1, 0, 255, 255, 0, 1, 255, 127, 0, 128])
+    expect(pcm16FromBytes(bytes)).toEqual(samples)
+  })
+
+  it('copies: later writes to either side do not leak through', () => {
+    const samples = Int16Array.of(5, 6)
+    const bytes = pcm16ToBytes(samples)
+    samples[0] = 99
+    expect(pcm16FromBytes(bytes)[0]).toBe(5)
+    const back = pcm16FromBytes(bytes)
+    bytes[0] = 42
+    expect(back[0]).toBe(5)
+  })
+
+  it('reads bytes at an odd offset of a bigger buffer and drops a trailing half sample', () => {
+    const big = Uint8Array.of(9, 3, 0, 255, 255, 7)
+    expect(Array.from(pcm16FromBytes(big.subarray(1)))).toEqual([3, -1])
+    expect(pcm16FromBytes(new Uint8Array(1))).toHaveLength(0)
+  })
+
+  it('writes only the viewed samples of a subarray', () => {
+    const view = Int16Array.of(1, 2, 3, 4).subarray(1, 3)
+    expect(pcm16FromBytes(pcm16ToBytes(view))).toEqual(Int16Array.of(2, 3))
+  })
+
+  it('round-trips random samples', () => {
+    const samples = new Int16Array(crypto.getRandomValues(new Uint8Array(4096)).buffer)
+    expect(pcm16FromBytes(pcm16ToBytes(samples))).toEqual(samples)
+    expect(toPcm16({ ...XTTS_FORMAT, data: pcm16ToBytes(samples) })).toEqual(samples)
+  })
+})
+
+describe('concatSamples', () => {
+  it('joins parts in order into a fresh array', () => {
+    const a = Int16Array.of(1, 2)
+    const out = concatSamples([a, new Int16Array(0), Int16Array.of(3, 4, 5).subarray(1)])
+    expect(Array.from(out)).toEqual([1, 2, 4, 5])
+    a[0] = 9
+    expect(out[0]).toBe(1)
+    expect(concatSamples([])).toHaveLength(0)
   })
 })

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { type PcmAudio, XTTS_FORMAT } from './format.ts'
 import { errorOf, f32, s16, tone } from './test-wav.ts'
 import { DURATION_BOUNDS, plausibleDurationMs, SILENCE_PEAK, validateAudio } from './validate.ts'
-import { parseWav, writeWav } from './wav.ts'
+import { parseWav } from './wav.ts'
+import { writeWav } from './wav-write.ts'
 
 const speech = (seconds: number, amplitude = 0.5): PcmAudio => ({
   ...XTTS_FORMAT,

@@ -1,18 +1,12 @@
 /**
- * @module audio/wav — RIFF/WAVE parse and write over `DataView`. Our own code because the
+ * @module audio/wav — RIFF/WAVE parsing over `DataView` (writing is `wav-write.ts`). Our own code because the
  * common pure-JS parser, wavefile, takes the data chunk's declared size as it is (its
  * `riff-file.js`): the 0 of a streamed XTTS header gives no samples, 0xFFFFFFFF runs past the
  * buffer, and a file cut short is not reported — the three cases the edge must get right. The
  * format needs ~150 lines here.
  */
 import { AudioError } from './errors.ts'
-import {
-  type AudioFormat,
-  assertFormat,
-  durationMs,
-  type PcmAudio,
-  type SampleEncoding,
-} from './format.ts'
+import { assertFormat, durationMs, type PcmAudio, type SampleEncoding } from './format.ts'
 
 /** What `parseWav` returns. `data` is a view into the input bytes, not a copy. */
 export interface ParsedWav extends PcmAudio {
@@ -125,8 +119,10 @@ export function parseWav(bytes: Uint8Array): ParsedWav {
     const body = at + 8
     if (id === 'data') {
       if (isPlaceholderSize(size)) {
+        // A stream's RIFF size cannot be trusted either: XTTS's says 36 (a file of no frames)
+        // and its audio follows all the same, so the data runs to the end of the bytes.
         streamed = true
-        data = bytes.subarray(body, end)
+        data = bytes.subarray(body)
         break
       }
       if (body + size > end) {
@@ -158,80 +154,4 @@ export function parseWav(bytes: Uint8Array): ParsedWav {
     data,
   }
   return { ...audio, bitsPerSample: fmt.bitsPerSample, durationMs: durationMs(audio), streamed }
-}
-
-/** Options of `wavHeader`. */
-export interface WavHeaderOptions {
-  sampleRate: number
-  channels: number
-  /** Bytes of PCM that follow. Leave out for a streamed header: both sizes are then 0. */
-  dataBytes?: number
-}
-
-/** Length of the canonical header `wavHeader` writes. */
-export const WAV_HEADER_BYTES = 44
-
-/**
- * The canonical 44-byte header of a 16-bit PCM WAV. Without `dataBytes` the RIFF and data
- * sizes are 0, the way XTTS's `/tts_stream` starts a stream whose length it does not know.
- *
- * @example
- * const head = wavHeader({ sampleRate: 24000, channels: 1 }) // then stream s16le chunks
- */
-export function wavHeader(options: WavHeaderOptions): Uint8Array {
-  const { sampleRate, channels, dataBytes } = options
-  assertFormat({ sampleRate, channels, encoding: 'pcm16' })
-  if (
-    dataBytes !== undefined &&
-    (!Number.isInteger(dataBytes) || dataBytes < 0 || dataBytes > 0xffffffff - 36)
-  ) {
-    throw new AudioError(
-      'invalid_argument',
-      `dataBytes must be a whole number from 0 to ${0xffffffff - 36}, got ${dataBytes}`,
-    )
-  }
-  const header = new Uint8Array(WAV_HEADER_BYTES)
-  const view = new DataView(header.buffer)
-  const ascii = (at: number, s: string) => {
-    for (let i = 0; i < 4; i++) view.setUint8(at + i, s.charCodeAt(i))
-  }
-  ascii(0, 'RIFF')
-  view.setUint32(4, dataBytes === undefined ? 0 : 36 + dataBytes, true)
-  ascii(8, 'WAVE')
-  ascii(12, 'fmt ')
-  view.setUint32(16, 16, true)
-  view.setUint16(20, FORMAT_PCM, true)
-  view.setUint16(22, channels, true)
-  view.setUint32(24, sampleRate, true)
-  view.setUint32(28, sampleRate * channels * 2, true)
-  view.setUint16(32, channels * 2, true)
-  view.setUint16(34, 16, true)
-  ascii(36, 'data')
-  view.setUint32(40, dataBytes ?? 0, true)
-  return header
-}
-
-/**
- * A complete 16-bit PCM WAV of interleaved samples.
- *
- * @throws AudioError when the sample count is not a whole number of frames.
- * @example
- * const wav = writeWav({ sampleRate: 24000, channels: 1 }, toPcm16(parsed))
- */
-export function writeWav(
-  format: Pick<AudioFormat, 'sampleRate' | 'channels'>,
-  pcm: Int16Array,
-): Uint8Array {
-  if (pcm.length % format.channels !== 0) {
-    throw new AudioError(
-      'partial_frame',
-      `${pcm.length} samples do not make whole frames of ${format.channels} channels`,
-    )
-  }
-  const dataBytes = pcm.length * 2
-  const out = new Uint8Array(WAV_HEADER_BYTES + dataBytes)
-  out.set(wavHeader({ ...format, dataBytes }))
-  const view = new DataView(out.buffer, WAV_HEADER_BYTES)
-  for (let i = 0; i < pcm.length; i++) view.setInt16(i * 2, pcm[i] ?? 0, true)
-  return out
 }

@@ -8,8 +8,9 @@
  * `undefined` and turns `NaN` into `null`, and a cache key that quietly ignores a broken field
  * is a cache key that serves the wrong audio. Here such fields are errors.
  */
-import { toHex } from './bytes.ts'
+
 import { CryptoError } from './errors.ts'
+import { sha256Hex } from './sha256.ts'
 
 /** A value allowed in a cache key: JSON without the lossy corners. */
 export type CacheKeyValue =
@@ -49,11 +50,7 @@ export function canonicalJson(value: CacheKeyFields): string {
  * // '3f0c…' (64 hex characters)
  */
 export async function cacheKey(fields: CacheKeyFields): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    'SHA-256',
-    new TextEncoder().encode(canonicalJson(fields)),
-  )
-  return toHex(new Uint8Array(digest))
+  return sha256Hex(canonicalJson(fields))
 }
 
 function write(value: unknown, path: string, ancestors: Set<object>): string {

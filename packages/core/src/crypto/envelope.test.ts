@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decodeBase64, encodeBase64, toHex } from './bytes.ts'
+import { decodeBase64, encodeBase64, toHex } from '../bytes/index.ts'
 import {
   ENVELOPE_VERSION,
   openEnvelope,

@@ -12,7 +12,7 @@
  * blob copied under another cache key fails to open, and so does a header whose version or key
  * id was altered (binding the header also keeps a future version from being downgraded).
  */
-import { concatBytes } from './bytes.ts'
+import { concatBytes } from '../bytes/index.ts'
 import { CryptoError } from './errors.ts'
 import { KEY_ID_PATTERN, type KeyRing, lookupKey } from './key-ring.ts'
 
@@ -61,7 +61,7 @@ export async function sealWithIv(
   if (key === undefined)
     throw new CryptoError('unknown_key_id', `key '${keyId}' is not in the ring`)
   const id = new TextEncoder().encode(keyId)
-  const header = concatBytes(Uint8Array.of(ENVELOPE_VERSION, id.length), id, iv)
+  const header = concatBytes([Uint8Array.of(ENVELOPE_VERSION, id.length), id, iv])
   const sealed = await crypto.subtle.encrypt(
     {
       name: 'AES-GCM',
@@ -72,7 +72,7 @@ export async function sealWithIv(
     key,
     new Uint8Array(plaintext),
   )
-  return concatBytes(header, new Uint8Array(sealed))
+  return concatBytes([header, new Uint8Array(sealed)])
 }
 
 /**
@@ -161,7 +161,7 @@ function parseHeader(envelope: Uint8Array): { keyId: string; headerLength: numbe
 }
 
 function additionalData(header: Uint8Array, aad: string): Uint8Array<ArrayBuffer> {
-  return concatBytes(header, new TextEncoder().encode(aad))
+  return concatBytes([header, new TextEncoder().encode(aad)])
 }
 
 function checkInputs(bytes: unknown, aad: unknown): void {

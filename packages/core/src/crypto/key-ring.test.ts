@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decodeBase64, encodeBase64 } from './bytes.ts'
+import { decodeBase64, encodeBase64 } from '../bytes/index.ts'
 import { isCryptoError } from './errors.ts'
 import { generateKeyBase64, importKeyRing } from './key-ring.ts'
 

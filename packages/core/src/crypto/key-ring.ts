@@ -3,7 +3,7 @@
  * seals; any listed key opens, so a key is rotated by adding a new one in front and retired by
  * removing it once nothing sealed with it is still wanted.
  */
-import { decodeBase64, encodeBase64 } from './bytes.ts'
+import { decodeBase64, encodeBase64 } from '../bytes/index.ts'
 import { CryptoError } from './errors.ts'
 
 /** Key ids travel in every envelope header: short, ASCII, no separators of the string spec. */

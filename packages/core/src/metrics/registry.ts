@@ -1,27 +1,16 @@
 /**
  * @module metrics/registry — `createMetrics()`: counters, gauges and histograms keyed by name
- * and labels, snapshots as plain JSON, merging of snapshots from other isolates, METRIC log
- * lines and Prometheus text.
+ * and labels, and merging of snapshots from other isolates. The checks are `check.ts`, the
+ * snapshot `snapshot.ts`, METRIC lines `emit.ts` and Prometheus text `prometheus.ts`.
  */
 import { TtsError } from '../errors/index.ts'
+import { checkLabels, checkMetricName, checkNumber } from './check.ts'
 import { emitMetricLines, logObservation } from './emit.ts'
 import { toPrometheusText } from './prometheus.ts'
 import { QuantileSketch } from './sketch.ts'
-import {
-  type CacheResult,
-  computeRates,
-  type MetricDescriptor,
-  type RequestOutcome,
-  TTS_METRICS,
-} from './tts.ts'
-import type {
-  Labels,
-  MetricLogger,
-  MetricOptions,
-  MetricsSnapshot,
-  MetricType,
-  MetricUnit,
-} from './types.ts'
+import { type Family, type Series, snapshotOf } from './snapshot.ts'
+import { type CacheResult, type MetricDescriptor, type RequestOutcome, TTS_METRICS } from './tts.ts'
+import type { Labels, MetricLogger, MetricOptions, MetricsSnapshot, MetricType } from './types.ts'
 
 /** Options of `createMetrics`. */
 export interface MetricsOptions {
@@ -76,59 +65,7 @@ export interface Metrics {
   reset(): void
 }
 
-const METRIC_NAME = /^[a-zA-Z_][a-zA-Z0-9_.]*$/
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
-/** Taken by METRIC lines and Prometheus summaries; a label of that name would be lost. */
-const RESERVED_LABELS = new Set(['metric', 'value', 'unit', 'quantile', 'le'])
-
 const KNOWN = new Map<string, MetricDescriptor>(Object.values(TTS_METRICS).map((d) => [d.name, d]))
-
-interface Series {
-  labels: Labels
-  value: number
-  sketch?: QuantileSketch
-}
-
-interface Family {
-  name: string
-  type: MetricType
-  help: string
-  unit: MetricUnit
-  series: Map<string, Series>
-}
-
-function checkLabels(metric: string, labels: Labels): Labels {
-  const out: Record<string, string> = {}
-  for (const key of Object.keys(labels).sort()) {
-    const value = labels[key]
-    if (!LABEL_NAME.test(key) || key.startsWith('__') || RESERVED_LABELS.has(key)) {
-      throw new TtsError(
-        'invalid_metric',
-        `label ${JSON.stringify(key)} of ${metric} is not allowed; names match [a-zA-Z_][a-zA-Z0-9_]*, do not start with __ and are not ${[...RESERVED_LABELS].join(', ')}`,
-      )
-    }
-    if (typeof value !== 'string') {
-      throw new TtsError(
-        'invalid_metric',
-        `label ${key} of ${metric} must be a string, got ${typeof value}`,
-      )
-    }
-    out[key] = value
-  }
-  return out
-}
-
-function checkNumber(
-  metric: string,
-  value: number,
-  what: string,
-  min = Number.NEGATIVE_INFINITY,
-): void {
-  if (!Number.isFinite(value) || value < min) {
-    const range = min === Number.NEGATIVE_INFINITY ? 'a finite number' : `a finite number ≥ ${min}`
-    throw new TtsError('invalid_metric', `${metric}: ${what} must be ${range}, got ${value}`)
-  }
-}
 
 /**
  * A metrics registry. Runs anywhere (no timers, no globals): keep one per isolate or client,
@@ -147,12 +84,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const families = new Map<string, Family>()
 
   function family(name: string, type: MetricType, opts: MetricOptions = {}): Family {
-    if (!METRIC_NAME.test(name)) {
-      throw new TtsError(
-        'invalid_metric',
-        `metric name ${JSON.stringify(name)} is not allowed; names match [a-zA-Z_][a-zA-Z0-9_.]*`,
-      )
-    }
+    checkMetricName(name)
     let f = families.get(name)
     if (!f) {
       const known = KNOWN.get(name)
@@ -258,40 +190,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       metrics.counter(TTS_METRICS.audioBytes.name, labels).inc(bytes)
     },
 
-    snapshot() {
-      const snap: MetricsSnapshot = {
-        counters: [],
-        gauges: [],
-        histograms: [],
-        rates: computeRates([]),
-      }
-      for (const f of [...families.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-        for (const s of f.series.values()) {
-          const base = { name: f.name, help: f.help, unit: f.unit, labels: { ...s.labels } }
-          if (f.type === 'histogram' && s.sketch) {
-            const sk = s.sketch
-            const q = (p: number) => (sk.count === 0 ? null : sk.quantile(p))
-            const json = sk.toJSON()
-            snap.histograms.push({
-              ...base,
-              count: sk.count,
-              sum: sk.sum,
-              min: json.min,
-              max: json.max,
-              mean: sk.count === 0 ? null : sk.sum / sk.count,
-              p50: q(0.5),
-              p95: q(0.95),
-              p99: q(0.99),
-              sketch: json,
-            })
-          } else {
-            ;(f.type === 'counter' ? snap.counters : snap.gauges).push({ ...base, value: s.value })
-          }
-        }
-      }
-      snap.rates = computeRates(snap.counters)
-      return snap
-    },
+    snapshot: () => snapshotOf(families.values()),
 
     merge(other) {
       const snap = 'snapshot' in other ? other.snapshot() : other

@@ -1,6 +1,7 @@
 /**
  * @module resilience/breaker — a consecutive-failure circuit breaker whose whole state is a
- * small JSON value, so a Durable Object or a client can save it and restore it later.
+ * small JSON value, so a Durable Object or a client can save it and restore it later (that
+ * value and its checks are `breaker-state.ts`).
  *
  * Counting is cockatiel's `ConsecutiveBreaker`. The state machine around it is ours, because
  * cockatiel's `CircuitBreakerPolicy` does not fit here: it reads `Date.now()` directly (no
@@ -13,21 +14,9 @@
 
 import { ConsecutiveBreaker } from 'cockatiel'
 import { TtsError } from '../errors/index.ts'
+import { type CircuitBreakerSnapshot, type CircuitState, restoreSnapshot } from './breaker-state.ts'
 import { httpStatusOf, isRetryableStatus, isTransientError } from './classify.ts'
 import { BrokenCircuitError } from './errors.ts'
-
-/** Where the breaker stands. */
-export type CircuitState = 'closed' | 'open' | 'half-open'
-
-/** The breaker's saved state: what `toJSON()` returns and `initialState` accepts. */
-export interface CircuitBreakerSnapshot {
-  version: 1
-  state: CircuitState
-  /** Consecutive failures counted so far. */
-  failures: number
-  /** When the circuit last opened, on the breaker's clock (`now()`, epoch ms by default). */
-  openedAt: number | null
-}
 
 /** How the breaker should count one failed call. */
 export type FailureVerdict = 'failure' | 'success' | 'ignore'
@@ -102,8 +91,6 @@ export interface CircuitBreaker {
   on(event: CircuitEvent, listener: (transition: CircuitTransition) => void): () => void
 }
 
-const STATES: readonly CircuitState[] = ['closed', 'open', 'half-open']
-
 function invalid(message: string): TtsError {
   return new TtsError('invalid_options', message)
 }
@@ -120,29 +107,6 @@ function nonNegative(name: string, value: number): number {
     throw invalid(`circuit breaker \`${name}\` must be a finite number ≥ 0 (ms), got ${value}`)
   }
   return value
-}
-
-/** Checks a saved state read back from storage; throws saying what is wrong. */
-function restoreSnapshot(value: unknown): CircuitBreakerSnapshot {
-  const bad = (why: string) =>
-    new TtsError('invalid_options', `circuit breaker \`initialState\` ${why}`, {
-      details: { allowed: '{version: 1, state: closed|open|half-open, failures ≥ 0, openedAt}' },
-    })
-  if (typeof value !== 'object' || value === null) throw bad('must be an object from toJSON()')
-  const v = value as Record<string, unknown>
-  if (v.version !== 1) throw bad(`has version ${String(v.version)}; only version 1 is known`)
-  if (!STATES.includes(v.state as CircuitState)) {
-    throw bad(`has state ${JSON.stringify(v.state)}; allowed: ${STATES.join(', ')}`)
-  }
-  const state = v.state as CircuitState
-  if (!Number.isSafeInteger(v.failures) || (v.failures as number) < 0) {
-    throw bad(`has failures ${String(v.failures)}; must be an integer ≥ 0`)
-  }
-  const openedAt = v.openedAt ?? null
-  if (state !== 'closed' && (typeof openedAt !== 'number' || !Number.isFinite(openedAt))) {
-    throw bad(`is ${state} but openedAt is ${String(openedAt)}; must be a time in ms`)
-  }
-  return { version: 1, state, failures: v.failures as number, openedAt: openedAt as number | null }
 }
 
 function defaultClassify(error: unknown): FailureVerdict {

@@ -33,13 +33,12 @@ export { ConstantBackoff, ExponentialBackoff, type IBackoff, type IBackoffFactor
 export {
   type CircuitBreaker,
   type CircuitBreakerOptions,
-  type CircuitBreakerSnapshot,
   type CircuitEvent,
-  type CircuitState,
   type CircuitTransition,
   createCircuitBreaker,
   type FailureVerdict,
 } from './breaker.ts'
+export type { CircuitBreakerSnapshot, CircuitState } from './breaker-state.ts'
 export {
   httpStatusOf,
   isAbortError,

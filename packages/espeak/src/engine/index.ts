@@ -9,7 +9,7 @@
  * 18 MB wasm with voices embedded, so nothing could be loaded lazily.
  */
 import type { EspeakModule, EspeakWorker } from '@echogarden/espeak-ng-emscripten'
-import { writeWav } from '@tts/core/audio'
+import { concatSamples, writeWav } from '@tts/core/audio'
 import { EspeakError, UnsupportedLanguageError } from '../errors/index.ts'
 import { resamplePcm16 } from '../resample/index.ts'
 import {
@@ -232,20 +232,11 @@ export function createEspeakEngineCore(options: EspeakEngineCoreOptions): Espeak
     )
     espeak.set_pitch(Math.round(Math.min(99, 50 * (synthOptions.pitch ?? 1))))
     const chunks: Int16Array[] = []
-    let total = 0
     espeak.synthesize(escapeMarkup(text), (samples) => {
-      if (samples && samples.length > 0) {
-        chunks.push(samples)
-        total += samples.length
-      }
+      if (samples && samples.length > 0) chunks.push(samples)
       return 0
     })
-    let pcm: Int16Array = new Int16Array(total)
-    let at = 0
-    for (const chunk of chunks) {
-      pcm.set(chunk, at)
-      at += chunk.length
-    }
+    let pcm: Int16Array = concatSamples(chunks)
     const sampleRate = synthOptions.sampleRate ?? ESPEAK_SAMPLE_RATE
     if (sampleRate !== ESPEAK_SAMPLE_RATE) pcm = resamplePcm16(pcm, ESPEAK_SAMPLE_RATE, sampleRate)
     return {
