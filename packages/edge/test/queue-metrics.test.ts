@@ -82,8 +82,9 @@ describe('prefetch through the Queue', () => {
       { input: items[1]?.input as string, format: 'pcm', language: 'fr' },
     ])
     for (const i of items) {
+      // The language the item was queued with: 'auto' could read a nonce's words as another.
       const hit = await speak(
-        { input: i.input, response_format: i.response_format },
+        { input: i.input, response_format: i.response_format, language: i.language ?? 'auto' },
         { key: keys.speech },
       )
       expect(hit.headers.get('x-tts-cache')).toBe('HIT')

@@ -26,8 +26,9 @@ export interface PoolReport {
 }
 
 /**
- * The single-flight key of a synthesis: everything that changes its audio, and the cache
- * scope (tenant) it will be stored under, so tenants never share a synthesis.
+ * The single-flight key of a synthesis that has no segment key (a probe-like caller): everything
+ * that changes its audio, and the cache scope (tenant), so tenants never share a synthesis.
+ * The speech path passes its segment key instead (same fields, hashed once).
  */
 export function flightKey(
   request: SynthesisRequest,
@@ -117,8 +118,8 @@ export function createPooledSynthesizer(
     adapter: 'pool',
     model,
     report,
-    async synthesize(request, { signal }): Promise<SynthesisResult> {
-      const key = await flightKey(request, model, scope)
+    async synthesize(request, { signal, key: given }): Promise<SynthesisResult> {
+      const key = given ?? (await flightKey(request, model, scope))
       const answer = await pool.synthesize(request, key)
       if (!answer.ok) throw fromFailure(answer)
       if (answer.coalesced) report.coalesced++

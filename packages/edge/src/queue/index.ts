@@ -12,8 +12,8 @@ import { type Logger, requestLogger } from '../observe/index.ts'
 import { poolClient } from '../pool-client/index.ts'
 import { isProblemError } from '../problem/index.ts'
 import { settingsOf } from '../settings/index.ts'
-import { type AnswerReport, answerSpeech } from '../speech/answer.ts'
 import { prepareSpeech } from '../speech/prepare.ts'
+import { type SpeechReport, synthesizeToCache } from '../speech/synthesize.ts'
 import { wireSpeech } from '../speech/wire.ts'
 import type { SynthMessage } from './message.ts'
 
@@ -37,37 +37,17 @@ async function synthesizeIntoCache(
   env: Env,
   log: Logger,
   ctx: ExecutionContext,
-): Promise<AnswerReport> {
-  // The answer path stores in the background; keep hold of that work to ack after it.
-  const writes: Promise<unknown>[] = []
+): Promise<SpeechReport> {
   const { ctx: speech } = await wireSpeech({
     env,
     principal: body.principal,
     log,
-    waitUntil: (p) => {
-      writes.push(p)
-      ctx.waitUntil(p)
-    },
+    waitUntil: (p) => ctx.waitUntil(p),
   })
   const prepared = await prepareSpeech(speech, { ...body.request, stream: false })
-  const report: AnswerReport = {
-    cache: 'MISS',
-    bytes: 0,
-    pieces: 0,
-    cachedPieces: 0,
-    upstream: undefined,
-    audioMs: 0,
-  }
-  const response = await answerSpeech(
-    speech,
-    new Request('https://queue.invalid/'),
-    prepared,
-    { cache: 0, upstream: 0, encode: 0 },
-    report,
-  )
-  await response.body?.cancel()
-  await Promise.all(writes)
-  return report
+  const whole = await synthesizeToCache(speech, prepared)
+  await whole.stored
+  return whole.report
 }
 
 /**

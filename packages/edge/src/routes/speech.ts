@@ -11,8 +11,8 @@ import { isSupportedFormat, type ResponseFormat, SUPPORTED_FORMATS } from '../en
 import type { AppEnv } from '../env.ts'
 import { metrics } from '../observe/index.ts'
 import { ProblemError } from '../problem/index.ts'
-import { type AnswerReport, answerSpeech } from '../speech/answer.ts'
-import type { Timings } from '../speech/context.ts'
+import { answerSpeech } from '../speech/answer.ts'
+import { newTally } from '../speech/pieces.ts'
 import { prepareSpeech, type SpeechInput } from '../speech/prepare.ts'
 import { labelAnswer, whenNothingServes } from '../speech/unserved.ts'
 import { wireSpeech } from '../speech/wire.ts'
@@ -197,22 +197,13 @@ async function speak(
     speed: body.speed,
     stream: body.stream,
   }
-  const timings: Timings = { cache: 0, upstream: 0, encode: 0 }
-  const report: AnswerReport = {
-    cache: 'MISS',
-    bytes: 0,
-    pieces: 0,
-    cachedPieces: 0,
-    upstream: undefined,
-    audioMs: 0,
-  }
   const prepared = await prepareSpeech(ctx, input)
-  const response = labelAnswer(
-    await answerSpeech(ctx, c.req.raw, prepared, timings, report).catch((error: unknown) =>
-      whenNothingServes(ctx, c.req.raw, prepared, input, error),
-    ),
-    pool,
-  )
+  const answer = await answerSpeech(ctx, c.req.raw, prepared).catch(async (error: unknown) => ({
+    response: await whenNothingServes(ctx, c.req.raw, prepared, input, error),
+    report: { ...newTally(), cache: 'MISS' as const, bytes: 0 },
+  }))
+  const { report } = answer
+  const response = labelAnswer(answer.response, pool)
   const latencyMs = performance.now() - started
   metrics.recordCache(report.cache === 'HIT' ? 'hit' : 'miss')
   metrics.recordOutcome('success')

@@ -5,7 +5,7 @@ import type { CacheLookup, EntryMeta } from '../cache/store.ts'
 import { encodeAudio } from '../encode/index.ts'
 import { speechLike } from '../encode/speech-like.ts'
 import { assembleAnswer } from './assemble.ts'
-import { joinPcm, pcmBytes } from './pieces.ts'
+import { joinPcm, pcmBytes } from './pcm.ts'
 
 const RATE = 24_000
 

@@ -9,7 +9,7 @@ import type { PoolReport } from '../pool-client/index.ts'
 import { deferSynthesis } from '../queue/message.ts'
 import type { SpeechContext } from './context.ts'
 import type { PreparedSpeech, SpeechInput } from './prepare.ts'
-import { readStale } from './stale.ts'
+import { completeAudio } from './respond.ts'
 
 /**
  * Labels a miss that only joined syntheses other requests started as `COALESCED`.
@@ -30,7 +30,9 @@ export function labelAnswer(response: Response, report: PoolReport): Response {
 
 /**
  * The answer when the pool could not serve: queues the request for deferred synthesis and
- * serves an expired copy (`STALE`) if one is kept; any other error is thrown on.
+ * serves an expired copy (`STALE`, not stored by browsers) if one is kept within
+ * `staleMaxMs` of its expiry — the cache's own read, with its stale option; any other error
+ * is thrown on.
  *
  * @example
  * await answerSpeech(...).catch((e) => whenNothingServes(ctx, request, prepared, input, e))
@@ -51,10 +53,19 @@ export async function whenNothingServes(
     ctx.log.info('no upstream could serve; the synthesis is queued', { code })
   }
   if (options.serveStale) {
-    const stale = await readStale(ctx, request, prepared, options.staleMaxMs)
-    if (stale) {
+    const found = await ctx.cache.get(prepared.key, { staleMaxMs: options.staleMaxMs })
+    if ('bytes' in found) {
       ctx.metrics.counter('tts.edge.cache.stale_served').inc()
-      return stale
+      const response = completeAudio(request, found.bytes, {
+        format: prepared.format,
+        cache: 'STALE',
+        language: prepared.language,
+        upstream: found.meta.upstream,
+        etag: found.meta.etag,
+        timings: { cache: 0, upstream: 0, encode: 0 },
+      })
+      response.headers.set('cache-control', 'no-store')
+      return response
     }
   }
   throw error

@@ -49,7 +49,14 @@ export interface Synthesizer {
   readonly adapter: string
   /** Model id that goes into cache keys. */
   readonly model: string
-  synthesize(request: SynthesisRequest, options: { signal?: AbortSignal }): Promise<SynthesisResult>
+  /**
+   * Synthesizes `request`; `key`, when the caller has one (the segment's cache key), names it
+   * for the pool's single-flight so it is not hashed again.
+   */
+  synthesize(
+    request: SynthesisRequest,
+    options: { signal?: AbortSignal; key?: string },
+  ): Promise<SynthesisResult>
   /**
    * Loads what a synthesis for `voice` needs before its first byte can come (the speaker
    * latents of an XTTS server), so that time is not counted against the first-byte limit.
