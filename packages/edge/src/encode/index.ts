@@ -9,10 +9,11 @@
  * answers 400 listing `SUPPORTED_FORMATS` instead.
  */
 import { writeWav } from '@tts/core/audio'
+import { concatBytes } from '@tts/core/bytes'
 import { EncodeError } from './errors.ts'
 import { createMp3Encoder } from './mp3.ts'
 import { createOggOpusEncoder } from './ogg-opus.ts'
-import { concatBytes, type StreamingEncoder } from './streaming.ts'
+import type { StreamingEncoder } from './streaming.ts'
 import { createPcmEncoder, createWavEncoder } from './wav.ts'
 
 export { EncodeError, type EncodeErrorCode } from './errors.ts'

@@ -4,6 +4,7 @@
  * act for every isolate at once. Only the miss path uses it for synthesis; a cache hit never
  * reaches the object.
  */
+import { concatBytes } from '@tts/core/bytes'
 import { cacheKey } from '@tts/core/crypto'
 import { fromFailure } from '../pool/errors.ts'
 import type { VoiceCall, VoiceValue } from '../pool/index.ts'
@@ -15,6 +16,7 @@ import {
   UpstreamError,
   type UpstreamVoice,
 } from '../upstream/index.ts'
+import { bytesPcm } from '../upstream/pcm.ts'
 import type { PoolClient } from './index.ts'
 
 /** What the pooled synthesizer saw, for the answer's headers. */
@@ -74,19 +76,13 @@ async function* pcmChunks(
       if (next.done) break
       let bytes = next.value
       if (carry) {
-        const joined = new Uint8Array(carry.byteLength + bytes.byteLength)
-        joined.set(carry)
-        joined.set(bytes, carry.byteLength)
-        bytes = joined
+        bytes = concatBytes([carry, bytes])
         carry = undefined
       }
       const even = bytes.byteLength & ~1
       if (even < bytes.byteLength) carry = bytes.slice(even)
-      if (even === 0) continue
-      // An aligned whole chunk is viewed, not copied; only an odd split costs a copy.
-      yield bytes.byteOffset % 2 === 0
-        ? new Int16Array(bytes.buffer, bytes.byteOffset, even / 2)
-        : new Int16Array(bytes.slice(0, even).buffer)
+      // An aligned chunk is viewed, not copied; only an odd split costs a copy.
+      if (even > 0) yield bytesPcm(bytes.subarray(0, even))
     }
   } finally {
     signal?.removeEventListener('abort', onAbort)

@@ -6,6 +6,7 @@
  */
 import type { PoolConfig } from '../settings/index.ts'
 import type { Latents, SynthesisRequest, UpstreamVoice, VoiceRef } from '../upstream/index.ts'
+import { pcmBytes } from '../upstream/pcm.ts'
 import { type AttemptDeps, onAnyMember, synthesizeWithRetries } from './attempt.ts'
 import { type PoolFailure, toFailure } from './errors.ts'
 import { createFlight, type Flight, type FlightHead } from './flight.ts'
@@ -41,11 +42,6 @@ export type VoiceCall =
 
 /** What a voice operation returns. */
 export type VoiceValue = string | string[] | UpstreamVoice[] | Latents
-
-function pcmBytes(pcm: Int16Array): Uint8Array {
-  // Workers run little-endian, as s16le is: the samples' memory is already the wire format.
-  return new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength)
-}
 
 /**
  * A pool engine. `configure` first, then `synthesize`.

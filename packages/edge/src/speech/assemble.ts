@@ -17,8 +17,8 @@
  */
 import type { AudioCache } from '../cache/store.ts'
 import type { ResponseFormat } from '../encode/index.ts'
+import { bytesPcm } from '../upstream/pcm.ts'
 import { wholeEncoder } from './encode-whole.ts'
-import { bytesPcm } from './pcm.ts'
 
 /** A whole answer made of stored segments. */
 export interface AssembledAnswer {

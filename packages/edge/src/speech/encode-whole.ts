@@ -3,8 +3,8 @@
  * they arrive, or stored segments), without first joining all the samples: the streaming
  * encoder takes each run, and a WAV gets its exact sizes written in at the end.
  */
+import { concatBytes } from '@tts/core/bytes'
 import { createEncoder, type ResponseFormat, type StreamingEncoder } from '../encode/index.ts'
-import { concatBytes } from '../encode/streaming.ts'
 import { UpstreamError } from '../upstream/index.ts'
 
 /** An encoder of one whole file. */

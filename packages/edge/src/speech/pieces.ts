@@ -5,10 +5,10 @@
  * The text is split and each sentence hashed once (`planSegments`); the segment key is also
  * the pool's single-flight key.
  */
-import { isAudioError, validateAudio } from '@tts/core/audio'
+import { concatSamples, isAudioError, validateAudio } from '@tts/core/audio'
 import { UpstreamError } from '../upstream/index.ts'
+import { bytesPcm, pcmBytes } from '../upstream/pcm.ts'
 import type { SpeechContext, Timings } from './context.ts'
-import { bytesPcm, joinPcm, pcmBytes } from './pcm.ts'
 import { type PreparedSpeech, segmentKey } from './prepare.ts'
 import { sentencesOf } from './sentences.ts'
 
@@ -142,7 +142,8 @@ export async function* speechPieces(
       yield { pcm, sampleRate: result.sampleRate, channels: result.channels }
     }
     tally.timings.upstream += performance.now() - upstreamStarted
-    const whole = joinPcm(parts)
+    // Joined once, for its validation and entry (a one-chunk sentence is not copied).
+    const whole = parts.length === 1 && parts[0] ? parts[0] : concatSamples(parts)
     const durationMs = checked(whole, result.sampleRate, result.channels, sentence, prepared)
     tally.audioMs += durationMs
     const created = Date.now()

@@ -7,6 +7,7 @@
  * far inside KV's own TTL, which already lets an identity be a day old. Cloned voices are
  * not remembered: a deleted one must stop working at once, in every isolate.
  */
+import { XTTS_SAMPLE_RATE } from '@tts/core/audio'
 import { cacheKey } from '@tts/core/crypto'
 import { normalizeText } from '@tts/core/text'
 import { LRUCache } from 'lru-cache'
@@ -16,9 +17,6 @@ import type { VoiceRef } from '../upstream/index.ts'
 import type { SpeechContext } from './context.ts'
 import { resolveLanguage } from './language.ts'
 import { isClonedVoiceId, loadVoice } from './voices-store.ts'
-
-/** The output sample rate every cache key is computed for (XTTS-v2 speaks at 24 kHz). */
-export const OUTPUT_SAMPLE_RATE = 24_000
 
 /** A speech request after validation. */
 export interface SpeechInput {
@@ -47,7 +45,7 @@ function keyFields(p: Omit<PreparedSpeech, 'key'>, model: string) {
     language: p.language,
     voice: p.voiceIdentity,
     model,
-    sampleRate: OUTPUT_SAMPLE_RATE,
+    sampleRate: XTTS_SAMPLE_RATE,
     speed: p.speed,
     tenant: p.tenant,
   }

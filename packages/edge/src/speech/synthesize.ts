@@ -4,6 +4,7 @@
  * through the pool), encoded and stored (MISS). No HTTP here: the route turns the result into
  * an answer (speech/answer), the queue only waits for it to be stored.
  */
+import { XTTS_SAMPLE_RATE } from '@tts/core/audio'
 import type { CacheLookup } from '../cache/store.ts'
 import { encodeAudio } from '../encode/index.ts'
 import type { SpeechContext } from './context.ts'
@@ -51,7 +52,7 @@ export function storeAnswer(
     kind: 'response',
     format: prepared.format,
     language: prepared.language,
-    sampleRate: tally.sampleRate ?? 24_000,
+    sampleRate: tally.sampleRate ?? XTTS_SAMPLE_RATE,
     durationMs: Math.round(tally.audioMs),
     created,
     expires: created + ctx.settings.cacheTtlMs,
@@ -109,7 +110,7 @@ export async function synthesizeToCache(
       encoder.end() ??
       (await encodeAudio(new Int16Array(0), {
         format: prepared.format,
-        sampleRate: 24_000,
+        sampleRate: XTTS_SAMPLE_RATE,
         channels: 1,
       }))
     tally.timings.encode += performance.now() - started
