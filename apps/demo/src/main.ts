@@ -11,12 +11,13 @@ import { readDemoConfig } from './config/index.ts'
 import { applyFaultPreset, FAULTS_PATH, type FaultPreset, presetOf } from './faults/index.ts'
 import {
   cacheLabel,
+  confidenceLabel,
   formatMs,
   languageLabel,
   providerLabel,
   providerShortLabel,
 } from './format/index.ts'
-import { refreshReady, renderMetrics, setField } from './live/index.ts'
+import { createLatencyWindow, refreshReady, renderMetrics, setField } from './live/index.ts'
 import { elementPlayer } from './player/index.ts'
 import { SAMPLES } from './samples/index.ts'
 
@@ -69,6 +70,8 @@ const client = createTtsClient({
   endpoint: config.endpoint,
   ...(config.apiKey ? { apiKey: config.apiKey } : {}),
   breaker: config.breaker,
+  // The page's languages are a prior for 'auto' (edge and device voice alike).
+  languageHint: navigator.languages,
   ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
   player: player.play,
   fetch: recordingFetch,
@@ -83,10 +86,12 @@ function setStatus(message: string) {
   status.textContent = message
 }
 
+const latencies = createLatencyWindow()
 const refreshMetrics = () =>
-  renderMetrics(metricsList, client.metrics.snapshot(), client.breaker.state)
+  renderMetrics(metricsList, client.metrics.snapshot(), client.breaker.state, latencies)
 
 client.on('provider', (e) => {
+  latencies.add(e.latencyMs)
   const cache =
     e.provider === 'edge'
       ? lastEdgeCache || '(header not readable)'
@@ -208,10 +213,12 @@ text.addEventListener('input', () => {
       detected.textContent = 'Language: type some text'
       return
     }
-    const { language, confidence } = await detectLanguage(value)
+    const { language, confidence } = await detectLanguage(value, {
+      languageHint: navigator.languages,
+    })
     if (run !== detectRun) return
     const how = voice.value === 'auto' ? 'detected' : 'detected, sent with the chosen voice'
-    detected.textContent = `Language: ${languageLabel(language)}, ${how} (confidence ${Math.round(confidence * 100)} %)`
+    detected.textContent = `Language: ${languageLabel(language)}, ${how} (${confidenceLabel(confidence)})`
     detected.setAttribute('data-language', language)
   }, 200)
 })

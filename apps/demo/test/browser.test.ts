@@ -166,6 +166,8 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
     await expect
       .poll(() => page.textContent('#detected'), { timeout: 30_000 })
       .toMatch(/French \(fr\)/)
+    // Calibrated: an obviously French sentence reads as sure, not as "confidence 16 %".
+    expect(await page.textContent('#detected')).toMatch(/French \(fr\), detected \(sure, 9\d %\)/)
     expect(await page.$eval('#text', (el) => el.matches(':dir(ltr)'))).toBe(true)
     expect(await page.getByLabel('Text').getAttribute('id')).toBe('text')
     await shot('01b-ready-french-detected')

@@ -47,6 +47,18 @@ async function filesUnder(dir: string): Promise<string[]> {
 // Each test gets a home of its own (config, cache, output files): none depends on another's
 // state or order. The shared stack is only the edge and the emulator, and texts are unique.
 beforeEach(async () => {
+  // The edge's upstream breaker may still be open after another test took the emulator down:
+  // every test starts once /readyz says the edge serves again.
+  await expect
+    .poll(
+      async () => {
+        const res = await fetch(`${stack.edgeUrl}/readyz`)
+        await res.arrayBuffer()
+        return res.status
+      },
+      { timeout: 60_000, interval: 500 },
+    )
+    .toBe(200)
   home = await mkdtemp(join(tmpdir(), 'tts-cli-e2e-'))
   env = { TTS_CONFIG_DIR: join(home, 'config'), TTS_CACHE_DIR: join(home, 'cache') }
   outputs = []
@@ -225,8 +237,10 @@ describe('tts against the real edge and emulator', () => {
 
   it('cache stats reports the local cache and, with --edge, the edge', async () => {
     await setUp()
-    for (const words of ['Counted once', 'Counted twice']) {
-      const said = await run(['say', uniqueSentence(words), '-o', 'counted.wav'])
+    const once = uniqueSentence('Counted once')
+    // Two texts, the first asked twice: two entries, one miss each, one hit, in separate runs.
+    for (const text of [once, uniqueSentence('Counted twice'), once]) {
+      const said = await run(['say', text, '-o', 'counted.wav'])
       expect(said.code, said.stderr).toBe(0)
     }
     const r = await run(['cache', 'stats', '--edge', '--json'])
@@ -234,6 +248,16 @@ describe('tts against the real edge and emulator', () => {
     const s = JSON.parse(r.stdout)
     expect(s.local.entries).toBeGreaterThanOrEqual(2)
     expect(s.edge.entries).toBeGreaterThanOrEqual(1)
+    // The counts of earlier runs are kept with the cache, not lost with each process.
+    expect(s.local.hits).toBeGreaterThanOrEqual(1)
+    expect((await run(['cache', 'stats'])).stdout).toMatch(/hit rate \d+ %/)
+    // One rule with `tts clear`: no terminal, no --yes, nothing deleted.
+    const refused = await run(['cache', 'purge'])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/deletes the local cache .*pass --yes/)
+    expect(JSON.parse((await run(['cache', 'stats', '--json'])).stdout).local.entries).toBe(
+      s.local.entries,
+    )
     const denied = await run(['cache', 'purge', '--edge', '--yes'])
     expect(denied.code).toBe(1)
     expect(denied.stderr).toMatch(/admin scope.*TTS_ADMIN_KEY/)
@@ -242,6 +266,36 @@ describe('tts against the real edge and emulator', () => {
     })
     expect(purged.code, purged.stderr).toBe(0)
     expect(JSON.parse(purged.stdout).edgeDeleted).toBeGreaterThanOrEqual(1)
+  })
+
+  it('voices: list, add from a WAV clip, use it, remove it; a key without the scope is told', async () => {
+    await setUp()
+    const scoped = { TTS_API_KEY: stack.adminKey }
+    const denied = await run(['voices', 'list'])
+    expect(denied.code).toBe(1)
+    expect(denied.stderr).toMatch(/lacks the voices scope.*--scopes speech,voices/)
+    const listed = await run(['voices', 'list', '--json'], { env: scoped })
+    expect(listed.code, listed.stderr).toBe(0)
+    expect(JSON.parse(listed.stdout).voices).toContainEqual(
+      expect.objectContaining({ id: 'alloy', kind: 'openai' }),
+    )
+    const clip = await run(['say', uniqueSentence('My voice'), '-o', 'me.wav'])
+    expect(clip.code, clip.stderr).toBe(0)
+    const added = await run(['voices', 'add', 'me.wav', '--name', 'Me', '--json'], { env: scoped })
+    expect(added.code, added.stderr).toBe(0)
+    const voice = JSON.parse(added.stdout) as { id: string; name: string; kind: string }
+    expect(voice).toMatchObject({ name: 'Me', kind: 'cloned' })
+    const spoken = await run(
+      ['say', uniqueSentence('In my voice'), '--voice', voice.id, '-o', 'mine.wav', '--json'],
+      { env: scoped },
+    )
+    expect(JSON.parse(spoken.stdout), spoken.stderr).toMatchObject({ provider: 'edge' })
+    expect((await run(['voices', 'list'], { env: scoped })).stdout).toContain(voice.id)
+    expect((await run(['voices', 'remove', voice.id], { env: scoped })).code).toBe(0)
+    const again = await run(['voices', 'remove', voice.id], { env: scoped })
+    expect(again.code).toBe(1)
+    expect(again.stderr).toMatch(/voices remove: .*404.*does not exist/)
+    expect((await run(['voices', 'list'], { env: scoped })).stdout).not.toContain(voice.id)
   })
 
   it('doctor passes every check, then shows the upstream down with hints', async () => {
@@ -275,21 +329,23 @@ describe('tts against the real edge and emulator', () => {
     await setUp()
     await setFaults(stack.emulatorUrl, { down: true })
     try {
-      const r = await run([
-        'say',
-        uniqueSentence('The upstream is down right now'),
-        '-o',
-        'down.mp3',
-        '--debug',
-      ])
+      const text = uniqueSentence('The upstream is down right now')
+      // MP3 asked for, and only the local WAV voice can answer: nothing written, exit 1.
+      const mp3 = await run(['say', text, '-o', 'down.mp3'])
+      expect(mp3.code).toBe(1)
+      expect(mp3.stderr).toMatch(/produces wav only, not mp3; nothing was written/)
+      await expect(stat(join(home, 'down.mp3'))).rejects.toThrow()
+      await expect(stat(join(home, 'down.wav'))).rejects.toThrow()
+      const r = await run(['say', text, '-o', 'down.wav', '--debug'])
       expect(r.code, r.stderr).toBe(0)
       expect(r.stdout).toMatch(/local \(espeak\) · cache none · [\d.]+ ms · en/)
-      expect(r.stderr).toMatch(/using device voice/)
-      expect(r.stderr).toMatch(/produced wav, not mp3; writing .*down\.wav/)
+      // The edge answered; only its upstream was down, and the warning says so.
+      expect(r.stderr).toMatch(
+        /the edge answered 5\d\d \(\w+\): its speech upstream could not serve, using device voice/,
+      )
       expect(r.stderr).toContain('"message":"METRIC"')
       const bytes = await readFile(join(home, 'down.wav'))
       expect(bytes.subarray(0, 4).toString('latin1')).toBe('RIFF')
-      await expect(stat(join(home, 'down.mp3'))).rejects.toThrow()
     } finally {
       await setFaults(stack.emulatorUrl, { down: false })
     }

@@ -1,7 +1,7 @@
 /**
  * @module test/stack — the real local stack for end-to-end tests: the XTTS emulator (a Node
  * server) and the edge worker under `wrangler dev` with local storage in a temp dir and its
- * secrets in a generated env file (two keys: speech, and speech+admin). Everything listens on
+ * secrets in a generated env file (two keys: speech, and speech+voices+admin). Everything listens on
  * 127.0.0.1 with ports chosen at run time, and `stop()` ends both process groups.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
@@ -22,7 +22,7 @@ export interface Stack {
   emulatorUrl: string
   /** A key with the speech scope. */
   userKey: string
-  /** A key with speech and admin. */
+  /** A key with speech, voices and admin. */
   adminKey: string
   stop(): Promise<void>
 }
@@ -133,7 +133,7 @@ export async function startStack(): Promise<Stack> {
     const adminKey = `tts_e2e_admin_${randomBytes(16).toString('hex')}`
     const apiKeys = [
       { hash: await sha256Hex(userKey), scopes: ['speech'], tenant: 'e2e' },
-      { hash: await sha256Hex(adminKey), scopes: ['speech', 'admin'], tenant: 'e2e' },
+      { hash: await sha256Hex(adminKey), scopes: ['speech', 'voices', 'admin'], tenant: 'e2e' },
     ]
     const envFile = join(dir, 'edge.env')
     await writeFile(

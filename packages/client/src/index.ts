@@ -117,3 +117,4 @@ export type {
   Provider,
   SynthesizeResult,
 } from './types.ts'
+export { createVoices, type Voice, type Voices, type VoicesOptions } from './voices/index.ts'

@@ -310,7 +310,7 @@ describe.skipIf(!existsSync(CHROMIUM))('browser (real Chromium)', () => {
       return { provider: r.provider, language: r.language, played: r.played }
     })
     expect(result).toEqual({ provider: 'edge', language: 'de', played: 'audio' })
-    expect(state.files.filter((f) => f.includes('ngrams-'))).toEqual([])
+    expect(state.files.filter((f) => f.includes('ngrams-') || f.includes('decide-'))).toEqual([])
   })
 
   it('falls back to the device voice (Web Speech) chosen by locale, and queues the text in localStorage for warming', async () => {

@@ -16,8 +16,11 @@ import { gzipSync } from 'node:zlib'
 import { build, type Plugin } from 'esbuild'
 import { describe, expect, it } from 'vitest'
 
-/** The entry's gzip bound in bytes: the size reached (28.3 KB) plus ~0.5 KB of room. */
-const ENTRY_GZIP_BOUND = 29_500
+/**
+ * The entry's gzip bound in bytes: the size reached (28.3 KB) plus ~0.5 KB of room, plus
+ * 0.5 KB for `createVoices` (issue 19), which an app's bundler drops when it is not imported.
+ */
+const ENTRY_GZIP_BOUND = 30_000
 
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)])
 
@@ -94,15 +97,16 @@ describe('browser bundle', () => {
     console.info(
       `[bundle] minified bytes by source: ${parts.map(([k, v]) => `${k} ${v}`).join(', ')}`,
     )
-    // The only lazy chunks are core's n-gram model, reached from the entry by dynamic import
-    // only. The client loads it only to pick a local voice for text whose language neither the
-    // call nor its script names; with the edge up, such text goes out as language 'auto'
+    // The only lazy chunks are core's n-gram half (decide-*: scoring and decision rules, which
+    // imports the ngrams-* data), reached from the entry by one dynamic import only. The client
+    // loads it only to pick a local voice for text whose language neither the call nor its
+    // script names; with the edge up, such text goes out as language 'auto'
     // (src/client/language.test.ts checks the model stays unloaded), so a first speak() through
     // the edge loads the entry alone whatever the text.
-    expect(lazy.every((f) => f.name.startsWith('ngrams-'))).toBe(true)
-    const toModel = imports.filter((i) => /ngrams-/.test(i.path))
-    expect(toModel.length).toBe(lazy.length)
-    expect(toModel.every((i) => i.kind === 'dynamic-import')).toBe(true)
+    expect(lazy.every((f) => /^(ngrams|decide)-/.test(f.name))).toBe(true)
+    expect(imports.filter((i) => i.kind !== 'dynamic-import')).toEqual([])
+    const toModel = imports.filter((i) => /(ngrams|decide)-/.test(i.path))
+    expect(toModel.map((i) => i.path)).toEqual([expect.stringMatching(/decide-/)])
     const model = lazy.reduce((n, f) => n + f.gzip, 0)
     console.info(
       `[bundle] first speak() through the edge, any text (Latin with voice 'auto' included): ${kb(entry?.gzip ?? 0)} gzip ` +

@@ -10,7 +10,7 @@
  * --dry-run`, `tsc` and the workerd test pool then all work from a fresh clone with no hook
  * that can be skipped or run in the wrong order, and what is deployed is exactly what was
  * reviewed. The price is ~0.5 MB of binaries in git and the risk of drift after a
- * dependency upgrade, which `--check` (run by the encoder tests' owner in CI) catches.
+ * dependency upgrade, which `--check` catches: `pnpm check:release` (part of `pnpm check`) runs it.
  *
  * Usage: node scripts/copy-wasm.mjs          copy and rewrite checksums.json
  *        node scripts/copy-wasm.mjs --check  exit 1 if a copy is missing, altered or stale

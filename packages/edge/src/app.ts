@@ -8,6 +8,7 @@ import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
+import packageJson from '../package.json' with { type: 'json' }
 import type { AppEnv } from './env.ts'
 import { metrics, requestLogger } from './observe/index.ts'
 import {
@@ -85,7 +86,7 @@ app.doc31('/openapi.json', {
   openapi: '3.1.0',
   info: {
     title: 'tts-edge',
-    version: '0.0.0',
+    version: packageJson.version,
     description:
       'OpenAI-compatible speech synthesis in front of XTTS-v2, with an encrypted edge cache.',
   },
@@ -169,7 +170,10 @@ function toProblem(error: unknown): ProblemError {
 app.onError((error, c: Context<AppEnv>) => {
   const problem = toProblem(error)
   const log = c.get('log') ?? requestLogger('info', 'unknown')
-  metrics.recordOutcome('error', { code: problem.code })
+  // The requests counter is about speech: a refused /metrics scrape or voice list is not a
+  // failed speech request.
+  if (c.req.path.startsWith('/v1/audio/speech'))
+    metrics.recordOutcome('error', { code: problem.code })
   const data = {
     code: problem.code,
     status: problem.status,

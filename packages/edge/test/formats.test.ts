@@ -1,5 +1,6 @@
 import { parseWav } from '@tts/core/audio'
 import { describe, expect, it } from 'vitest'
+import { decodeFlac } from '../src/encode/flac-decode.ts'
 import { mp3Frames, oggOpusPages } from './audio-check.ts'
 import { sentence, speak, synthesesOf } from './helpers.ts'
 
@@ -16,6 +17,10 @@ function checkAudio(format: string, body: Uint8Array) {
     const { frames, sampleRate } = mp3Frames(body)
     expect(sampleRate).toBe(24_000)
     expect(frames).toBeGreaterThan(10)
+  } else if (format === 'flac') {
+    const flac = decodeFlac(body)
+    expect(flac).toMatchObject({ sampleRate: 24_000, channels: 1, bitsPerSample: 16 })
+    expect(flac.samples.length / 24).toBeGreaterThan(300)
   } else {
     const { pages, opus, eos } = oggOpusPages(body)
     expect(opus).toBe(true)
@@ -29,10 +34,11 @@ const CONTENT_TYPES: Record<string, RegExp> = {
   pcm: /^audio\/pcm/,
   mp3: /^audio\/mpeg/,
   opus: /^audio\/ogg/,
+  flac: /^audio\/flac/,
 }
 
 describe('formats', () => {
-  for (const format of ['wav', 'pcm', 'mp3', 'opus']) {
+  for (const format of ['wav', 'pcm', 'mp3', 'opus', 'flac']) {
     for (const stream of [false, true]) {
       it(`${format}${stream ? ' streamed' : ''}: decodes, and its cached copy is the same file`, async () => {
         const input = sentence('A sentence to encode')
@@ -55,6 +61,17 @@ describe('formats', () => {
       })
     }
   }
+
+  it('refuses aac saying why, and names the field for OpenAI clients', async () => {
+    const res = await speak({ input: sentence('No aac'), response_format: 'aac' })
+    expect(res.status).toBe(400)
+    const problem = res.json<{ code: string; detail: string; error: { param: string } }>()
+    expect(problem.code).toBe('unsupported_format')
+    expect(problem.detail).toMatch(
+      /flac; aac is not offered because no AAC encoder runs in a Worker/,
+    )
+    expect(problem.error.param).toBe('response_format')
+  })
 
   it('speaks a default mp3 when no response_format is given (as OpenAI does)', async () => {
     const res = await speak({ input: sentence('Default format') })

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   breakerLabel,
   cacheLabel,
+  confidenceLabel,
   formatMs,
   formatRate,
   languageLabel,
@@ -39,6 +40,9 @@ describe('format', () => {
 
   it('names languages and breaker states', () => {
     expect(languageLabel('fr')).toBe('French (fr)')
+    expect(confidenceLabel(0.97)).toBe('sure, 97 %')
+    expect(confidenceLabel(0.75)).toBe('likely, 75 %')
+    expect(confidenceLabel(0.16)).toBe('a guess, 16 %')
     expect(languageLabel('zh-cn')).toBe('Chinese (zh-cn)')
     expect(languageLabel('xx')).toBe('xx')
     for (const s of ['closed', 'open', 'half-open']) expect(breakerLabel(s)).toMatch(`${s} — `)

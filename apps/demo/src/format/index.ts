@@ -36,6 +36,21 @@ export function languageLabel(code: string): string {
 }
 
 /**
+ * A detection's confidence in words: it is calibrated (answers given with ≥ 0.9 are right
+ * ≥ 97 % of the time), so the words say what the number means.
+ *
+ * @example
+ * confidenceLabel(0.97) // 'sure, 97 %'
+ * confidenceLabel(0.55) // 'a guess, 55 %'
+ */
+export function confidenceLabel(confidence: number): string {
+  const pct = `${Math.round(confidence * 100)} %`
+  if (confidence >= 0.9) return `sure, ${pct}`
+  if (confidence >= 0.7) return `likely, ${pct}`
+  return `a guess, ${pct}`
+}
+
+/**
  * Who answered, in the words of the page: the edge, the local cache, or a device voice (with
  * the engine that spoke).
  *

@@ -4,6 +4,9 @@
  */
 import type { MetricsSnapshot } from '@tts/client'
 import { breakerLabel, formatMs, formatRate } from '../format/index.ts'
+import type { LatencyWindow } from './latency.ts'
+
+export { createLatencyWindow, type LatencyWindow } from './latency.ts'
 
 /** Sets `[data-field=name]` inside `root`. */
 export function setField(root: Element, name: string, text: string): void {
@@ -12,17 +15,26 @@ export function setField(root: Element, name: string, text: string): void {
 }
 
 /**
- * Writes a metrics snapshot and the breaker state into the metrics list.
+ * Writes a metrics snapshot and the breaker state into the metrics list. With `latencies`
+ * (the session's samples), P50/P95 are exact nearest-rank figures while the window holds every
+ * sample, not the sketch's, which takes the lower rank when there are few.
  *
  * @example
- * renderMetrics(document.querySelector('#metrics')!, client.metrics.snapshot(), client.breaker.state)
+ * renderMetrics(document.querySelector('#metrics')!, client.metrics.snapshot(), client.breaker.state, latencies)
  */
-export function renderMetrics(root: Element, m: MetricsSnapshot, breaker: string): void {
+export function renderMetrics(
+  root: Element,
+  m: MetricsSnapshot,
+  breaker: string,
+  latencies?: LatencyWindow,
+): void {
   setField(root, 'breaker', breakerLabel(breaker))
   root.querySelector('[data-field="breaker"]')?.setAttribute('data-state', breaker)
   setField(root, 'requests', String(m.requests))
-  setField(root, 'p50', m.latencyMs.count ? formatMs(m.latencyMs.p50) : '—')
-  setField(root, 'p95', m.latencyMs.count ? formatMs(m.latencyMs.p95) : '—')
+  const p50 = latencies?.quantile(0.5) ?? m.latencyMs.p50
+  const p95 = latencies?.quantile(0.95) ?? m.latencyMs.p95
+  setField(root, 'p50', m.latencyMs.count ? formatMs(p50) : '—')
+  setField(root, 'p95', m.latencyMs.count ? formatMs(p95) : '—')
   setField(
     root,
     'hitRate',

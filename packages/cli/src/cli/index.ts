@@ -146,7 +146,7 @@ export async function run(argv: readonly string[], options: ContextOptions = {})
   cli
     .command('cache <action>', 'cache stats | cache purge (local; --edge for the edge cache)')
     .option('--edge', 'Include the edge cache (purge needs an admin key: TTS_ADMIN_KEY)')
-    .option('--yes', 'Do not ask for confirmation')
+    .option('--yes', 'Do not ask for confirmation (purge; required without a terminal)')
     .action(
       act(async (ctx, action: string, flags: Flags) => {
         const m = await import('../commands/cache.ts')
@@ -154,6 +154,25 @@ export async function run(argv: readonly string[], options: ContextOptions = {})
         if (action === 'purge')
           return m.cachePurge(ctx, { edge: flags.edge === true, yes: flags.yes === true })
         throw new UserError('invalid_usage', `unknown action cache ${action}; use stats or purge`)
+      }),
+    )
+
+  cli
+    .command(
+      'voices <action> [arg]',
+      'voices list | voices add FILE.wav [--name N] | voices remove ID',
+    )
+    .option('--name <name>', 'Name of the cloned voice (voices add)')
+    .action(
+      act(async (ctx, action: string, arg: unknown, flags: Flags) => {
+        const m = await import('../commands/voices.ts')
+        if (action === 'list') return m.voicesList(ctx)
+        if (action === 'add') return m.voicesAdd(ctx, str(arg) ?? '', { name: str(flags.name) })
+        if (action === 'remove') return m.voicesRemove(ctx, str(arg) ?? '')
+        throw new UserError(
+          'invalid_usage',
+          `unknown action voices ${action}; use list, add or remove`,
+        )
       }),
     )
 

@@ -9,6 +9,7 @@ import { callEdge, describeProblem } from '../edge-api/index.ts'
 import { UserError } from '../errors/index.ts'
 import { formatBytes } from '../io/index.ts'
 import * as prompts from '../prompts/index.ts'
+import { readCounters, resetCounters } from './cache-counters.ts'
 import { cacheDir, makeClient } from './client.ts'
 import { edgeTarget, loadSettings } from './settings.ts'
 
@@ -29,7 +30,13 @@ export async function cacheStats(
   options: { edge?: boolean | undefined } = {},
 ): Promise<CacheStatsResult> {
   const settings = await loadSettings(ctx)
-  const stats = await makeClient(ctx, settings).cache.stats()
+  const current = await makeClient(ctx, settings).cache.stats()
+  const kept = await readCounters(cacheDir(ctx))
+  const stats = current && {
+    ...current,
+    hits: current.hits + kept.hits,
+    misses: current.misses + kept.misses,
+  }
   const result: CacheStatsResult = { local: stats ? { ...stats, dir: cacheDir(ctx) } : null }
   if (stats) {
     const lookups = stats.hits + stats.misses
@@ -62,22 +69,23 @@ export async function cachePurge(
   options: { edge?: boolean | undefined; yes?: boolean | undefined } = {},
 ): Promise<{ local: boolean; edgeDeleted?: number }> {
   const settings = await loadSettings(ctx)
-  if (options.edge && !options.yes) {
+  // One rule with `tts clear`: a deletion is confirmed, by a prompt or by --yes.
+  if (!options.yes) {
+    const what = options.edge
+      ? `the local cache and every entry of the edge cache at ${settings.config.endpoint} (for every user)`
+      : `the local cache (${cacheDir(ctx)})`
     if (!ctx.interactive) {
       throw new UserError(
         'confirmation_needed',
-        'purging the edge cache affects every user; pass --yes to confirm without a terminal',
+        `tts cache purge deletes ${what}; pass --yes to confirm without a terminal`,
       )
     }
-    if (
-      !(await prompts.confirm({
-        message: `Delete every entry of the edge cache at ${settings.config.endpoint}?`,
-      }))
-    ) {
+    if (!(await prompts.confirm({ message: `Delete ${what}?`, initial: false }))) {
       throw new UserError('cancelled', 'cancelled; nothing was deleted')
     }
   }
   await makeClient(ctx, settings).cache.clear()
+  await resetCounters(cacheDir(ctx))
   ctx.print(`local cache cleared (${cacheDir(ctx)})`)
   if (!options.edge) return { local: true }
   const adminKey = ctx.env.TTS_ADMIN_KEY?.trim() || undefined

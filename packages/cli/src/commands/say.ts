@@ -7,12 +7,13 @@ import { spawn, spawnSync } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { extname, join, resolve } from 'node:path'
-import type { AudioFormat, SynthesizeResult } from '@tts/client'
+import type { AudioFormat, FallbackEvent, SynthesizeResult } from '@tts/client'
 import { FORMATS } from '../config/index.ts'
 import type { CliContext } from '../context/index.ts'
 import { UserError } from '../errors/index.ts'
 import { formatBytes, readAll } from '../io/index.ts'
-import { makeClient } from './client.ts'
+import { addCounters } from './cache-counters.ts'
+import { cacheDir, makeClient } from './client.ts'
 import { loadSettings } from './settings.ts'
 
 /** Flags of `tts say`. */
@@ -70,6 +71,16 @@ function formatOf(options: SayOptions, fallback: AudioFormat): AudioFormat {
   return (fromFlag as AudioFormat | undefined) ?? fromExt ?? fallback
 }
 
+/**
+ * The fallback warning. The SDK says "unreachable" for any failure; when the edge did answer
+ * (a status), it was the edge's upstream that could not serve, and the line says so.
+ */
+function fallbackLine(e: FallbackEvent): string {
+  const status = (e.error as { status?: unknown } | undefined)?.status
+  if (typeof status !== 'number') return `${e.message} (${e.reason})`
+  return `the edge answered ${status} (${e.reason}): its speech upstream could not serve, using device voice`
+}
+
 function speedOf(raw: SayOptions['speed']): number | undefined {
   if (raw === undefined) return undefined
   const speed = Number(raw)
@@ -105,23 +116,26 @@ export async function say(
   const speed = speedOf(options.speed)
   const voice = options.voice ?? settings.config.voice
   const client = makeClient(ctx, settings)
-  client.on('fallback', (e) => ctx.warn(`${e.message} (${e.reason})`))
+  client.on('fallback', (e) => ctx.warn(fallbackLine(e)))
   const result = await client.synthesize(input, {
     voice,
     format,
     ...(options.language ? { language: options.language } : {}),
     ...(speed === undefined ? {} : { speed }),
   })
+  const stats = await client.cache.stats()
+  if (stats) await addCounters(cacheDir(ctx), stats)
   let output: string | null = null
+  if (result.format !== format && !options.play) {
+    // The local engine renders WAV only. Writing WAV under the name asked for would mislead
+    // players, and another name would surprise scripts: refuse, and say how to get audio now.
+    throw new UserError(
+      'format_unavailable',
+      `the edge could not answer and the local ${result.engine ?? result.provider} voice produces ${result.format} only, not ${format}; nothing was written — ask for ${result.format} (-o FILE.${result.format} or --format ${result.format}) or retry when the edge is back`,
+    )
+  }
   if (options.output && options.output !== '-') {
     output = resolve(ctx.cwd, options.output)
-    if (result.format !== format) {
-      // The local engine renders WAV only; a .mp3 name over WAV bytes would mislead players.
-      output = `${output.replace(/\.[^./\\]+$/, '')}.${result.format}`
-      ctx.warn(
-        `the ${result.provider} engine produced ${result.format}, not ${format}; writing ${output}`,
-      )
-    }
     await writeFile(output, result.audio)
   } else if (!options.play) {
     ctx.io.stdout.write(result.audio)

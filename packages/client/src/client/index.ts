@@ -139,11 +139,13 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
     const voice = call.voice ?? 'auto'
     // Undefined: only the n-gram model could tell, so the edge decides and the model stays unloaded.
     const asked = call.language !== undefined ? normalizeLanguage(call.language) : undefined
-    const known: XttsLanguage | undefined = asked ?? withoutModel(input)
+    const hint = o.languageHint
+    const known: XttsLanguage | undefined = asked ?? withoutModel(input, hint)
     const request: SpeechRequest = {
       input,
       voice: voice === 'auto' ? o.voice : voice,
       language: known ?? 'auto',
+      ...(known === undefined && hint ? { language_hint: hint } : {}),
       response_format: format,
       speed,
     }
@@ -175,7 +177,7 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
           text: normalizeText(input),
           // What was asked, not what it resolved to: resolving Latin text needs the model, and
           // the edge resolves the same text to the same language, so it is the same audio.
-          language: asked ?? 'auto',
+          language: asked ?? (hint ? `auto:${hint.join(',')}` : 'auto'),
           voice: request.voice,
           format,
           speed,
@@ -283,7 +285,7 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
   /** Loads core's n-gram model if it is not yet loaded: the local engines need a language. */
   async function resolveLocally(input: string): Promise<XttsLanguage> {
     try {
-      return (await detectLanguage(input)).language
+      return (await detectLanguage(input, { languageHint: o.languageHint })).language
     } catch (error) {
       // Offline before the model's chunk was ever fetched: a voice in the default language
       // beats no speech at all.
@@ -431,9 +433,12 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
  * The language when the writing system decides it (or the model is already loaded), without
  * loading core's n-gram model; undefined when only the model could tell.
  */
-function withoutModel(input: string): XttsLanguage | undefined {
+function withoutModel(
+  input: string,
+  languageHint: readonly string[] | undefined,
+): XttsLanguage | undefined {
   try {
-    return detectLanguageSync(input).language
+    return detectLanguageSync(input, { languageHint }).language
   } catch (error) {
     if ((error as { code?: unknown }).code === 'detector_not_ready') return undefined
     throw error

@@ -1,16 +1,11 @@
 /**
- * The language of a call that names none, and when core's n-gram model is loaded. A file of its
- * own: the model is module state, so these tests must start with it unloaded and run in order.
+ * The language of a call that names none, and when core's n-gram model is loaded. The model is
+ * module state, so each test imports the client and core's detector afresh (`vi.resetModules`):
+ * every test starts with the model unloaded, whatever ran before it.
  */
-import { importKeyRing } from '@tts/core/crypto'
-import { isLanguageDetectorReady } from '@tts/core/lang'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { type Handler, sendProblem, sendWav, startServer, tinyWav } from '../../test/http-server.ts'
-import { createLocalCache } from '../cache/index.ts'
-import { memoryBackend } from '../cache/memory-backend.ts'
-import { memoryQueueStorage } from '../queue/index.ts'
 import type { LocalEngine, LocalSpeechRequest } from '../types.ts'
-import { createTtsClient } from './index.ts'
 
 let closers: Array<() => Promise<void>> = []
 afterEach(async () => {
@@ -19,6 +14,13 @@ afterEach(async () => {
 })
 
 async function setup(handler: Handler) {
+  vi.resetModules()
+  const { importKeyRing } = await import('@tts/core/crypto')
+  const { isLanguageDetectorReady } = await import('@tts/core/lang')
+  const { createTtsClient } = await import('./index.ts')
+  const { createLocalCache } = await import('../cache/index.ts')
+  const { memoryBackend } = await import('../cache/memory-backend.ts')
+  const { memoryQueueStorage } = await import('../queue/index.ts')
   const server = await startServer(handler)
   closers.push(server.close)
   // A fake engine is fine here: this is a unit test of the client's routing, not of espeak.
@@ -49,14 +51,14 @@ async function setup(handler: Handler) {
     server.requests
       .filter((r) => r.url === '/v1/audio/speech')
       .map((r) => JSON.parse(r.body) as { language: string })
-  return { client, calls, storage, provided, bodies }
+  return { client, calls, storage, provided, bodies, isLanguageDetectorReady }
 }
 
 const FRENCH = "Bonjour à tous, je suis très heureux d'être ici aujourd'hui."
 
 describe('language without the n-gram model', () => {
   it("sends Latin text as 'auto', reports the edge's X-TTS-Language, and never loads the model", async () => {
-    const { client, provided, bodies } = await setup((_, res) =>
+    const { client, provided, bodies, isLanguageDetectorReady } = await setup((_, res) =>
       sendWav(res, { 'x-tts-language': 'fr' }),
     )
     expect(isLanguageDetectorReady()).toBe(false)
@@ -77,7 +79,7 @@ describe('language without the n-gram model', () => {
   })
 
   it('loads the model only when the edge fails, to pick the local voice; warms with the resolved language', async () => {
-    const { client, calls, storage, provided } = await setup((_, res) =>
+    const { client, calls, storage, provided, isLanguageDetectorReady } = await setup((_, res) =>
       sendProblem(res, 503, 'upstream_unavailable'),
     )
     expect(isLanguageDetectorReady()).toBe(false)

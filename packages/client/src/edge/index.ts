@@ -16,6 +16,8 @@ export interface SpeechRequest {
   voice: string
   /** `'auto'`: the edge detects it and names its choice in `X-TTS-Language`. */
   language: XttsLanguage | 'auto'
+  /** With `'auto'`: the app's languages, a prior for the edge's detection. */
+  language_hint?: readonly string[]
   response_format: AudioFormat
   speed: number
 }

@@ -43,6 +43,12 @@ export interface TtsClientOptions {
   /** Model name sent to the edge. Default `'xtts-v2'`. */
   model?: string
   /**
+   * Languages the app's texts are likely in, for `language: 'auto'`: its UI locale,
+   * `navigator.languages`, or the languages it ships (BCP-47 tags). A prior for detection, on
+   * the edge and locally alike; it decides near-ties only, never against clear evidence.
+   */
+  languageHint?: string | readonly string[]
+  /**
    * The client-side breaker: consecutive failures, cool-down (default 5 and 300 000 ms), and
    * where its state survives restarts (default: localStorage in browsers, a file in Node).
    */
@@ -70,6 +76,7 @@ export interface NormalizedOptions {
   voice: string
   format: AudioFormat
   model: string
+  languageHint: readonly string[] | undefined
   breaker: { threshold: number; openMs: number; storage: QueueStorage | undefined }
   warmQueue: { storage: QueueStorage | undefined; maxItems: number } | undefined
   player: AudioPlayer | undefined
@@ -139,6 +146,7 @@ export function normalizeOptions(options: TtsClientOptions): NormalizedOptions {
     voice: nonEmpty('voice', options.voice ?? 'alloy'),
     format,
     model: nonEmpty('model', options.model ?? 'xtts-v2'),
+    languageHint: hintList(options.languageHint),
     breaker: {
       threshold: integer('breaker.threshold', options.breaker?.threshold ?? 5, 1, 1000),
       openMs: integer('breaker.openMs', options.breaker?.openMs ?? 300_000, 0, 86_400_000),
@@ -155,6 +163,18 @@ export function normalizeOptions(options: TtsClientOptions): NormalizedOptions {
     fetch: options.fetch,
     now: options.now ?? Date.now,
   }
+}
+
+function hintList(hint: unknown): readonly string[] | undefined {
+  if (hint === undefined) return undefined
+  const tags = typeof hint === 'string' ? [hint] : hint
+  if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string' || t.length > 35)) {
+    throw invalid(
+      'languageHint',
+      '`languageHint` must be a language tag or a list of them, e.g. "fr-FR" or navigator.languages',
+    )
+  }
+  return tags.length > 0 ? tags.slice(0, 10) : undefined
 }
 
 function integer(field: string, value: unknown, min: number, max: number): number {

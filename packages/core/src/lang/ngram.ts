@@ -199,11 +199,15 @@ const SCALE = 25
 
 const maskOf = (languages: readonly ModelLanguage[]): number =>
   languages.reduce((m, l) => m | (1 << MODEL_LANGUAGES.indexOf(l)), 0)
-const LATIN_MASK = maskOf(LATIN_LANGUAGES)
-const HAN_MASK = maskOf(['zh', 'ja'])
+/** `ngramScores` masks: the Latin-script languages; Chinese and Japanese. */
+export const LATIN_MASK = maskOf(LATIN_LANGUAGES)
+export const HAN_MASK = maskOf(['zh', 'ja'])
 
-/** The best of the languages in `mask` (bit i is MODEL_LANGUAGES[i]). */
-function guess<L extends ModelLanguage>(text: string, mask: number): NgramGuess<L> | undefined {
+/**
+ * eld's raw score of each model language (by `MODEL_LANGUAGES` index) outside `mask` zeroed,
+ * and the number of distinct n-grams in `text`. Requires the model loaded.
+ */
+export function ngramScores(text: string, mask: number): { scores: Float64Array; grams: number } {
   if (table === undefined) throw new Error('n-gram model not loaded')
   const scores = new Float64Array(MODEL_LANGUAGES.length)
   const grams = ngrams(text)
@@ -219,6 +223,16 @@ function guess<L extends ModelLanguage>(text: string, mask: number): NgramGuess<
       }
     }
   }
+  return { scores, grams: grams.size }
+}
+
+/** eld's 0..1 score for a raw score over `grams` n-grams. */
+export const scaledScore = (score: number, grams: number): number =>
+  score / grams / (score / grams + SCALE)
+
+/** The best of the languages in `mask` (bit i is MODEL_LANGUAGES[i]), as eld ranks them. */
+function guess<L extends ModelLanguage>(text: string, mask: number): NgramGuess<L> | undefined {
+  const { scores, grams } = ngramScores(text, mask)
   let best = -1
   let bestScore = 0
   let second = 0
@@ -231,9 +245,11 @@ function guess<L extends ModelLanguage>(text: string, mask: number): NgramGuess<
     } else if (score > second) second = score
   }
   if (best < 0) return undefined
-  const scaled = (s: number) => s / grams.size / (s / grams.size + SCALE)
-  const top = scaled(bestScore)
-  return { language: MODEL_LANGUAGES[best] as L, margin: (top - scaled(second)) / top }
+  const top = scaledScore(bestScore, grams)
+  return {
+    language: MODEL_LANGUAGES[best] as L,
+    margin: (top - scaledScore(second, grams)) / top,
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { parseWav, toPcm16 } from '@tts/core/audio'
 import { isTtsError } from '@tts/core/errors'
 import { describe, expect, it } from 'vitest'
+import { decodeFlac } from './flac-decode.ts'
 import {
   createEncoder,
   EncodeError,
@@ -50,7 +51,8 @@ function oggBodies(file: Uint8Array): string[] {
 
 // Enough of each container to tell a real file from anything else; the codec-specific suites
 // (mp3.test.ts, ogg-opus.test.ts) check every frame and page.
-function looksLike(format: ResponseFormat, file: Uint8Array, samples: number) {
+function looksLike(format: ResponseFormat, file: Uint8Array, pcm: Int16Array) {
+  const samples = pcm.length
   const ascii = (from: number, to: number) => String.fromCharCode(...file.subarray(from, to))
   switch (format) {
     case 'wav':
@@ -67,33 +69,39 @@ function looksLike(format: ResponseFormat, file: Uint8Array, samples: number) {
       expect(ascii(0, 4)).toBe('OggS')
       expect(ascii(28, 36)).toBe('OpusHead')
       break
+    case 'flac':
+      expect(decodeFlac(file).samples).toEqual(pcm)
+      break
   }
 }
 
 describe('formats', () => {
-  it('offers wav, pcm, mp3 and opus with their MIME types, and nothing else', () => {
-    expect([...SUPPORTED_FORMATS].sort()).toEqual(['mp3', 'opus', 'pcm', 'wav'])
+  it('offers wav, pcm, mp3, opus and flac with their MIME types, and nothing else', () => {
+    expect([...SUPPORTED_FORMATS].sort()).toEqual(['flac', 'mp3', 'opus', 'pcm', 'wav'])
     expect(MIME_TYPES).toEqual({
       wav: 'audio/wav',
       pcm: 'audio/pcm',
       mp3: 'audio/mpeg',
       opus: 'audio/ogg; codecs=opus',
+      flac: 'audio/flac',
     })
     for (const f of SUPPORTED_FORMATS) expect(isSupportedFormat(f)).toBe(true)
-    for (const f of ['flac', 'aac', 'MP3', '', 3, null, undefined]) {
+    for (const f of ['aac', 'MP3', '', 3, null, undefined]) {
       expect(isSupportedFormat(f)).toBe(false)
     }
   })
 
-  it('rejects flac and aac with a message listing what is supported', async () => {
+  it('rejects aac with a message listing what is supported', async () => {
     const error = await encodeAudio(new Int16Array(10), {
       ...audio,
-      format: 'flac' as ResponseFormat,
+      format: 'aac' as ResponseFormat,
     }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(EncodeError)
     expect(isTtsError(error) && error.code).toBe('unsupported_format')
-    expect((error as EncodeError).message).toMatch(/"flac".*mp3, opus, wav, pcm/)
-    expect((error as EncodeError).details).toEqual({ supported: ['mp3', 'opus', 'wav', 'pcm'] })
+    expect((error as EncodeError).message).toMatch(/"aac".*mp3, opus, wav, pcm, flac/)
+    expect((error as EncodeError).details).toEqual({
+      supported: ['mp3', 'opus', 'wav', 'pcm', 'flac'],
+    })
     await expect(createEncoder('aac' as ResponseFormat, audio)).rejects.toThrow(/"aac"/)
   })
 
@@ -114,7 +122,7 @@ describe('encodeAudio', () => {
   it('gives a complete file in every format', async () => {
     const pcm = speechLike(2, 24000)
     for (const format of SUPPORTED_FORMATS) {
-      looksLike(format, await encodeAudio(pcm, { ...audio, format }), pcm.length)
+      looksLike(format, await encodeAudio(pcm, { ...audio, format }), pcm)
     }
   })
 
@@ -138,7 +146,7 @@ describe('createEncoder (streaming)', () => {
     const pcm = speechLike(2.5, 24000, 6)
     for (const format of SUPPORTED_FORMATS) {
       const { parts, file } = await stream(format, pcm, 9)
-      looksLike(format, file, pcm.length)
+      looksLike(format, file, pcm)
       if (format !== 'mp3') expect(parts[0]?.length).toBeGreaterThan(0) // audio starts at once
     }
   })

@@ -1,16 +1,17 @@
 /**
  * @module encode — turns 16-bit PCM from the upstream into the `response_format` a caller
- * asked for: `wav`, `pcm` (24 kHz s16le, as OpenAI), `mp3` (32 kbit/s) or `opus` (Ogg Opus,
- * 24 kbit/s), whole or as a stream.
+ * asked for: `wav`, `pcm` (24 kHz s16le, as OpenAI), `mp3` (32 kbit/s), `opus` (Ogg Opus,
+ * 24 kbit/s) or `flac` (lossless, our own encoder), whole or as a stream.
  *
- * Not offered: `flac` and `aac`. No encoder for either is known to run in workerd (no
- * maintained WebAssembly build that loads there, and AAC's common encoders carry patent and
- * licence strings), and sending WAV or MP3 under those names would be dishonest; the route
- * answers 400 listing `SUPPORTED_FORMATS` instead.
+ * Not offered: `aac`. No AAC encoder is known to run in workerd: the usable ones (FFmpeg's
+ * `aac`, fdk-aac) come as multi-megabyte emscripten builds of FFmpeg that need threads or a
+ * file system, and fdk-aac's licence is not open-source compatible; sending MP3 under that
+ * name would be dishonest, so the route answers 400 saying so and listing `SUPPORTED_FORMATS`.
  */
 import { writeWav } from '@tts/core/audio'
 import { concatBytes } from '@tts/core/bytes'
 import { EncodeError } from './errors.ts'
+import { createFlacEncoder } from './flac.ts'
 import { createMp3Encoder } from './mp3.ts'
 import { createOggOpusEncoder } from './ogg-opus.ts'
 import type { StreamingEncoder } from './streaming.ts'
@@ -25,7 +26,7 @@ export type { StreamingEncoder } from './streaming.ts'
  * @example
  * z.enum(SUPPORTED_FORMATS)
  */
-export const SUPPORTED_FORMATS = ['mp3', 'opus', 'wav', 'pcm'] as const
+export const SUPPORTED_FORMATS = ['mp3', 'opus', 'wav', 'pcm', 'flac'] as const
 
 /** One of `SUPPORTED_FORMATS`. */
 export type ResponseFormat = (typeof SUPPORTED_FORMATS)[number]
@@ -41,6 +42,7 @@ export const MIME_TYPES: Readonly<Record<ResponseFormat, string>> = Object.freez
   opus: 'audio/ogg; codecs=opus',
   wav: 'audio/wav',
   pcm: 'audio/pcm',
+  flac: 'audio/flac',
 })
 
 /**
@@ -77,7 +79,8 @@ function assertFormat(format: unknown): asserts format is ResponseFormat {
  * The codecs' WebAssembly is instantiated on first use and reused within the isolate.
  *
  * @throws EncodeError `unsupported_format`, or `invalid_audio` when the format cannot hold
- *   this audio (opus: 8/12/16/24/48 kHz; pcm: 24 kHz; mp3 and opus: 1 or 2 channels).
+ *   this audio (opus: 8/12/16/24/48 kHz; pcm: 24 kHz; mp3 and opus: 1 or 2 channels; flac: 1–8
+ *   channels).
  * @example
  * const enc = await createEncoder('opus', { sampleRate: 24000, channels: 1 })
  * for await (const pcm of upstream) controller.enqueue(enc.push(pcm))
@@ -98,6 +101,8 @@ export async function createEncoder(
       return createMp3Encoder({ sampleRate, channels })
     case 'opus':
       return createOggOpusEncoder({ sampleRate, channels })
+    case 'flac':
+      return createFlacEncoder({ sampleRate, channels })
   }
 }
 

@@ -1,6 +1,8 @@
 /**
  * @module problem — every error the worker answers is `application/problem+json` (RFC 9457)
- * with a stable `code`, built here and only here.
+ * with a stable `code`, built here and only here. The same body also carries OpenAI's
+ * `error` member (`{message, type, param, code}`), because OpenAI's SDKs read only that:
+ * without it the `openai` npm client shows our whole JSON as its message.
  */
 import { isTtsError, TtsError } from '@tts/core/errors'
 
@@ -40,6 +42,8 @@ export interface ProblemOptions {
   retryAfterS?: number
   /** Extra response headers (e.g. `Allow`, `WWW-Authenticate`). */
   headers?: Record<string, string>
+  /** The request field at fault (OpenAI's `error.param`), e.g. `response_format`. */
+  param?: string
 }
 
 /**
@@ -52,6 +56,7 @@ export class ProblemError extends TtsError {
   readonly status: number
   readonly retryAfterS: number | undefined
   readonly headers: Record<string, string>
+  readonly param: string | undefined
 
   constructor(code: ProblemCode, message: string, options: ProblemOptions = {}) {
     super(code, message, {
@@ -62,6 +67,7 @@ export class ProblemError extends TtsError {
     this.status = PROBLEM_STATUS[code]
     this.retryAfterS = options.retryAfterS
     this.headers = options.headers ?? {}
+    this.param = options.param
   }
 }
 
@@ -87,6 +93,23 @@ const TITLES: Record<number, string> = {
   504: 'Gateway Timeout',
 }
 
+// The field a code always points at, for errors raised far from the request's parsing.
+const PARAM_OF: Partial<Record<string, string>> = {
+  unsupported_format: 'response_format',
+  unknown_voice: 'voice',
+  unsupported_language: 'language',
+}
+
+/** OpenAI's `error.type` for each status class, as its SDKs and docs name them. */
+function openAiType(status: number): string {
+  if (status === 401) return 'authentication_error'
+  if (status === 403) return 'permission_error'
+  if (status === 404) return 'not_found_error'
+  if (status === 429) return 'rate_limit_error'
+  if (status >= 500) return 'server_error'
+  return 'invalid_request_error'
+}
+
 /**
  * The problem+json response for an error.
  *
@@ -102,6 +125,12 @@ export function problemResponse(error: ProblemError, instance?: string): Respons
     detail: error.message,
     ...(instance === undefined ? {} : { instance }),
     ...(error.details === undefined ? {} : error.details),
+    error: {
+      message: error.message,
+      type: openAiType(error.status),
+      param: error.param ?? PARAM_OF[error.code] ?? null,
+      code: error.code,
+    },
   }
   const headers = new Headers({
     'content-type': 'application/problem+json; charset=utf-8',

@@ -19,5 +19,6 @@ export function validationProblem(error: ZodError, target: string): ProblemError
   const summary = errors.map((e) => `${e.field}: ${e.message}`).join('; ')
   return new ProblemError('invalid_request', `the request ${target} is invalid — ${summary}`, {
     details: { errors },
+    ...(errors[0] === undefined ? {} : { param: errors[0].field }),
   })
 }

@@ -10,6 +10,7 @@ import { keyRingOf } from '../cache/ring.ts'
 import { createAudioCache, edgeCacheOf } from '../cache/store.ts'
 import type { AppEnv } from '../env.ts'
 import { validationHook } from './hook.ts'
+import { AUTHED, problemResponses } from './problems.ts'
 
 /** Cache routes. */
 export const cacheRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
@@ -36,6 +37,7 @@ cacheRoutes.openapi(
     security: [{ bearer: [] }],
     responses: {
       200: { description: 'Stats', content: { 'application/json': { schema: StatsSchema } } },
+      ...problemResponses(AUTHED),
     },
   }),
   async (c) => {
@@ -67,6 +69,7 @@ cacheRoutes.openapi(
         description: 'Deleted',
         content: { 'application/json': { schema: z.object({ deleted: z.number() }) } },
       },
+      ...problemResponses(AUTHED),
     },
   }),
   async (c) => {

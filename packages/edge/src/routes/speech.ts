@@ -17,6 +17,7 @@ import { prepareSpeech, type SpeechInput } from '../speech/prepare.ts'
 import { labelAnswer, whenNothingServes } from '../speech/unserved.ts'
 import { wireSpeech } from '../speech/wire.ts'
 import { validationHook } from './hook.ts'
+import { AUTHED, problemResponses } from './problems.ts'
 
 const MAX_INPUT = 4096
 
@@ -47,38 +48,29 @@ export const SpeechRequestSchema = z
       .max(4, '`speed` must be at most 4.0')
       .default(1),
     language: z.string().max(16).default('auto').openapi({ example: 'auto' }),
+    // With `language: 'auto'`, the languages the text is likely in (the app's locale): a prior
+    // for core's detector, so that the edge and the client's local fallback agree.
+    language_hint: z
+      .array(z.string().max(35), {
+        error: '`language_hint` must be a list of language tags, e.g. ["fr-FR", "en"]',
+      })
+      .max(10, '`language_hint` may name at most 10 languages')
+      .optional()
+      .openapi({ example: ['fr-FR', 'en'] }),
     stream: z.boolean({ error: '`stream` must be true or false' }).default(false),
+    // Accepted so OpenAI callers that send a style prompt are not refused; XTTS-v2 takes no
+    // style prompt, so it changes nothing (and is not part of the cache key).
+    instructions: z
+      .string({ error: '`instructions` must be a string' })
+      .max(MAX_INPUT, `\`instructions\` must be at most ${MAX_INPUT} characters`)
+      .optional()
+      .openapi({
+        description: 'OpenAI’s style prompt. Accepted and ignored: XTTS-v2 takes no style prompt.',
+      }),
   })
   .openapi('SpeechRequest')
 
-const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number(),
-    code: z.string(),
-    detail: z.string(),
-  })
-  .openapi('Problem')
-
-const problems = {
-  400: {
-    description: 'Invalid request',
-    content: { 'application/problem+json': { schema: ProblemSchema } },
-  },
-  401: {
-    description: 'No valid API key',
-    content: { 'application/problem+json': { schema: ProblemSchema } },
-  },
-  403: {
-    description: 'API key lacks the scope',
-    content: { 'application/problem+json': { schema: ProblemSchema } },
-  },
-  503: {
-    description: 'Upstream unavailable',
-    content: { 'application/problem+json': { schema: ProblemSchema } },
-  },
-}
+const problems = problemResponses([400, 413, 415, 416, ...AUTHED, 502, 503, 504])
 
 const audio = Object.fromEntries(
   SUPPORTED_FORMATS.map((f) => [
@@ -159,16 +151,19 @@ const prefetchRoute = createRoute({
       description: 'Accepted',
       content: { 'application/json': { schema: z.object({ queued: z.number() }) } },
     },
-    ...problems,
+    ...problemResponses([400, 413, 415, ...AUTHED]),
   },
 })
+
+// AAC is the one OpenAI format we refuse: no AAC encoder runs in a Worker (see encode/index.ts).
+const AAC_NOTE = '; aac is not offered because no AAC encoder runs in a Worker'
 
 function checkFormat(format: string): ResponseFormat {
   if (isSupportedFormat(format)) return format
   throw new ProblemError(
     'unsupported_format',
-    `response_format "${format}" is not supported; use one of ${SUPPORTED_FORMATS.join(', ')}`,
-    { details: { supported: [...SUPPORTED_FORMATS] } },
+    `response_format "${format}" is not supported; use one of ${SUPPORTED_FORMATS.join(', ')}${format === 'aac' ? AAC_NOTE : ''}`,
+    { details: { supported: [...SUPPORTED_FORMATS] }, param: 'response_format' },
   )
 }
 
@@ -193,6 +188,7 @@ async function speak(
     input: body.input,
     voice: body.voice,
     language: body.language,
+    languageHint: body.language_hint,
     format,
     speed: body.speed,
     stream: body.stream,

@@ -13,6 +13,7 @@ import { checkClip } from '../speech/clip.ts'
 import { scopeOf } from '../speech/context.ts'
 import { deleteVoice, isClonedVoiceId, listVoices, saveVoice } from '../speech/voices-store.ts'
 import { validationHook } from './hook.ts'
+import { AUTHED, problemResponses } from './problems.ts'
 
 const VoiceSchema = z
   .object({ id: z.string(), name: z.string(), kind: z.enum(['openai', 'speaker', 'cloned']) })
@@ -40,6 +41,7 @@ voiceRoutes.openapi(
         description: 'Voices',
         content: { 'application/json': { schema: z.object({ voices: z.array(VoiceSchema) }) } },
       },
+      ...problemResponses([...AUTHED, 502, 503, 504]),
     },
   }),
   async (c) => {
@@ -83,6 +85,7 @@ voiceRoutes.openapi(
     },
     responses: {
       201: { description: 'Created', content: { 'application/json': { schema: VoiceSchema } } },
+      ...problemResponses([400, 413, 415, ...AUTHED, 502, 503, 504]),
     },
   }),
   async (c) => {
@@ -119,7 +122,7 @@ voiceRoutes.openapi(
     summary: 'Delete a cloned voice',
     security: [{ bearer: [] }],
     request: { params: z.object({ id: z.string().min(1).max(64) }) },
-    responses: { 204: { description: 'Deleted' } },
+    responses: { 204: { description: 'Deleted' }, ...problemResponses([400, 404, ...AUTHED]) },
   }),
   async (c) => {
     const { id } = c.req.valid('param')
@@ -141,6 +144,7 @@ voiceRoutes.openapi(
         description: 'Languages',
         content: { 'application/json': { schema: z.object({ languages: z.array(z.string()) }) } },
       },
+      ...problemResponses(AUTHED),
     },
   }),
   async (c) => {

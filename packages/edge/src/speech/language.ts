@@ -12,14 +12,20 @@ const loadLang = () => {
 }
 
 /**
- * The XTTS language for `requested` (`auto` detects it from `text`).
+ * The XTTS language for `requested` (`auto` detects it from `text`, with `hint` as a prior:
+ * the same core call the client makes, so both agree on the same text and hint).
  *
  * @example
  * await resolveLanguage('auto', 'Bonjour tout le monde') // 'fr'
+ * await resolveLanguage('auto', 'Editar', ['pt-BR']) // 'pt'
  */
-export async function resolveLanguage(requested: string, text: string): Promise<string> {
+export async function resolveLanguage(
+  requested: string,
+  text: string,
+  hint?: readonly string[],
+): Promise<string> {
   const { detectLanguage, fromLocale, XTTS_LANGUAGES } = await loadLang()
-  if (requested === 'auto') return (await detectLanguage(text)).language
+  if (requested === 'auto') return (await detectLanguage(text, { languageHint: hint })).language
   const language = fromLocale(requested === 'zh' ? 'zh-cn' : requested)
   if (!language) {
     throw new ProblemError(

@@ -23,6 +23,8 @@ export interface SpeechInput {
   input: string
   voice: string
   language: string
+  /** Locale tags that `language: 'auto'` detection takes as a prior. */
+  languageHint?: readonly string[] | undefined
   format: ResponseFormat
   speed: number
   stream: boolean
@@ -134,7 +136,7 @@ export async function prepareSpeech(
       '`input` must contain text to speak, not only whitespace',
     )
   const [language, voice] = await Promise.all([
-    resolveLanguage(input.language, text),
+    resolveLanguage(input.language, text, input.languageHint),
     resolveVoice(ctx, input.voice),
   ])
   const base = {

@@ -87,7 +87,8 @@ export async function synthesizeToCache(
     return {
       bytes: found.bytes,
       etag: meta.etag,
-      upstream: meta.upstream,
+      // No server was asked: label it as the pieces path labels fully cached answers.
+      upstream: 'cache',
       report: { ...tally, cache: 'HIT', bytes: found.bytes.byteLength, audioMs: meta.durationMs },
       stored: Promise.resolve(),
     }

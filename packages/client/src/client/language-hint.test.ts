@@ -1,0 +1,69 @@
+/**
+ * `languageHint`: sent to the edge with `language: 'auto'`, and used by the local fallback's
+ * own detection, which is the same core call the edge makes, so both pick the same language.
+ */
+import { detectLanguage } from '@tts/core/lang'
+import { afterEach, describe, expect, it } from 'vitest'
+import { sendProblem, sendWav, startServer, tinyWav } from '../../test/http-server.ts'
+import type { LocalEngine, LocalSpeechRequest } from '../types.ts'
+import { createTtsClient } from './index.ts'
+
+let closers: Array<() => Promise<void>> = []
+afterEach(async () => {
+  await Promise.all(closers.map((c) => c()))
+  closers = []
+})
+
+/** 20 random digits (> 64 bits): not letters, so detection ignores them. */
+const nonce = () =>
+  Array.from(crypto.getRandomValues(new Uint32Array(3)), (n) => String(n).padStart(10, '0'))
+    .join('')
+    .slice(0, 20)
+
+describe('languageHint', () => {
+  it("goes to the edge with 'auto', and the local fallback resolves the text as core does", async () => {
+    let fail = false
+    const server = await startServer((_, res) =>
+      fail
+        ? sendProblem(res, 503, 'upstream_unavailable')
+        : sendWav(res, { 'x-tts-language': 'pt' }),
+    )
+    closers.push(server.close)
+    // A fake engine is fine here: this is a unit test of the client's routing.
+    const calls: LocalSpeechRequest[] = []
+    const engine: LocalEngine = {
+      name: 'fake',
+      isAvailable: async () => true,
+      synthesize: async (request) => {
+        calls.push(request)
+        return { audio: tinyWav(100), mimeType: 'audio/wav', format: 'wav' }
+      },
+    }
+    const hint = ['sv-SE', 'pt-BR']
+    const client = createTtsClient({
+      endpoint: server.url,
+      cache: false,
+      fallback: engine,
+      warmQueue: false,
+      timeoutMs: 1000,
+      languageHint: hint,
+    })
+    await client.synthesize(`Editar ${nonce()}`)
+    const body = JSON.parse(server.requests.at(-1)?.body ?? '{}') as Record<string, unknown>
+    expect(body).toMatchObject({ language: 'auto', language_hint: hint })
+
+    fail = true
+    const text = `Editar ${nonce()}`
+    const local = await client.synthesize(text)
+    const core = await detectLanguage(text, { languageHint: hint })
+    expect(core.language).toBe('pt')
+    expect(local).toMatchObject({ provider: 'local', language: core.language })
+    expect(calls.map((c) => c.locale)).toEqual(['pt-BR'])
+  })
+
+  it('rejects a hint that is not a tag or a list of tags', () => {
+    expect(() =>
+      createTtsClient({ endpoint: 'https://x.test', languageHint: [42] as unknown as string[] }),
+    ).toThrow(/languageHint/)
+  })
+})

@@ -1,0 +1,109 @@
+/**
+ * @module lang/decide — the n-gram half's final say, loaded with the n-gram data: eld's scores
+ * weighed with the letters only some languages use, the Han forms only Chinese or Japanese
+ * write, the per-language correction fitted for UI text, and the caller's `languageHint` as a
+ * prior; then a calibrated confidence. The hint only multiplies scores by a small factor
+ * (`TUNED.hintBoost`), so it breaks near-ties and never outweighs clear evidence.
+ */
+
+export { loadNgramModel } from './ngram.ts'
+
+import { calibrate } from './calibration.ts'
+import { foreignLetters, hanForms, lexiconMasks, TUNED } from './evidence.ts'
+import type { XttsLanguage } from './languages.ts'
+import {
+  HAN_MASK,
+  LATIN_LANGUAGES,
+  LATIN_MASK,
+  type LatinLanguage,
+  MODEL_LANGUAGES,
+  ngramScores,
+  scaledScore,
+} from './ngram.ts'
+
+/** A decision: the language, its lead over the runner-up (0..1), and the calibrated confidence. */
+export interface Decision<L extends XttsLanguage = XttsLanguage> {
+  language: L
+  margin: number
+  confidence: number
+}
+
+const LATIN_INDEX = LATIN_LANGUAGES.map((l) => MODEL_LANGUAGES.indexOf(l))
+const ZH = MODEL_LANGUAGES.indexOf('zh')
+const JA = MODEL_LANGUAGES.indexOf('ja')
+
+/**
+ * The Latin-script language of `text` (`letters` Latin letters), or `undefined` when nothing
+ * in it is known to the model and no hint names a Latin-script language.
+ *
+ * @example
+ * decideLatin('Editar', 6, ['pt']) // { language: 'pt', ... } — es and pt spell it alike
+ */
+export function decideLatin(
+  text: string,
+  letters: number,
+  hint: readonly XttsLanguage[],
+): Decision<LatinLanguage> | undefined {
+  const { scores, grams } = ngramScores(text, LATIN_MASK)
+  const lower = text.toLowerCase()
+  const foreign = foreignLetters(lower, LATIN_LANGUAGES)
+  const words = lexiconMasks(lower)
+  let best = -1
+  let bestScore = 0
+  let second = 0
+  for (let i = 0; i < LATIN_LANGUAGES.length; i++) {
+    const language = LATIN_LANGUAGES[i] as LatinLanguage
+    let score = scores[LATIN_INDEX[i] as number] as number
+    if (score === 0) continue
+    score *= TUNED.bias[language] * TUNED.letterPenalty ** (foreign[i] as number)
+    for (const mask of words) score *= mask & (1 << i) ? TUNED.lexiconBoost : TUNED.lexiconPenalty
+    if (hint.includes(language)) score *= TUNED.hintBoost
+    if (score > bestScore) {
+      second = bestScore
+      bestScore = score
+      best = i
+    } else if (score > second) second = score
+  }
+  if (best < 0) {
+    const hinted = hint.find((l): l is LatinLanguage =>
+      LATIN_LANGUAGES.includes(l as LatinLanguage),
+    )
+    return hinted && { language: hinted, margin: 0, confidence: TUNED.hintOnlyConfidence }
+  }
+  const top = scaledScore(bestScore, grams)
+  const margin = (top - scaledScore(second, grams)) / top
+  return {
+    language: LATIN_LANGUAGES[best] as LatinLanguage,
+    margin,
+    confidence: calibrate('latin', letters, margin),
+  }
+}
+
+/**
+ * `zh-cn` or `ja` for Han-only `text` (`letters` Han characters). With no evidence either way
+ * it is Chinese, which writes far more Han-only text than Japanese.
+ *
+ * @example
+ * decideHan('设置', 2, []) // { language: 'zh-cn', ... }
+ */
+export function decideHan(
+  text: string,
+  letters: number,
+  hint: readonly XttsLanguage[],
+): Decision<'zh-cn' | 'ja'> {
+  const { scores, grams } = ngramScores(text, HAN_MASK)
+  const forms = hanForms(text)
+  // One unit each when the model knows none of the n-grams, so that forms and hint still count.
+  let zh = ((scores[ZH] as number) || 1) * TUNED.hanPenalty ** forms.ja
+  let ja = ((scores[JA] as number) || 1) * TUNED.hanPenalty ** forms.zh
+  if (hint.includes('zh-cn')) zh *= TUNED.hintBoost
+  if (hint.includes('ja')) ja *= TUNED.hintBoost
+  const n = Math.max(grams, 1)
+  const [win, lose] = zh >= ja ? [zh, ja] : [ja, zh]
+  const margin = (scaledScore(win, n) - scaledScore(lose, n)) / scaledScore(win, n)
+  return {
+    language: zh >= ja ? 'zh-cn' : 'ja',
+    margin,
+    confidence: calibrate('han', letters, margin),
+  }
+}
