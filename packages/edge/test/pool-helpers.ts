@@ -11,6 +11,7 @@ import { sentence, speak, testEnv } from './helpers.ts'
 declare module 'vitest' {
   export interface ProvidedContext {
     poolUpstreamUrls: string[]
+    realSpeakersUrl: string
   }
 }
 
@@ -80,6 +81,15 @@ export async function poolEmulators(): Promise<[Emulator, Emulator]> {
   const pair: [Emulator, Emulator] = [emulator(urls[0]), emulator(urls[1])]
   await Promise.all(pair.map((e) => e.reset()))
   return pair
+}
+
+/** The emulator whose `/studio_speakers` is real-sized (58 speakers × 32 rows, ~37 MB). */
+export async function realSpeakersEmulator(): Promise<Emulator> {
+  const url = inject('realSpeakersUrl')
+  if (!url) throw new Error('the real-speakers emulator is not running (see test/global-setup.ts)')
+  const real = emulator(url)
+  await real.reset()
+  return real
 }
 
 const pools: Partial<Env>[] = []

@@ -66,7 +66,13 @@ async function admit(
  */
 export async function onAnyMember<T>(
   deps: AttemptDeps,
-  how: { timeoutMs: number; gated: boolean },
+  how: {
+    timeoutMs: number
+    gated: boolean
+    /** Loading `fn` needs first (speaker latents): bounded by `prepareMs`, not `timeoutMs`. */
+    prepare?: (synth: Synthesizer, signal: AbortSignal) => Promise<void>
+    prepareMs?: number
+  },
   fn: (synth: Synthesizer, signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const opts = optionsOf(deps.state)
@@ -83,6 +89,8 @@ export async function onAnyMember<T>(
     if (!release) continue
     try {
       const synth = await member.synthesizer(AbortSignal.timeout(timeoutMs))
+      const { prepare } = how
+      if (prepare) await withTimeout((signal) => prepare(synth, signal), how.prepareMs ?? timeoutMs)
       const value = await withTimeout((signal) => fn(synth, signal), timeoutMs)
       member.breaker.success()
       member.noteSuccess()

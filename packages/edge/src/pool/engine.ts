@@ -5,7 +5,13 @@
  * call.
  */
 import type { PoolConfig } from '../settings/index.ts'
-import type { Latents, SynthesisRequest, UpstreamVoice, VoiceRef } from '../upstream/index.ts'
+import type {
+  Latents,
+  SynthesisRequest,
+  Synthesizer,
+  UpstreamVoice,
+  VoiceRef,
+} from '../upstream/index.ts'
 import { pcmBytes } from '../upstream/pcm.ts'
 import { type AttemptDeps, onAnyMember, synthesizeWithRetries } from './attempt.ts'
 import { type PoolFailure, toFailure } from './errors.ts'
@@ -137,7 +143,19 @@ export function createPoolEngine(host: EngineHost) {
   function voiceCall(call: VoiceCall): Promise<VoiceValue> {
     const opts = optionsOf(state)
     const clone = call.op === 'cloneVoice'
-    const how = { gated: clone, timeoutMs: clone ? opts.deadlineBaseMs : opts.ttfbMs }
+    const how = {
+      gated: clone,
+      timeoutMs: clone ? opts.deadlineBaseMs : opts.ttfbMs,
+      // A speaker's identity digests its latents: loading them is not part of the answer time.
+      ...(call.op === 'voiceIdentity'
+        ? {
+            prepare: async (synth: Synthesizer, signal: AbortSignal) => {
+              await synth.prepare?.(call.voice, { signal })
+            },
+            prepareMs: opts.deadlineBaseMs,
+          }
+        : {}),
+    }
     return onAnyMember<VoiceValue>(deps, how, (synth, signal) => {
       switch (call.op) {
         case 'voiceIdentity':
