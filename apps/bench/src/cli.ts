@@ -23,6 +23,7 @@ import { footprintRow } from './rows/footprint.ts'
 import { formatsRow } from './rows/formats.ts'
 import { memoryRow } from './rows/memory.ts'
 import { offloadRow } from './rows/offload.ts'
+import { tempoRow } from './rows/tempo.ts'
 import { ttfaRow } from './rows/ttfa.ts'
 import { startEdge } from './services/edge.ts'
 import { startEmulator } from './services/emulator.ts'
@@ -37,6 +38,7 @@ const ROWS: Record<number, (ctx: RowContext) => Promise<RowResult>> = {
   5: fallbackRow,
   6: formatsRow,
   8: memoryRow,
+  9: tempoRow,
 }
 
 function git(args: string[]): string {
@@ -58,16 +60,16 @@ async function main(): Promise<number> {
   })
   if (values.help) {
     console.log(
-      'usage: pnpm bench [--quick] [--only 1,2,...]   (rows 1-8; see bench/results/README.md)',
+      'usage: pnpm bench [--quick] [--only 1,2,...]   (rows 1-9; see bench/results/README.md)',
     )
     return 0
   }
   const only = values.only
     ? new Set(values.only.split(',').map((s) => Number(s.trim())))
-    : new Set([1, 2, 3, 4, 5, 6, 7, 8])
+    : new Set([1, 2, 3, 4, 5, 6, 7, 8, 9])
   for (const n of only) {
-    if (!Number.isInteger(n) || n < 1 || n > 8)
-      throw new UsageError(`--only takes row numbers 1 to 8, got "${values.only}"`)
+    if (!Number.isInteger(n) || n < 1 || n > 9)
+      throw new UsageError(`--only takes row numbers 1 to 9, got "${values.only}"`)
   }
   const quick = values.quick ?? false
   const limitS = quick ? 240 : 1800
@@ -155,7 +157,7 @@ async function main(): Promise<number> {
       edgeBundleBytes = edge.bundleBytes
       edgeRateLimits = edge.rateLimits
       const ctx: RowContext = { ...partial, emulator, edge, nginx, baselineEmulator }
-      for (const id of [1, 2, 3, 4, 5, 6, 8]) {
+      for (const id of [1, 2, 3, 4, 5, 6, 8, 9]) {
         const run = ROWS[id]
         if (only.has(id) && run) await runRow(id, () => run(ctx))
       }

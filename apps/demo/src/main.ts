@@ -228,7 +228,7 @@ speed.addEventListener('input', () => {
   $('#speed-value').textContent = `${Number(speed.value).toFixed(2)}×`
 })
 pitch.addEventListener('input', () => {
-  $('#pitch-value').textContent = Number(pitch.value).toFixed(1)
+  $('#pitch-value').textContent = Number(pitch.value).toFixed(2)
 })
 
 if (config.faults) {

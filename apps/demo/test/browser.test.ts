@@ -273,4 +273,36 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
     expect(overflow).toBeLessThanOrEqual(0)
     await shot('07-mobile')
   })
+
+  it('sends the speed and pitch sliders to the edge, which answers them (issue 15)', async () => {
+    const bodies: Record<string, unknown>[] = []
+    const onRequest = (request: import('playwright-core').Request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/v1/audio/speech')
+        bodies.push(JSON.parse(request.postData() ?? '{}') as Record<string, unknown>)
+    }
+    page.on('request', onRequest)
+    const slide = (id: string, value: string) =>
+      page.$eval(
+        id,
+        (el, v) => {
+          const input = el as HTMLInputElement
+          input.value = v
+          input.dispatchEvent(new Event('input', { bubbles: true }))
+        },
+        value,
+      )
+    try {
+      await slide('#speed', '0.55')
+      await slide('#pitch', '1.3')
+      expect(await page.textContent('#pitch-value')).toBe('1.30')
+      const text = `Slower and higher, ${crypto.randomUUID()}.`
+      expect(await play(text), logs.text()).toMatch(/^Done/)
+      expect(await field(page, '#last', 'provider')).toBe('edge')
+      expect(bodies.at(-1)).toMatchObject({ input: text, speed: 0.55, pitch: 1.3 })
+    } finally {
+      page.off('request', onRequest)
+      await slide('#speed', '1')
+      await slide('#pitch', '1')
+    }
+  })
 })

@@ -40,7 +40,7 @@ export interface LocalSpeechRequest {
   locale: string
   /** 0.25–4.0, 1 is normal. */
   speed: number
-  /** 0–2, 1 is normal. */
+  /** 0.5–2, 1 is normal. */
   pitch: number
   signal?: AbortSignal
 }

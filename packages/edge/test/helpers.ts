@@ -105,14 +105,29 @@ export async function synthesesOf(
   text: string,
 ): Promise<{ total: number; byRoute: Record<string, number> }> {
   const query = encodeURIComponent(text.replace(/[.!?]+$/u, ''))
-  const res = await fetch(`${upstreamUrl()}/__stats?text=${query}`)
+  const res = await emulatorFetch(`${upstreamUrl()}/__stats?text=${query}`)
   const stats = (await res.json()) as { matching: number; matchingByRoute: Record<string, number> }
   return { total: stats.matching, byRoute: stats.matchingByRoute }
 }
 
+/**
+ * A request to the emulator's admin API, asked again (twice at most) when workerd handed it a
+ * pooled keep-alive connection the emulator had just closed ("Network connection lost"): that
+ * is transport, not what a test measures, and admin calls are idempotent.
+ */
+export async function emulatorFetch(url: string, init?: RequestInit): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init)
+    } catch (error) {
+      if (attempt >= 3 || !/connection lost/i.test(String(error))) throw error
+    }
+  }
+}
+
 /** Sets the emulator's faults (merged with the defaults: no fault). */
 export async function setFaults(faults: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${upstreamUrl()}/__faults`, {
+  const res = await emulatorFetch(`${upstreamUrl()}/__faults`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({

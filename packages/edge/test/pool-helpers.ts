@@ -6,7 +6,7 @@ import { env } from 'cloudflare:test'
 import { inject } from 'vitest'
 import { poolClient } from '../src/pool-client/index.ts'
 import type { PoolOptions } from '../src/settings/index.ts'
-import { sentence, speak, testEnv } from './helpers.ts'
+import { emulatorFetch, sentence, speak, testEnv } from './helpers.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -39,14 +39,14 @@ function emulator(url: string): Emulator {
     url,
     host: new URL(url).host,
     async stats() {
-      return (await (await fetch(`${url}/__stats`)).json()) as EmulatorStats
+      return (await (await emulatorFetch(`${url}/__stats`)).json()) as EmulatorStats
     },
     async synthesisRequests() {
-      const { requests } = (await (await fetch(`${url}/__stats`)).json()) as EmulatorStats
+      const { requests } = (await (await emulatorFetch(`${url}/__stats`)).json()) as EmulatorStats
       return (requests['/tts_stream'] ?? 0) + (requests['/tts'] ?? 0)
     },
     async faults(faults) {
-      const res = await fetch(`${url}/__faults`, {
+      const res = await emulatorFetch(`${url}/__faults`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -65,7 +65,7 @@ function emulator(url: string): Emulator {
       await res.body?.cancel()
     },
     async reset() {
-      const res = await fetch(`${url}/__reset`, { method: 'POST' })
+      const res = await emulatorFetch(`${url}/__reset`, { method: 'POST' })
       await res.body?.cancel()
       await this.faults({})
     },

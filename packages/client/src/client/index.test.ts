@@ -239,6 +239,18 @@ describe('createTtsClient', () => {
     expect(client.breaker.state).toBe('closed')
   })
 
+  it('sends speed and pitch to the edge (pitch only when not 1) and keys its cache on them', async () => {
+    const { client, speechRequests } = await setup((_, res) => sendWav(res))
+    await client.synthesize('Bonjour', { language: 'fr', speed: 0.55, pitch: 1.3 })
+    await client.synthesize('Bonjour', { language: 'fr', speed: 0.55 })
+    const bodies = speechRequests().map((r) => JSON.parse(r.body) as Record<string, unknown>)
+    expect(bodies).toHaveLength(2)
+    expect(bodies[0]).toMatchObject({ speed: 0.55, pitch: 1.3 })
+    expect(bodies[1]).toMatchObject({ speed: 0.55 })
+    expect(bodies[1]).not.toHaveProperty('pitch')
+    await expect(client.synthesize('Hi', { ...opts, pitch: 0.3 })).rejects.toThrow(/0.5 to 2/)
+  })
+
   it('rejects bad call arguments with the field named', async () => {
     const { client } = await setup((_, res) => sendWav(res))
     await expect(client.synthesize('', opts)).rejects.toMatchObject({

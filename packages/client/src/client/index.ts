@@ -134,7 +134,7 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
     const started = performance.now()
     const input = checkText(text)
     const speed = range('speed', call.speed ?? 1, 0.25, 4)
-    const pitch = range('pitch', call.pitch ?? 1, 0, 2)
+    const pitch = range('pitch', call.pitch ?? 1, 0.5, 2)
     const format = call.format ?? o.format
     const voice = call.voice ?? 'auto'
     // Undefined: only the n-gram model could tell, so the edge decides and the model stays unloaded.
@@ -148,6 +148,8 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
       ...(known === undefined && hint ? { language_hint: hint } : {}),
       response_format: format,
       speed,
+      // Only when not 1: a request at pitch 1 stays what an OpenAI-style server knows.
+      ...(pitch !== 1 ? { pitch } : {}),
     }
     const done = (r: Omit<SynthesizeResult, 'latencyMs'>): SynthesizeResult => {
       const result = { ...r, latencyMs: Math.round((performance.now() - started) * 10) / 10 }
@@ -181,6 +183,7 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
           voice: request.voice,
           format,
           speed,
+          ...(pitch !== 1 ? { pitch } : {}),
         })
       : undefined
     if (o.cache && key) {

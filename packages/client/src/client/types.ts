@@ -19,7 +19,10 @@ export interface SynthesizeOptions {
   language?: string
   /** 0.25–4.0. Default 1. */
   speed?: number
-  /** 0–2, local engines only (XTTS has no pitch). Default 1. */
+  /**
+   * 0.5–2.0, default 1: the voice's pitch factor, duration kept. The edge does it (for any
+   * upstream); local engines map it as before.
+   */
   pitch?: number
   format?: AudioFormat
   signal?: AbortSignal

@@ -20,6 +20,8 @@ export interface SpeechRequest {
   language_hint?: readonly string[]
   response_format: AudioFormat
   speed: number
+  /** 0.5–2 (the edge's extension; it keeps the duration). Absent is 1. */
+  pitch?: number
 }
 
 /** What the edge answered. */
@@ -106,6 +108,7 @@ export function createEdgeTransport(options: EdgeTransportOptions): EdgeTranspor
           language: i.language,
           response_format: i.response_format,
           speed: i.speed,
+          ...(i.pitch !== undefined && i.pitch !== 1 ? { pitch: i.pitch } : {}),
         }))
         try {
           await http.post('v1/audio/speech/prefetch', {

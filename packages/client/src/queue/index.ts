@@ -32,7 +32,14 @@ export interface WarmQueue {
 }
 
 const identity = (item: SpeechRequest) =>
-  JSON.stringify([item.input, item.voice, item.language, item.response_format, item.speed])
+  JSON.stringify([
+    item.input,
+    item.voice,
+    item.language,
+    item.response_format,
+    item.speed,
+    item.pitch ?? 1,
+  ])
 
 /**
  * Builds a warm queue.

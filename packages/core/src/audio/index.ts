@@ -1,9 +1,11 @@
 /**
  * @module audio — WAV parse/write (16-bit PCM and 32-bit float, sized and streamed headers),
- * 16-bit samples ↔ s16le bytes, PCM joining, durations and validation of upstream audio, over
- * `DataView` and typed arrays only so it runs in Workers, browsers and Node.
+ * 16-bit samples ↔ s16le bytes, PCM joining, durations and validation of upstream audio, speed
+ * and pitch changes (WSOLA + resampling, streaming) and an F0 estimate, over `DataView` and
+ * typed arrays only so it runs in Workers, browsers and Node.
  */
 export { AudioError, type AudioErrorReason, isAudioError } from './errors.ts'
+export { type EstimateF0Options, estimateF0 } from './f0.ts'
 export {
   type AudioFormat,
   assertFormat,
@@ -28,6 +30,16 @@ export {
   pcm16ToBytes,
   toPcm16,
 } from './pcm.ts'
+export { createStreamResampler, type StreamResampler } from './stretch-resample.ts'
+export {
+  createTimeScale,
+  isIdentityScale,
+  PITCH_RANGE,
+  SPEED_RANGE,
+  type TimeScale,
+  type TimeScaleOptions,
+  timeScalePcm,
+} from './time-scale.ts'
 export {
   type AudioReport,
   DURATION_BOUNDS,
@@ -47,3 +59,5 @@ export {
   wavHeader,
   writeWav,
 } from './wav-write.ts'
+
+export { createWsola, type Wsola, type WsolaOptions } from './wsola.ts'

@@ -1,6 +1,6 @@
 /**
- * @module routes/speech — `POST /v1/audio/speech` (OpenAI-compatible, plus `language` and
- * `stream`), the same as `GET` with query parameters (for `<audio src>`), and
+ * @module routes/speech — `POST /v1/audio/speech` (OpenAI-compatible, plus `language`,
+ * `pitch` and `stream`), the same as `GET` with query parameters (for `<audio src>`), and
  * `POST /v1/audio/speech/prefetch` (202, synthesized through the Queue).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
@@ -46,7 +46,21 @@ export const SpeechRequestSchema = z
       .number({ error: '`speed` must be a number from 0.25 to 4.0' })
       .min(0.25, '`speed` must be at least 0.25')
       .max(4, '`speed` must be at most 4.0')
-      .default(1),
+      .default(1)
+      .openapi({
+        description:
+          'Speed factor 0.25–4.0; pitch is kept. Done by the upstream where it can (SPEED_BY), else by the edge.',
+      }),
+    pitch: z
+      .number({ error: '`pitch` must be a number from 0.5 to 2.0' })
+      .min(0.5, '`pitch` must be at least 0.5')
+      .max(2, '`pitch` must be at most 2.0')
+      .default(1)
+      .openapi({
+        description:
+          'Extension: pitch factor 0.5–2.0 (1.3 = 30 % higher); the duration is kept. Done by the edge.',
+        example: 1,
+      }),
     language: z.string().max(16).default('auto').openapi({ example: 'auto' }),
     // With `language: 'auto'`, the languages the text is likely in (the app's locale): a prior
     // for core's detector, so that the edge and the client's local fallback agree.
@@ -96,6 +110,11 @@ const QuerySchema = SpeechRequestSchema.extend({
     .min(0.25, '`speed` must be at least 0.25')
     .max(4, '`speed` must be at most 4.0')
     .default(1),
+  pitch: z.coerce
+    .number()
+    .min(0.5, '`pitch` must be at least 0.5')
+    .max(2, '`pitch` must be at most 2.0')
+    .default(1),
   stream: z
     .enum(['true', 'false'])
     .default('false')
@@ -116,6 +135,7 @@ const PrefetchItemSchema = z.object({
   voice: z.string().min(1).max(128).optional(),
   response_format: z.string().optional(),
   speed: z.number().min(0.25).max(4).optional(),
+  pitch: z.number().min(0.5).max(2).optional(),
   language: z.string().max(16).optional(),
 })
 
@@ -191,6 +211,7 @@ async function speak(
     languageHint: body.language_hint,
     format,
     speed: body.speed,
+    pitch: body.pitch,
     stream: body.stream,
   }
   const prepared = await prepareSpeech(ctx, input)
@@ -250,6 +271,7 @@ speechRoutes.openapi(prefetchRoute, async (c) => {
     language: item.language ?? body.language,
     format: checkFormat(item.response_format ?? body.response_format),
     speed: item.speed ?? body.speed,
+    pitch: item.pitch ?? 1,
     stream: false,
   }))
   await c.env.SYNTH_QUEUE.sendBatch(

@@ -53,6 +53,8 @@ export interface Settings {
   corsOrigins: string[]
   logLevel: 'debug' | 'info' | 'warn' | 'error'
   devMode: boolean
+  /** Who changes the speed where both could (see speech/tempo). */
+  speedBy: 'upstream' | 'edge'
   pool: PoolSettings
 }
 
@@ -128,6 +130,7 @@ export function settingsOf(env: Env): Settings {
     corsOrigins: v.CORS_ORIGINS,
     logLevel: v.LOG_LEVEL,
     devMode: v.DEV_MODE,
+    speedBy: v.SPEED_BY,
     pool: { name: v.POOL_NAME, config, configId: hash53(JSON.stringify(config)) },
   }
   cache.set(env, settings)

@@ -119,6 +119,8 @@ export const EnvSchema = z.object({
   /** The pool's upstreams (empty: the one `UPSTREAM_URL`). */
   UPSTREAMS: json(z.array(UpstreamSchema).min(1)).optional(),
   POOL_NAME: z.string().min(1).default('default'),
+  /** Who changes the speed where both could: the upstream (native speed) or the edge. */
+  SPEED_BY: z.enum(['upstream', 'edge'], { error: 'must be upstream or edge' }).default('upstream'),
   POOL_OPTIONS: json(PoolOptionsSchema).default(PoolOptionsSchema.parse({})),
 })
 

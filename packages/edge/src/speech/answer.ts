@@ -13,7 +13,7 @@
 import { createEncoder } from '../encode/index.ts'
 import { assembleAnswer } from './assemble.ts'
 import type { SpeechContext } from './context.ts'
-import { newTally, planSegments, type Segment, speechPieces } from './pieces.ts'
+import { newTally, planSegments, type SpeechPlan, speechPieces } from './pieces.ts'
 import type { PreparedSpeech } from './prepare.ts'
 import { audioHeaders, completeAudio } from './respond.ts'
 import {
@@ -65,14 +65,14 @@ export async function answerSpeech(
 async function storeStreamed(
   ctx: SpeechContext,
   prepared: PreparedSpeech,
-  plan: readonly Segment[],
+  plan: SpeechPlan,
   streamCreated: number,
   segments: Promise<void>[],
   upstream: string | undefined,
 ): Promise<void> {
   await Promise.all(segments)
-  const keys = plan.map((s) => s.key)
-  const whole = await assembleAnswer(ctx.cache, keys, prepared.format)
+  const keys = plan.segments.map((s) => s.key)
+  const whole = await assembleAnswer(ctx.cache, keys, prepared.format, plan.tempo)
   if (!whole) {
     ctx.log.warn('a streamed answer was not stored whole: one of its segments is not cached')
     return

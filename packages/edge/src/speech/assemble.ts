@@ -19,6 +19,7 @@ import type { AudioCache } from '../cache/store.ts'
 import type { ResponseFormat } from '../encode/index.ts'
 import { bytesPcm } from '../upstream/pcm.ts'
 import { wholeEncoder } from './encode-whole.ts'
+import { scaledMs, scaledSentence, type TempoPlan } from './tempo.ts'
 
 /** A whole answer made of stored segments. */
 export interface AssembledAnswer {
@@ -29,7 +30,8 @@ export interface AssembledAnswer {
 
 /**
  * The answer of `keys` (segment entries, in order) encoded as `format`, or undefined when any
- * is missing, is not a segment, or has another sample rate than the first.
+ * is missing, is not a segment, or has another sample rate than the first. With `tempo`, each
+ * segment (source audio) gets the edge's speed and pitch first, as the streamed answer did.
  *
  * @example
  * const whole = await assembleAnswer(ctx.cache, plan.map((s) => s.key), 'mp3')
@@ -38,6 +40,7 @@ export async function assembleAnswer(
   cache: Pick<AudioCache, 'get'>,
   keys: readonly string[],
   format: ResponseFormat,
+  tempo?: TempoPlan,
 ): Promise<AssembledAnswer | undefined> {
   const encoder = wholeEncoder(format)
   let sampleRate: number | undefined
@@ -48,8 +51,11 @@ export async function assembleAnswer(
       if (!('bytes' in found) || found.meta.kind !== 'segment') return undefined
       sampleRate ??= found.meta.sampleRate
       if (found.meta.sampleRate !== sampleRate) return undefined
-      durationMs += found.meta.durationMs
-      await encoder.push(bytesPcm(found.bytes), sampleRate)
+      durationMs += tempo ? scaledMs(tempo, found.meta.durationMs) : found.meta.durationMs
+      const pcm = { pcm: bytesPcm(found.bytes), sampleRate, channels: 1 }
+      for (const piece of tempo ? scaledSentence(tempo, pcm) : [pcm]) {
+        await encoder.push(piece.pcm, sampleRate)
+      }
     }
     const bytes = encoder.end()
     if (!bytes || sampleRate === undefined) return undefined

@@ -11,6 +11,7 @@ import { bytesPcm, pcmBytes } from '../upstream/pcm.ts'
 import type { SpeechContext, Timings } from './context.ts'
 import { type PreparedSpeech, segmentKey } from './prepare.ts'
 import { sentencesOf } from './sentences.ts'
+import { planTempo, scaledMs, scaledSentence, sentenceScaler, type TempoPlan } from './tempo.ts'
 
 /** A run of PCM of one piece, with its format. */
 export interface PcmChunk {
@@ -23,6 +24,12 @@ export interface PcmChunk {
 export interface Segment {
   sentence: string
   key: string
+}
+
+/** What a miss will do: the sentences with their keys, and the speed and pitch split. */
+export interface SpeechPlan {
+  segments: Segment[]
+  tempo: TempoPlan
 }
 
 /** What producing the audio found out and what it cost, filled in as it goes. */
@@ -46,8 +53,8 @@ export function newTally(): Tally {
 }
 
 /**
- * The sentences of `prepared.text` and their segment keys, in order: the one split and the
- * one hash per sentence of a request.
+ * The sentences of `prepared.text` and their segment keys, in order (the one split and the
+ * one hash per sentence of a request), and the speed and pitch plan (tempo.ts).
  *
  * @example
  * const plan = await planSegments(ctx, prepared)
@@ -55,12 +62,15 @@ export function newTally(): Tally {
 export async function planSegments(
   ctx: SpeechContext,
   prepared: PreparedSpeech,
-): Promise<Segment[]> {
+): Promise<SpeechPlan> {
+  const tempo = await planTempo(ctx, prepared)
+  // Segments hold the source audio: at the speed the upstream is asked for, see tempo.ts.
+  const source = { ...prepared, speed: tempo.sourceSpeed }
   const sentences = sentencesOf(prepared.text, prepared.language)
   const keys = await Promise.all(
-    sentences.map((s) => segmentKey(prepared, ctx.settings.upstreamModel, s)),
+    sentences.map((s) => segmentKey(source, ctx.settings.upstreamModel, s)),
   )
-  return sentences.map((sentence, i) => ({ sentence, key: keys[i] as string }))
+  return { tempo, segments: sentences.map((sentence, i) => ({ sentence, key: keys[i] as string })) }
 }
 
 function checked(
@@ -106,22 +116,24 @@ function checked(
 export async function* speechPieces(
   ctx: SpeechContext,
   prepared: PreparedSpeech,
-  plan: readonly Segment[],
+  plan: SpeechPlan,
   tally: Tally,
   signal: AbortSignal,
   stored: Promise<void>[],
 ): AsyncGenerator<PcmChunk> {
-  tally.pieces = plan.length
+  const { segments, tempo } = plan
+  tally.pieces = segments.length
   const started = performance.now()
-  const lookups = await Promise.all(plan.map((s) => ctx.cache.get(s.key)))
+  const lookups = await Promise.all(segments.map((s) => ctx.cache.get(s.key)))
   tally.timings.cache += performance.now() - started
 
-  for (const [i, { sentence, key }] of plan.entries()) {
+  for (const [i, { sentence, key }] of segments.entries()) {
     const lookup = lookups[i]
     if (lookup && 'bytes' in lookup) {
       tally.cachedPieces++
-      tally.audioMs += lookup.meta.durationMs
-      yield { pcm: bytesPcm(lookup.bytes), sampleRate: lookup.meta.sampleRate, channels: 1 }
+      tally.audioMs += scaledMs(tempo, lookup.meta.durationMs)
+      const { sampleRate } = lookup.meta
+      yield* scaledSentence(tempo, { pcm: bytesPcm(lookup.bytes), sampleRate, channels: 1 })
       continue
     }
     const upstreamStarted = performance.now()
@@ -130,22 +142,31 @@ export async function* speechPieces(
         text: sentence,
         language: prepared.language,
         voice: prepared.voice,
-        speed: prepared.speed,
+        speed: tempo.sourceSpeed,
         stream: prepared.stream,
       },
       { signal, key },
     )
     tally.upstream = result.upstream
     const parts: Int16Array[] = []
+    const scale = sentenceScaler(tempo, result.sampleRate)
+    const chunkOf = (pcm: Int16Array) => ({
+      pcm,
+      sampleRate: result.sampleRate,
+      channels: result.channels,
+    })
     for await (const pcm of result.chunks) {
       parts.push(pcm)
-      yield { pcm, sampleRate: result.sampleRate, channels: result.channels }
+      for (const out of scale.push(pcm)) yield chunkOf(out)
     }
+    const tail = scale.end()
+    if (tail.length > 0) yield chunkOf(tail)
     tally.timings.upstream += performance.now() - upstreamStarted
     // Joined once, for its validation and entry (a one-chunk sentence is not copied).
     const whole = parts.length === 1 && parts[0] ? parts[0] : concatSamples(parts)
-    const durationMs = checked(whole, result.sampleRate, result.channels, sentence, prepared)
-    tally.audioMs += durationMs
+    const source = { ...prepared, speed: tempo.sourceSpeed }
+    const durationMs = checked(whole, result.sampleRate, result.channels, sentence, source)
+    tally.audioMs += scaledMs(tempo, durationMs)
     const created = Date.now()
     const put = ctx.cache.put(key, pcmBytes(whole), {
       kind: 'segment',

@@ -27,6 +27,8 @@ export interface SpeechInput {
   languageHint?: readonly string[] | undefined
   format: ResponseFormat
   speed: number
+  /** Pitch factor 0.5–2 (an extension; absent is 1). */
+  pitch?: number
   stream: boolean
 }
 
@@ -53,12 +55,22 @@ function keyFields(p: Omit<PreparedSpeech, 'key'>, model: string) {
   }
 }
 
-/** Cache key of a whole answer in `format`. */
+/** Cache key of a whole answer in `format`; pitch only when not 1, so older keys still hold. */
 export function responseKey(p: Omit<PreparedSpeech, 'key'>, model: string): Promise<string> {
-  return cacheKey({ ...keyFields(p, model), kind: 'response', text: p.text, format: p.format })
+  const pitch = p.pitch !== undefined && p.pitch !== 1 ? { pitch: p.pitch } : {}
+  return cacheKey({
+    ...keyFields(p, model),
+    ...pitch,
+    kind: 'response',
+    text: p.text,
+    format: p.format,
+  })
 }
 
-/** Cache key of one sentence's PCM, whatever format it is later encoded to. */
+/**
+ * Cache key of one sentence's PCM, whatever format it is later encoded to. `p.speed` is the
+ * source speed (see `tempo.ts`); a segment is never pitch-shifted, so pitch is not in it.
+ */
 export function segmentKey(
   p: Omit<PreparedSpeech, 'key'>,
   model: string,
@@ -146,6 +158,7 @@ export async function prepareSpeech(
     voiceIdentity: voice.identity,
     format: input.format,
     speed: input.speed,
+    ...(input.pitch !== undefined ? { pitch: input.pitch } : {}),
     stream: input.stream,
     tenant: ctx.scope,
   }

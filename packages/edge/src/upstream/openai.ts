@@ -23,6 +23,7 @@ export function createOpenAiUpstream(target: UpstreamTarget, model: string): Syn
   return {
     adapter: 'openai',
     model,
+    nativeSpeed: true,
     async synthesize(request, { signal }) {
       if (request.voice.kind !== 'speaker') {
         throw new TtsError(

@@ -49,6 +49,8 @@ export interface Synthesizer {
   readonly adapter: string
   /** Model id that goes into cache keys. */
   readonly model: string
+  /** True when the upstream honours `speed` itself; else the edge time-scales (issue 15). */
+  readonly nativeSpeed?: boolean
   /**
    * Synthesizes `request`; `key`, when the caller has one (the segment's cache key), names it
    * for the pool's single-flight so it is not hashed again.

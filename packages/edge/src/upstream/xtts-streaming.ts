@@ -68,6 +68,8 @@ export function createXttsStreaming(target: UpstreamTarget, model: string): Synt
   return {
     adapter: 'xtts-streaming',
     model,
+    // The edge time-scales instead (speech/tempo.ts), so a speed other than 1 never comes here.
+    nativeSpeed: false,
     async prepare(voice, { signal }) {
       await latentsOf(voice, signal)
     },
