@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -54,12 +54,19 @@ export function freePort() {
   })
 }
 
+/** The browser-token key ring line of a secrets file (HMAC keys, "id:base64", newest first). */
+const tokenKeysLine = () => `TOKEN_KEYS=dev1:${randomBytes(32).toString('base64')}`
+
 /**
  * Reads the development API key from a secrets file, creating the file with fresh secrets (an
- * API key with every scope, the cache key ring) when it does not exist. The key is returned,
- * never printed.
+ * API key with every scope, the cache key ring, the browser-token key ring) when it does not
+ * exist, and adding the token key ring to a file made before tokens existed. The key is
+ * returned, never printed.
  */
 export function ensureDevSecrets(file) {
+  if (existsSync(file) && !/^TOKEN_KEYS=/m.test(readFileSync(file, 'utf8'))) {
+    appendFileSync(file, `\n${tokenKeysLine()}\n`)
+  }
   if (!existsSync(file)) {
     const apiKey = `tts_dev_${randomBytes(18).toString('base64url')}`
     const hash = createHash('sha256').update(apiKey).digest('hex')
@@ -68,6 +75,7 @@ export function ensureDevSecrets(file) {
       `TTS_DEV_API_KEY=${apiKey}`,
       `API_KEYS=${JSON.stringify([{ hash, scopes: ['speech', 'voices', 'admin'], tenant: 'dev' }])}`,
       `CACHE_KEYS=dev1:${randomBytes(32).toString('base64')}`,
+      tokenKeysLine(),
       'UPSTREAM_API_KEY=',
       '',
     ]
@@ -236,7 +244,8 @@ export async function startStack(options = {}) {
           cwd: join(ROOT, 'apps/demo'),
           env: {
             VITE_TTS_ENDPOINT: urls.edge,
-            VITE_TTS_API_KEY: apiKey ?? '',
+            // For the dev server's token route only: not a VITE_ variable, so never in the page.
+            TTS_DEMO_API_KEY: apiKey ?? '',
             VITE_TTS_EMULATOR: urls.emulator,
           },
         },

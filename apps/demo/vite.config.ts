@@ -2,12 +2,14 @@
  * @module vite.config — the demo's dev server and build. Two additions to plain Vite: in dev, the
  * emulator's fault endpoint is proxied at `/__emulator/__faults` (the switch talks to it
  * same-origin and the page never learns the emulator's address), and espeak-ng's voice data is
- * served at `/espeak-ng.data` for the in-browser fallback engine.
+ * served at `/espeak-ng.data` for the in-browser fallback engine; and `/__tts/token` mints the page's
+ * browser tokens with a key only the dev server holds (token-endpoint.ts).
  */
 import { createReadStream, readFileSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { defineConfig, type Plugin } from 'vite'
+import { tokenEndpoint } from './token-endpoint.ts'
 
 const require = createRequire(import.meta.url)
 const espeakData = join(
@@ -40,7 +42,13 @@ function espeakDataAsset(): Plugin {
 const emulator = process.env.VITE_TTS_EMULATOR
 
 export default defineConfig({
-  plugins: [espeakDataAsset()],
+  plugins: [
+    espeakDataAsset(),
+    tokenEndpoint({
+      endpoint: process.env.VITE_TTS_ENDPOINT || 'http://127.0.0.1:8787',
+      apiKey: process.env.TTS_DEMO_API_KEY,
+    }),
+  ],
   server: {
     host: '127.0.0.1',
     proxy: emulator

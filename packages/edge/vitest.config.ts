@@ -32,6 +32,7 @@ export default defineConfig({
           UPSTREAM_URL: inject('upstreamUrl'),
           API_KEYS,
           CACHE_KEYS: ring('k1'),
+          TOKEN_KEYS: ring('t1'),
           UPSTREAM_API_KEY: '',
           TEST_KEYS: JSON.stringify(keys),
           TEST_OTHER_RING: `${ring('k2')},${ring('k0')}`,

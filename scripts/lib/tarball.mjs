@@ -20,7 +20,7 @@ const FORBIDDEN = [
 // Contents that look like a credential, whatever the file is called.
 const SECRET_TEXT = [
   /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
-  /\b(CACHE_KEYS|UPSTREAM_API_KEY|API_KEYS)=\S{8,}/,
+  /\b(CACHE_KEYS|TOKEN_KEYS|UPSTREAM_API_KEY|API_KEYS)=\S{8,}/,
   /\bk\d+:[A-Za-z0-9+/]{43}=/,
 ]
 

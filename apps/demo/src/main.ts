@@ -68,7 +68,8 @@ const player = elementPlayer(audio, ({ durationMs }) => {
 
 const client = createTtsClient({
   endpoint: config.endpoint,
-  ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+  // A short-lived token from the dev server (or the app's own server), never an API key.
+  ...(config.tokenUrl ? { getToken: () => fetchToken(config.tokenUrl as string) } : {}),
   breaker: config.breaker,
   // The page's languages are a prior for 'auto' (edge and device voice alike).
   languageHint: navigator.languages,
@@ -81,6 +82,12 @@ const client = createTtsClient({
   // The device's own voices first; espeak-ng (loaded only if needed) where there are none.
   fallback: [webSpeechEngine(), espeakEngine({ dataUrl: '/espeak-ng.data' })],
 })
+
+async function fetchToken(url: string): Promise<{ token: string }> {
+  const res = await fetch(url, { method: 'POST' })
+  if (!res.ok) throw new Error(`the token route answered ${res.status}`)
+  return (await res.json()) as { token: string }
+}
 
 function setStatus(message: string) {
   status.textContent = message

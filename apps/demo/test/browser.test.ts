@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { uniqueSentence } from '@tts/core/testing'
-import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import { type BrowserContext, chromium, type Page, type Request } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
   CHROMIUM,
@@ -191,6 +191,22 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
     expect(timings.cachedPlay).toBeLessThan(timings.firstPlay)
     expect(await field(page, '#metrics', 'hitRate')).toMatch(/^50 %/)
     await shot('03-cached')
+  })
+
+  it('holds no API key: it plays with a browser token its dev server minted', async () => {
+    const auth: Promise<string>[] = []
+    const onRequest = (r: Request) => {
+      if (r.url().startsWith(`${stack.urls.edge}/v1/audio/speech`))
+        auth.push(r.allHeaders().then((h) => h.authorization ?? 'none'))
+    }
+    page.on('request', onRequest)
+    expect(await play(uniqueSentence('A token, not a key')), logs.text()).toMatch(/^Done/)
+    page.off('request', onRequest)
+    const sent = await Promise.all(auth)
+    expect(sent.length).toBeGreaterThan(0)
+    // Booleans, so a failure never prints a credential.
+    expect(sent.every((a) => a.startsWith('Bearer ttsb1.'))).toBe(true)
+    expect((await page.content()).includes(stack.apiKey as string)).toBe(false)
   })
 
   it('speaks on the device when the emulator is down, and the breaker opens', async () => {

@@ -157,6 +157,10 @@ export async function startStack(): Promise<Stack> {
         envFile,
         '--var',
         `UPSTREAM_URL:${emulatorUrl}`,
+        // The edge's upstream breaker recovers in 2 s (production: 5 min), so a test that took
+        // the emulator down leaves the next test a ready edge once /readyz says so.
+        '--var',
+        `POOL_OPTIONS:${JSON.stringify({ breakerOpenMs: 2000 })}`,
         '--persist-to',
         join(dir, 'state'),
         '--show-interactive-dev-session=false',

@@ -74,6 +74,7 @@ export type {
   TtsClient,
   TtsClientEvents,
 } from './client/index.ts'
+export type { TokenSource } from './edge/auth.ts'
 export type { EdgeSpeech, SpeechRequest } from './edge/index.ts'
 export { type WebSpeechEngineOptions, webSpeechEngine } from './engines/web-speech.ts'
 export {

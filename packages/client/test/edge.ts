@@ -32,6 +32,8 @@ type StartWorker = (input: Record<string, unknown>) => Promise<StartedWorker>
 export async function startEdge(
   upstreamUrl: string,
   poolOptions: Record<string, unknown> = {},
+  /** More plain-text bindings (e.g. `TOKEN_KEYS`). */
+  vars: Record<string, string> = {},
 ): Promise<RunningEdge> {
   const dir = await mkdtemp(join(tmpdir(), 'tts-client-edge-'))
   const apiKey = `tts_client_it_${randomBytes(16).toString('hex')}`
@@ -49,6 +51,7 @@ export async function startEdge(
       API_KEYS: text(JSON.stringify([{ hash, scopes: ['speech'], tenant: 'client-it' }])),
       CACHE_KEYS: text(`k1:${randomBytes(32).toString('base64')}`),
       UPSTREAM_API_KEY: text(''),
+      ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, text(v)])),
     },
     dev: {
       watch: false,

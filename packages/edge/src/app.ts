@@ -22,6 +22,7 @@ import { cacheRoutes } from './routes/cache.ts'
 import { validationHook } from './routes/hook.ts'
 import { metaRoutes } from './routes/meta.ts'
 import { speechRoutes } from './routes/speech.ts'
+import { tokenRoutes } from './routes/tokens.ts'
 import { voiceRoutes } from './routes/voices.ts'
 import { settingsOf } from './settings/index.ts'
 
@@ -77,6 +78,7 @@ app.route('/', metaRoutes)
 app.route('/', speechRoutes)
 app.route('/', voiceRoutes)
 app.route('/', cacheRoutes)
+app.route('/', tokenRoutes)
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
   type: 'http',

@@ -3,5 +3,6 @@ declare namespace Cloudflare {
   interface Env {
     TEST_KEYS: string
     TEST_OTHER_RING: string
+    TOKEN_KEYS: string
   }
 }

@@ -2,32 +2,31 @@ import { describe, expect, it } from 'vitest'
 import { readDemoConfig } from './index.ts'
 
 describe('readDemoConfig', () => {
-  it('takes the edge and key from the env, the breaker from the query', () => {
+  it('takes the edge and token route from the env, the breaker from the query', () => {
     const config = readDemoConfig(
       {
         DEV: true,
         VITE_TTS_ENDPOINT: 'http://127.0.0.1:9000',
-        VITE_TTS_API_KEY: 'k',
         VITE_TTS_EMULATOR: 'http://127.0.0.1:9001',
       },
       '?breakerThreshold=2&breakerOpenMs=5000&timeoutMs=10000',
     )
     expect(config).toEqual({
       endpoint: 'http://127.0.0.1:9000',
-      apiKey: 'k',
+      tokenUrl: '/__tts/token',
       faults: true,
       breaker: { threshold: 2, openMs: 5000 },
       timeoutMs: 10_000,
     })
   })
 
-  it('falls back to the local edge, no key, no fault switch outside dev', () => {
-    const config = readDemoConfig(
-      { VITE_TTS_EMULATOR: 'http://127.0.0.1:9001', VITE_TTS_API_KEY: '' },
-      '',
-    )
+  it('falls back to the local edge, no token route, no fault switch outside dev', () => {
+    const config = readDemoConfig({ VITE_TTS_EMULATOR: 'http://127.0.0.1:9001' }, '')
     expect(config.endpoint).toBe('http://127.0.0.1:8787')
-    expect(config.apiKey).toBeUndefined()
+    expect(config.tokenUrl).toBeUndefined()
+    expect(readDemoConfig({ VITE_TTS_TOKEN_URL: '/api/tts-token' }, '').tokenUrl).toBe(
+      '/api/tts-token',
+    )
     expect(config.faults).toBe(false)
     expect(config.breaker).toEqual({})
   })

@@ -1,6 +1,7 @@
 /**
- * @module config — what the page is told at start: the edge's URL and development key (from
- * Vite's env, which `make dev` fills in), whether the fault switch exists (dev with an emulator),
+ * @module config — what the page is told at start: the edge's URL (from Vite's env, which
+ * `make dev` fills in) and where it gets browser tokens (never an API key: in dev the dev server's
+ * `/__tts/token`, in a build `VITE_TTS_TOKEN_URL`, the app's own token route), whether the fault switch exists (dev with an emulator),
  * and the client-side breaker's settings: in dev, 3 failures and 30 s open (so fallback and
  * recovery can be watched, where production waits five minutes), otherwise the client's
  * defaults; the query string overrides either (`?breakerThreshold=2&breakerOpenMs=5000`), and may
@@ -10,7 +11,8 @@
 /** The page's settings. */
 export interface DemoConfig {
   endpoint: string
-  apiKey: string | undefined
+  /** Where `getToken()` asks for a browser token (POST). */
+  tokenUrl: string | undefined
   /** Show the emulator fault switch. */
   faults: boolean
   breaker: { threshold?: number; openMs?: number }
@@ -22,7 +24,7 @@ export interface DemoConfig {
 export interface DemoEnv {
   DEV?: boolean
   VITE_TTS_ENDPOINT?: string
-  VITE_TTS_API_KEY?: string
+  VITE_TTS_TOKEN_URL?: string
   VITE_TTS_EMULATOR?: string
 }
 
@@ -35,7 +37,7 @@ const DEV_BREAKER = { threshold: 3, openMs: 30_000 }
  *
  * @example
  * readDemoConfig({ VITE_TTS_ENDPOINT: 'http://127.0.0.1:8787' }, '?breakerThreshold=2')
- * // { endpoint: 'http://127.0.0.1:8787', apiKey: undefined, faults: false, breaker: { threshold: 2 } }
+ * // { endpoint: 'http://127.0.0.1:8787', tokenUrl: undefined, faults: false, breaker: { threshold: 2 } }
  */
 export function readDemoConfig(env: DemoEnv, search: string): DemoConfig {
   const query = new URLSearchParams(search)
@@ -47,7 +49,7 @@ export function readDemoConfig(env: DemoEnv, search: string): DemoConfig {
   const timeoutMs = positiveInteger(query.get('timeoutMs'))
   return {
     endpoint: env.VITE_TTS_ENDPOINT || DEFAULT_ENDPOINT,
-    apiKey: env.VITE_TTS_API_KEY || undefined,
+    tokenUrl: env.VITE_TTS_TOKEN_URL || (env.DEV === true ? '/__tts/token' : undefined),
     faults: env.DEV === true && Boolean(env.VITE_TTS_EMULATOR),
     breaker,
     ...(timeoutMs !== undefined && timeoutMs <= 60_000 ? { timeoutMs } : {}),

@@ -21,6 +21,7 @@ import { retry } from '@tts/core/resilience'
 import { normalizeText } from '@tts/core/text'
 import { createClientBreaker } from '../breaker/index.ts'
 import type { LocalCache } from '../cache/index.ts'
+import { createEdgeAuth } from '../edge/auth.ts'
 import { createEdgeTransport, type SpeechRequest } from '../edge/index.ts'
 import {
   AbortedError,
@@ -68,6 +69,7 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
   const edge = createEdgeTransport({
     endpoint: o.endpoint,
     apiKey: o.apiKey,
+    auth: createEdgeAuth({ apiKey: o.apiKey, token: o.token, getToken: o.getToken, now: o.now }),
     timeoutMs: o.timeoutMs,
     model: o.model,
     ...(o.fetch ? { fetch: o.fetch } : {}),

@@ -7,8 +7,14 @@
 import type { XttsLanguage } from '@tts/core/lang'
 import { parseRetryAfter } from '@tts/core/resilience'
 import ky, { isHTTPError, isNetworkError, isTimeoutError, type KyInstance } from 'ky'
-import { AbortedError, EdgeRequestError, EdgeUnavailableError } from '../errors/index.ts'
+import {
+  AbortedError,
+  EdgeRequestError,
+  EdgeUnavailableError,
+  isEdgeRequestError,
+} from '../errors/index.ts'
 import type { AudioFormat, CacheStatus } from '../types.ts'
+import { createEdgeAuth, type EdgeAuth } from './auth.ts'
 
 /** One speech request in the edge's (OpenAI-compatible) shape. */
 export interface SpeechRequest {
@@ -37,6 +43,8 @@ export interface EdgeSpeech {
 export interface EdgeTransportOptions {
   endpoint: string
   apiKey: string | undefined
+  /** The credential provider (browser tokens); default: `apiKey` as a bearer. */
+  auth?: EdgeAuth
   /** Per-attempt time to the response headers and, separately, to the whole body. */
   timeoutMs: number
   model: string
@@ -63,39 +71,58 @@ const CACHE_STATUSES: readonly CacheStatus[] = ['hit', 'miss', 'coalesced', 'sta
  * const { audio } = await edge.speech({ input: 'Hi', voice: 'default', language: 'en', response_format: 'wav', speed: 1 })
  */
 export function createEdgeTransport(options: EdgeTransportOptions): EdgeTransport {
+  const auth = options.auth ?? createEdgeAuth({ apiKey: options.apiKey, now: Date.now })
   const http: KyInstance = ky.create({
     prefix: options.endpoint,
     timeout: options.timeoutMs,
     retry: 0,
-    headers: options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` },
+    hooks: {
+      beforeRequest: [
+        async ({ request }) => {
+          const header = await auth.header()
+          if (header !== undefined) request.headers.set('authorization', header)
+        },
+      ],
+    },
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   })
+
+  const speechOnce = async (request: SpeechRequest, signal?: AbortSignal): Promise<EdgeSpeech> => {
+    try {
+      const response = await http.post('v1/audio/speech', {
+        json: { model: options.model, ...request },
+        ...(signal === undefined ? {} : { signal }),
+      })
+      const mimeType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? ''
+      const audio = new Uint8Array(await response.arrayBuffer())
+      if (!mimeType.startsWith('audio/') || audio.byteLength === 0) {
+        throw new EdgeUnavailableError(
+          'invalid_audio',
+          `the edge answered ${response.status} with ${audio.byteLength} bytes of '${mimeType || 'no type'}', not audio`,
+          { status: response.status },
+        )
+      }
+      const header = response.headers.get('x-tts-cache')?.toLowerCase() as CacheStatus | undefined
+      return {
+        audio,
+        mimeType,
+        cacheStatus: header !== undefined && CACHE_STATUSES.includes(header) ? header : 'miss',
+        language: response.headers.get('x-tts-language') ?? undefined,
+      }
+    } catch (error) {
+      throw await toClientError(error, signal)
+    }
+  }
 
   return {
     async speech(request, signal) {
       try {
-        const response = await http.post('v1/audio/speech', {
-          json: { model: options.model, ...request },
-          ...(signal === undefined ? {} : { signal }),
-        })
-        const mimeType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? ''
-        const audio = new Uint8Array(await response.arrayBuffer())
-        if (!mimeType.startsWith('audio/') || audio.byteLength === 0) {
-          throw new EdgeUnavailableError(
-            'invalid_audio',
-            `the edge answered ${response.status} with ${audio.byteLength} bytes of '${mimeType || 'no type'}', not audio`,
-            { status: response.status },
-          )
-        }
-        const header = response.headers.get('x-tts-cache')?.toLowerCase() as CacheStatus | undefined
-        return {
-          audio,
-          mimeType,
-          cacheStatus: header !== undefined && CACHE_STATUSES.includes(header) ? header : 'miss',
-          language: response.headers.get('x-tts-language') ?? undefined,
-        }
+        return await speechOnce(request, signal)
       } catch (error) {
-        throw await toClientError(error, signal)
+        // An expired or refused browser token: once, with a fresh one from getToken().
+        if (isEdgeRequestError(error) && error.status === 401 && auth.invalidate())
+          return speechOnce(request, signal)
+        throw error
       }
     },
     async prefetch(items, signal) {

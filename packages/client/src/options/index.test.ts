@@ -53,4 +53,16 @@ describe('normalizeOptions', () => {
       normalizeOptions({ endpoint: 'https://x.test', fallback: [engine, engine] }).fallback,
     ).toHaveLength(2)
   })
+
+  it('takes one credential: an API key, a token or getToken; a token turns warming off', () => {
+    const endpoint = 'https://x.test'
+    const getToken = async () => 'ttsb1.a.b'
+    expect(fieldOf({ endpoint, token: '' })).toBe('token')
+    expect(fieldOf({ endpoint, getToken: 'nope' as never })).toBe('getToken')
+    expect(fieldOf({ endpoint, apiKey: 'k', token: 't' })).toBe('apiKey')
+    expect(fieldOf({ endpoint, token: 't', getToken })).toBe('apiKey')
+    expect(normalizeOptions({ endpoint, getToken }).warmQueue).toBeUndefined()
+    expect(normalizeOptions({ endpoint, token: 't' }).warmQueue).toBeUndefined()
+    expect(normalizeOptions({ endpoint, apiKey: 'k' }).warmQueue).toBeDefined()
+  })
 })

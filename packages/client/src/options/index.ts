@@ -10,6 +10,7 @@
 import { ConfigError, DEFAULTS, endpointBase, LIMITS, parseEndpoint } from '@tts/core/config'
 import type { Logger } from '@tts/core/log'
 import type { LocalCache } from '../cache/index.ts'
+import type { TokenSource } from '../edge/auth.ts'
 import type { QueueStorage } from '../queue/index.ts'
 import type { AudioFormat, LocalEngine } from '../types.ts'
 
@@ -23,8 +24,23 @@ export type AudioPlayer = (
 export interface TtsClientOptions {
   /** The edge's base URL. HTTPS unless loopback or `debug`. */
   endpoint: string | URL
-  /** Sent as `Authorization: Bearer …`; never logged. */
+  /** Sent as `Authorization: Bearer …`; never logged. For servers: never ship a key to a browser. */
   apiKey?: string
+  /**
+   * A browser token minted by your server with `POST /v1/tokens` (speech only, ≤ 15 min). For a
+   * page that lives longer than one token, give `getToken` instead. Never logged.
+   */
+  token?: string
+  /**
+   * Fetches a browser token from your server (which holds the API key and calls
+   * `POST /v1/tokens`): the token, or that call's JSON answer as is. Called when the client first
+   * needs one, again shortly before it expires, and once more after the edge refuses it.
+   * Tokens synthesize only, so with a token the warm queue is off.
+   *
+   * @example
+   * getToken: () => fetch('/tts-token', { method: 'POST' }).then((r) => r.json())
+   */
+  getToken?: TokenSource
   /** Per edge attempt. Default 3000. */
   timeoutMs?: number
   /** Edge retries when no local engine can take over (and for warming). Default 3. */
@@ -67,6 +83,8 @@ export interface TtsClientOptions {
 export interface NormalizedOptions {
   endpoint: string
   apiKey: string | undefined
+  token: string | undefined
+  getToken: TokenSource | undefined
   timeoutMs: number
   maxRetries: number
   cache: LocalCache | undefined
@@ -102,6 +120,16 @@ export function normalizeOptions(options: TtsClientOptions): NormalizedOptions {
   if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey.trim() === '')) {
     throw invalid('apiKey', '`apiKey` must be a non-empty string when given')
   }
+  const { token, getToken } = options
+  if (token !== undefined && (typeof token !== 'string' || token.trim() === '')) {
+    throw invalid('token', '`token` must be a non-empty string when given')
+  }
+  if (getToken !== undefined && typeof getToken !== 'function') {
+    throw invalid('getToken', '`getToken` must be a function')
+  }
+  if ((apiKey ? 1 : 0) + (token ? 1 : 0) + (getToken ? 1 : 0) > 1) {
+    throw invalid('apiKey', 'give one of `apiKey`, `token`, `getToken`')
+  }
   const fallback =
     options.fallback === false || options.fallback === undefined
       ? []
@@ -127,6 +155,8 @@ export function normalizeOptions(options: TtsClientOptions): NormalizedOptions {
   return {
     endpoint: endpointBase(endpoint),
     apiKey,
+    token,
+    getToken,
     timeoutMs: integer(
       'timeoutMs',
       options.timeoutMs ?? DEFAULTS.timeoutMs,
@@ -153,7 +183,7 @@ export function normalizeOptions(options: TtsClientOptions): NormalizedOptions {
       storage: options.breaker?.storage,
     },
     warmQueue:
-      wq === false
+      wq === false || token !== undefined || getToken !== undefined
         ? undefined
         : {
             storage: wq?.storage,

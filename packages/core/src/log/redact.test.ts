@@ -6,6 +6,9 @@ const JWT =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkFuYSJ9.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c'
 const PEM =
   '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----'
+// The shape of the edge's browser tokens: `ttsb1.<base64url claims>.<base64url HMAC>`.
+const BROWSER_TOKEN =
+  'ttsb1.eyJ2IjoxLCJraWQiOiJ0MSIsInRlbmFudCI6ImEiLCJleHAiOjE3NjQ5MzY1NjV9.q2Xh0_mJ3vZ-8cQ1rT7yL4nB6sW9dK0fU5pA2eG3hIk'
 const headers = new Headers({
   Authorization: 'Bearer hdr-0123456789abcdefXYZ1',
   Accept: 'audio/wav',
@@ -75,6 +78,21 @@ const CASES: Array<{ shape: string; input: unknown; secret: string }> = [
     shape: 'token= in a URL',
     input: { url: 'https://h/tts_stream?token=T0k3nInTheQuery99' },
     secret: 'T0k3nInTheQuery99',
+  },
+  {
+    shape: 'browser token in an <audio src> query',
+    input: `GET /v1/audio/speech?input=Hi&voice=alloy&token=${BROWSER_TOKEN}&response_format=wav`,
+    secret: BROWSER_TOKEN,
+  },
+  {
+    shape: 'browser token as the first query parameter of a URL object',
+    input: { src: new URL(`https://edge.example/v1/audio/speech?token=${BROWSER_TOKEN}`) },
+    secret: BROWSER_TOKEN,
+  },
+  {
+    shape: 'browser token as a bearer',
+    input: { message: `refused Authorization: Bearer ${BROWSER_TOKEN}` },
+    secret: BROWSER_TOKEN,
   },
   {
     shape: 'key= in a URL',
@@ -180,6 +198,21 @@ describe('redact: secret shapes', () => {
     expect(out).not.toContain(body)
     expect(out).not.toContain(secret.slice(0, Math.min(8, secret.length - 4)))
     expect(out).toContain(MASK)
+  })
+})
+
+describe('redact: browser tokens', () => {
+  it('keeps neither the claims nor the signature, only the last 4 characters', () => {
+    const [, claims = '', signature = ''] = BROWSER_TOKEN.split('.')
+    for (const logged of [
+      `https://edge.example/v1/audio/speech?token=${BROWSER_TOKEN}`,
+      `Bearer ${BROWSER_TOKEN}`,
+    ]) {
+      const out = redactString(logged)
+      expect(out).not.toContain(claims)
+      expect(out).not.toContain(signature.slice(0, -4))
+      expect(out).toContain(`${MASK}${BROWSER_TOKEN.slice(-4)}`)
+    }
   })
 })
 

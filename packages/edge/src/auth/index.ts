@@ -8,11 +8,17 @@
  * accepted under: a revoked key stops working on the first request that sees the new secret.
  * Only accepted keys are remembered, so made-up keys cannot evict real ones and always take
  * the hashing, constant-time path.
+ *
+ * A short-lived browser token (auth/token.ts, minted by `POST /v1/tokens`) stands for the key
+ * that minted it: same tenant and key id (so the same rate limit and voices), speech scope only.
+ * It stops working when that key is removed from `API_KEYS` or loses the speech scope.
  */
 import type { MiddlewareHandler } from 'hono'
 import { LRUCache } from 'lru-cache'
 import { ProblemError } from '../problem/index.ts'
 import { settingsOf } from '../settings/index.ts'
+import { type TokenClaims, verifyToken } from './token.ts'
+import { checkTokenUse, presentedToken } from './token-request.ts'
 
 /** What a key may do. */
 export type Scope = 'speech' | 'voices' | 'admin'
@@ -168,6 +174,33 @@ export async function authenticate(env: Env, header: string | null): Promise<Pri
   return principal
 }
 
+/**
+ * The principal a genuine token stands for, as long as the key that minted it is still in
+ * `API_KEYS` with the speech scope and the same tenant (a lookup in memory, not in storage).
+ *
+ * @example
+ * const who = await tokenPrincipal(env, await verifyToken(env, token))
+ */
+export async function tokenPrincipal(env: Env, claims: TokenClaims): Promise<Principal> {
+  if (env.API_KEYS) {
+    const minter = /^[0-9a-f]{12}$/.test(claims.key)
+      ? storedKeys(env.API_KEYS).find((k) => k.hex.startsWith(claims.key))
+      : undefined
+    if (!minter || minter.tenant !== claims.tenant || !minter.scopes.includes('speech')) {
+      throw new ProblemError(
+        'token_invalid',
+        'the browser token is not valid: the API key that minted it was revoked or lost the speech scope',
+        { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } },
+      )
+    }
+  }
+  return Object.freeze({
+    tenant: claims.tenant,
+    scopes: Object.freeze(['speech'] as Scope[]),
+    keyId: claims.key,
+  })
+}
+
 /** Seconds a limited key is told to wait: the limiter's window. */
 const RATE_WINDOW_S = 60
 
@@ -207,7 +240,15 @@ export function requireScope(
   scope: Scope,
 ): MiddlewareHandler<{ Bindings: Env; Variables: AuthVariables }> {
   return async (c, next) => {
-    const principal = await authenticate(c.env, c.req.header('authorization') ?? null)
+    const token = presentedToken(c)
+    let principal: Principal
+    if (token) {
+      const claims = await verifyToken(c.env, token)
+      principal = await tokenPrincipal(c.env, claims)
+      await checkTokenUse(c, claims)
+    } else {
+      principal = await authenticate(c.env, c.req.header('authorization') ?? null)
+    }
     if (!principal.scopes.includes(scope)) {
       throw new ProblemError('forbidden', `this API key lacks the "${scope}" scope`, {
         details: { requiredScope: scope },

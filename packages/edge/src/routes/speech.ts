@@ -119,13 +119,18 @@ const QuerySchema = SpeechRequestSchema.extend({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  // Read by auth (auth/token-request.ts), listed here for the OpenAPI document.
+  token: z.string().optional().openapi({
+    description:
+      'A browser token from POST /v1/tokens, for `<audio src>` (which cannot send headers). API keys are never accepted here.',
+  }),
 })
 
 const speechGetRoute = createRoute({
   method: 'get',
   path: '/v1/audio/speech',
   summary: 'Synthesize speech from query parameters (for <audio src>)',
-  security: [{ bearer: [] }],
+  security: [{ bearer: [] }, { browserToken: [] }],
   request: { query: QuerySchema },
   responses: { 200: { description: 'Audio', content: audio }, ...problems },
 })
