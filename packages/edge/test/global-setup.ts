@@ -16,16 +16,17 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Emulators only the pool tests use. */
     poolUpstreamUrls: string[]
+    /** An emulator serving the real-sized `/studio_speakers`. */
+    realSpeakersUrl: string
   }
 }
 
 const children: ChildProcess[] = []
 
 /** Spawns one emulator with no artificial latency and waits for its "listening" line. */
-async function startEmulator(): Promise<string> {
-  const proc = spawn(process.execPath, [CLI, '--port', '0', '--ttfb-ms', '0', '--rtf', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+async function startEmulator(extra: string[] = []): Promise<string> {
+  const args = [CLI, '--port', '0', '--ttfb-ms', '0', '--rtf', '0', ...extra]
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
   children.push(proc)
   return new Promise<string>((resolve, reject) => {
     let buffered = ''
@@ -47,8 +48,9 @@ async function startEmulator(): Promise<string> {
 }
 
 /**
- * Starts the emulator every test shares, and two more that only the pool tests use (their
- * faults and counters never disturb the others): failover needs two upstreams.
+ * Starts the emulator every test shares, two more that only the pool tests use (their faults
+ * and counters never disturb the others): failover needs two upstreams, and one serving the
+ * real-sized `/studio_speakers` (~37 MB) for the latents test.
  */
 export async function setup(project: TestProject): Promise<void> {
   if (!existsSync(CLI)) {
@@ -56,11 +58,18 @@ export async function setup(project: TestProject): Promise<void> {
     console.warn(`[edge tests] the XTTS emulator is missing (${CLI}); integration tests will fail`)
     project.provide('upstreamUrl', '')
     project.provide('poolUpstreamUrls', [])
+    project.provide('realSpeakersUrl', '')
     return
   }
-  const [shared, ...pool] = await Promise.all([startEmulator(), startEmulator(), startEmulator()])
+  const [shared, a, b, real] = await Promise.all([
+    startEmulator(),
+    startEmulator(),
+    startEmulator(),
+    startEmulator(['--studio-speakers', 'real']),
+  ])
   project.provide('upstreamUrl', shared ?? '')
-  project.provide('poolUpstreamUrls', pool)
+  project.provide('poolUpstreamUrls', [a ?? '', b ?? ''])
+  project.provide('realSpeakersUrl', real ?? '')
 }
 
 /** Stops the emulators this setup started. */

@@ -4,13 +4,14 @@
  */
 import { env } from 'cloudflare:test'
 import { inject } from 'vitest'
-import type { PoolOptions } from '../src/settings/pool.ts'
-import { poolSettingsOf } from '../src/settings/pool.ts'
+import { poolClient } from '../src/pool-client/index.ts'
+import type { PoolOptions } from '../src/settings/index.ts'
 import { emulatorFetch, sentence, speak, testEnv } from './helpers.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     poolUpstreamUrls: string[]
+    realSpeakersUrl: string
   }
 }
 
@@ -82,6 +83,15 @@ export async function poolEmulators(): Promise<[Emulator, Emulator]> {
   return pair
 }
 
+/** The emulator whose `/studio_speakers` is real-sized (58 speakers × 32 rows, ~37 MB). */
+export async function realSpeakersEmulator(): Promise<Emulator> {
+  const url = inject('realSpeakersUrl')
+  if (!url) throw new Error('the real-speakers emulator is not running (see test/global-setup.ts)')
+  const real = emulator(url)
+  await real.reset()
+  return real
+}
+
 const pools: Partial<Env>[] = []
 
 /**
@@ -90,12 +100,7 @@ const pools: Partial<Env>[] = []
  */
 export async function releasePools(): Promise<void> {
   const done = pools.splice(0)
-  await Promise.all(
-    done.map((overrides) => {
-      const settings = poolSettingsOf(testEnv(overrides))
-      return env.UPSTREAM_POOL.getByName(settings.name).reset(settings.config)
-    }),
-  )
+  await Promise.all(done.map((overrides) => poolClient(testEnv(overrides)).reset()))
 }
 
 /** Env overrides for a fresh pool object over `upstreams`, with test-short `options`. */

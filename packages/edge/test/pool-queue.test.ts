@@ -1,8 +1,8 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
 import worker from '../src/index.ts'
+import { poolClient } from '../src/pool-client/index.ts'
 import type { SynthMessage } from '../src/queue/message.ts'
-import { poolSettingsOf } from '../src/settings/pool.ts'
 import { call, sentence, speak, testEnv } from './helpers.ts'
 import { measured, poolEmulators, poolEnv, releasePools, warm } from './pool-helpers.ts'
 
@@ -94,8 +94,7 @@ describe('deferred synthesis', () => {
     expect(await a.synthesisRequests()).toBe(3) // then the circuit opened: the 4th never went
     await a.reset()
     await a.faults({ cutAfterBytes: 250_000 })
-    const settings = poolSettingsOf(testEnv(pool))
-    await env.UPSTREAM_POOL.getByName(settings.name).reset(settings.config)
+    await poolClient(testEnv(pool)).reset()
     const messages = recorder.sent.map((body, i) => ({ id: `m${i + 1}`, body }))
     const first = await consume(messages, pool)
     expect(first.retried).toContain('m2')

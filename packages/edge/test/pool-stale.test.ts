@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Principal } from '../src/auth/index.ts'
 import { requestLogger } from '../src/observe/index.ts'
 import { PoolError } from '../src/pool/errors.ts'
-import { usePool, whenNothingServes } from '../src/pool/route.ts'
-import { createSpeechContext } from '../src/speech/context.ts'
 import { prepareSpeech, type SpeechInput } from '../src/speech/prepare.ts'
+import { whenNothingServes } from '../src/speech/unserved.ts'
+import { wireSpeech } from '../src/speech/wire.ts'
 import { sentence, speak, testEnv } from './helpers.ts'
 import { measured, poolEmulators, poolEnv, releasePools } from './pool-helpers.ts'
 
@@ -17,13 +17,12 @@ async function setUp(options: Record<string, unknown>) {
   const [a] = await poolEmulators()
   const exec = createExecutionContext()
   const env = testEnv(poolEnv([{ url: a.url }], options))
-  const ctx = await createSpeechContext({
+  const { ctx } = await wireSpeech({
     env,
     principal,
     log: requestLogger('info', 'stale-test'),
     waitUntil: (p) => exec.waitUntil(p),
   })
-  usePool(ctx)
   const input: SpeechInput = {
     input: sentence('Kept past its time'),
     voice: 'alloy',

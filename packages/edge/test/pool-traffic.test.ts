@@ -1,14 +1,12 @@
-import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
-import { poolSettingsOf } from '../src/settings/pool.ts'
+import { poolClient } from '../src/pool-client/index.ts'
 import { sentence, speak, testEnv } from './helpers.ts'
 import { eventually, measured, poolEmulators, poolEnv, releasePools, warm } from './pool-helpers.ts'
 
 afterEach(releasePools)
 
 function statusOf(overrides: Partial<Env>) {
-  const settings = poolSettingsOf(testEnv(overrides))
-  return env.UPSTREAM_POOL.getByName(settings.name).status(settings.config)
+  return poolClient(testEnv(overrides)).status()
 }
 
 const same = (a: Uint8Array, b: Uint8Array) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { call, keys, sentence, speak, synthesesOf } from './helpers.ts'
+import { call, keys, sentence, speak, synthesesOf, upstreamUrl } from './helpers.ts'
 
 async function referenceClip(): Promise<Uint8Array> {
   const res = await speak(
@@ -79,6 +79,34 @@ describe('voices', () => {
     expect(res.status).toBe(400)
     expect(res.json<{ code: string }>().code).toBe('invalid_request')
     expect((await upload(new Uint8Array(100), 'x', keys.speech)).status).toBe(403)
+  })
+
+  it('checks a clip as audio before any byte reaches the upstream', async () => {
+    // Only this file clones, and its tests run in order: the total cannot move under it.
+    const clones = async () => {
+      const stats = (await (await fetch(`${upstreamUrl()}/__stats`)).json()) as {
+        requests: Record<string, number>
+      }
+      return stats.requests['/clone_speaker'] ?? 0
+    }
+    const before = await clones()
+    // Named and typed as a WAV, but not one: refused by content.
+    const fake = new TextEncoder().encode(`not audio ${crypto.randomUUID()}`.repeat(20))
+    const notAudio = await upload(fake, 'Fake')
+    expect(notAudio.status).toBe(415)
+    expect(notAudio.json<{ code: string; detail: string }>()).toMatchObject({
+      code: 'unsupported_media_type',
+      detail: expect.stringMatching(/WAV, MP3, Ogg .* or FLAC/),
+    })
+    // A real WAV of a fraction of a second: too short to clone from.
+    const short = await speak(
+      { input: sentence('Hi'), response_format: 'wav' },
+      { key: keys.voices },
+    )
+    const tooShort = await upload(short.body.subarray(0, 44 + 24_000), 'Short')
+    expect(tooShort.status).toBe(400)
+    expect(tooShort.json<{ detail: string }>().detail).toMatch(/must last 1 to 120 s/)
+    expect(await clones()).toBe(before)
   })
 
   it('lists the languages', async () => {

@@ -4,7 +4,6 @@
  */
 import { requestLogger } from '../observe/index.ts'
 import { settingsOf } from '../settings/index.ts'
-import { poolSettingsOf } from '../settings/pool.ts'
 import { purgeCache } from './purge.ts'
 import { keyRingOf } from './ring.ts'
 import { createAudioCache, edgeCacheOf } from './store.ts'
@@ -17,7 +16,7 @@ import { createAudioCache, edgeCacheOf } from './store.ts'
  */
 /** How long past expiry entries are kept for STALE serving (0 when stale serving is off). */
 function staleGraceOf(env: Env): number {
-  const { options } = poolSettingsOf(env).config
+  const { options } = settingsOf(env).pool.config
   return options.serveStale ? options.staleMaxMs : 0
 }
 

@@ -31,6 +31,17 @@ export interface CacheHit {
   meta: EntryMeta
   /** Which layer answered. */
   layer: 'cache-api' | 'r2'
+  /** Past its expiry, returned only because the read allowed it (`staleMaxMs`). */
+  stale?: true
+}
+
+/** How a read may differ from the hit path's. */
+export interface GetOptions {
+  /**
+   * Also return an expired entry, up to this long past its expiry (marked `stale`): the
+   * fallback when no upstream can serve. Such a read refreshes nothing.
+   */
+  staleMaxMs?: number
 }
 
 /** Result of {@link AudioCache.get}: a hit, or why it missed. */
@@ -51,7 +62,7 @@ export interface AudioCacheDeps {
 
 /** The encrypted audio cache. */
 export interface AudioCache {
-  get(key: string): Promise<CacheLookup>
+  get(key: string, options?: GetOptions): Promise<CacheLookup>
   put(key: string, plaintext: Uint8Array, meta: Omit<EntryMeta, 'size' | 'lastUsed'>): Promise<void>
   delete(key: string): Promise<void>
 }
@@ -127,14 +138,18 @@ export function createAudioCache(deps: AudioCacheDeps): AudioCache {
   }
 
   return {
-    async get(key) {
+    async get(key, options = {}) {
       const found = await read(key)
       if (!found) return { miss: 'absent' }
       const { sealed, meta, layer } = found
       // An expired entry is a miss but stays stored: the miss path overwrites it, and while no
-      // upstream can serve, the pool may still answer with it as STALE. The cron deletes it
-      // once it is past the stale window.
-      if (!(meta.expires > now())) return { miss: 'expired' }
+      // upstream can serve, a read with `staleMaxMs` may still return it (STALE). The cron
+      // deletes it once it is past the stale window.
+      const expired = !(meta.expires > now())
+      const staleMaxMs = options.staleMaxMs
+      if (expired && (staleMaxMs === undefined || !(now() - meta.expires <= staleMaxMs))) {
+        return { miss: 'expired' }
+      }
       let bytes: Uint8Array
       try {
         bytes = await openEnvelope(deps.ring, sealed, key)
@@ -144,6 +159,7 @@ export function createAudioCache(deps: AudioCacheDeps): AudioCache {
         await remove(key)
         return { miss: 'corrupt' }
       }
+      if (expired) return { bytes, meta, layer, stale: true }
       if (layer === 'r2') deps.waitUntil(remember(key, sealed, meta))
       const at = now()
       if (at - meta.lastUsed > TOUCH_EVERY_MS) {

@@ -1,8 +1,8 @@
+import { concatBytes } from '@tts/core/bytes'
 import { describe, expect, it } from 'vitest'
 import { createFlacEncoder, FLAC_BLOCK_SIZE } from './flac.ts'
 import { decodeFlac } from './flac-decode.ts'
 import { speechLike } from './speech-like.ts'
-import { concatBytes } from './streaming.ts'
 
 function encode(pcm: Int16Array, channels = 1, pieces = 1): Uint8Array {
   const enc = createFlacEncoder({ sampleRate: 24000, channels })

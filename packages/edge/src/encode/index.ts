@@ -9,11 +9,12 @@
  * name would be dishonest, so the route answers 400 saying so and listing `SUPPORTED_FORMATS`.
  */
 import { writeWav } from '@tts/core/audio'
+import { concatBytes } from '@tts/core/bytes'
 import { EncodeError } from './errors.ts'
 import { createFlacEncoder } from './flac.ts'
 import { createMp3Encoder } from './mp3.ts'
 import { createOggOpusEncoder } from './ogg-opus.ts'
-import { concatBytes, type StreamingEncoder } from './streaming.ts'
+import type { StreamingEncoder } from './streaming.ts'
 import { createPcmEncoder, createWavEncoder } from './wav.ts'
 
 export { EncodeError, type EncodeErrorCode } from './errors.ts'

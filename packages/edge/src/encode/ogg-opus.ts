@@ -3,10 +3,12 @@
  * pages, with OpusHead, OpusTags, 48 kHz granule positions and end trimming, so a decoder
  * plays exactly the samples that went in.
  */
+
+import { concatBytes } from '@tts/core/bytes'
 import { EncodeError } from './errors.ts'
 import { createOggWriter, OGG_MAX_SEGMENTS, segmentCount } from './ogg.ts'
 import { createOpusEncoder, loadOpus, OPUS_SAMPLE_RATES, type OpusEncoder } from './opus-wasm.ts'
-import { concatBytes, type StreamingEncoder } from './streaming.ts'
+import type { StreamingEncoder } from './streaming.ts'
 
 /** Target bit rate: 24 kbit/s is transparent enough for speech at 7 % of a 24 kHz WAV. */
 export const OPUS_BITRATE = 24_000

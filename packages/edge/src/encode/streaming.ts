@@ -12,16 +12,3 @@ export interface StreamingEncoder {
   /** Releases the encoder without finishing the file (e.g. the client went away). */
   abort(): void
 }
-
-/** The bytes of `parts`, joined. */
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  let length = 0
-  for (const p of parts) length += p.length
-  const out = new Uint8Array(length)
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
-}

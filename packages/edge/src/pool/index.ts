@@ -1,20 +1,31 @@
 /**
  * @module pool — the `UpstreamPool` Durable Object: one view, shared by every isolate, of the
  * upstream servers (breaker, gate, health, single-flight; see `engine.ts`) and of cache
- * hit/miss counts. Callers send the pool's config with each call (it comes from the worker's
- * vars), so every isolate and the object agree on it; breaker states are kept in storage so a
- * restarted object keeps an open circuit open, and an alarm wakes it to probe when one's open
- * time is up.
+ * hit/miss counts. Each call carries the id of the caller's pool config (a hash of the
+ * worker's vars); only when it differs from the object's does the caller send the config
+ * itself (`configure`), so the document crosses RPC once per change, not once per call.
+ * The config and breaker states are kept in storage, so a restarted object keeps an open
+ * circuit open, and an alarm wakes it to probe when one's open time is up.
  */
 
 import { DurableObject } from 'cloudflare:workers'
 import { createLogger } from '@tts/core/log'
 import { createMetrics } from '@tts/core/metrics'
 import type { CircuitBreakerSnapshot } from '@tts/core/resilience'
-import type { PoolConfig } from '../settings/pool.ts'
-import type { Latents, SynthesisRequest, UpstreamVoice, VoiceRef } from '../upstream/index.ts'
-import { createPoolEngine, type PoolAudio, type PoolEngine, type PoolStatus } from './engine.ts'
+import type { PoolConfig } from '../settings/index.ts'
+import type { SynthesisRequest } from '../upstream/index.ts'
+import {
+  createPoolEngine,
+  type PoolAudio,
+  type PoolEngine,
+  type PoolStatus,
+  type VoiceCall,
+  type VoiceValue,
+} from './engine.ts'
 import { type PoolFailure, toFailure } from './errors.ts'
+
+export type { PoolAudio, PoolStatus, VoiceCall, VoiceValue } from './engine.ts'
+export type { PoolFailure } from './errors.ts'
 
 /** Hit and miss counts since the last reset. */
 export interface CacheCounters {
@@ -22,18 +33,19 @@ export interface CacheCounters {
   misses: number
 }
 
-/** A metadata call the pool routes to a healthy upstream. */
-export type MetaCall =
-  | { op: 'voiceIdentity'; voice: VoiceRef }
-  | { op: 'voices' }
-  | { op: 'languages' }
-  | { op: 'cloneVoice'; wav: Uint8Array }
+/** The answer of a voice operation. */
+export type VoiceAnswer = { ok: true; value: VoiceValue } | PoolFailure
 
-/** What a metadata call returns. */
-export type MetaValue = string | string[] | UpstreamVoice[] | Latents
+/** The object holds another config than the caller's: send it with `configure`, then retry. */
+export interface NeedsConfig {
+  needsConfig: true
+}
 
-/** The answer of a metadata call. */
-export type MetaAnswer = { ok: true; value: MetaValue } | PoolFailure
+/** A pool config as stored: the document and its id. */
+interface StoredConfig {
+  id: string
+  config: PoolConfig
+}
 
 /** The pool of upstream XTTS servers. */
 export class UpstreamPool extends DurableObject<Env> {
@@ -41,7 +53,9 @@ export class UpstreamPool extends DurableObject<Env> {
   private readonly log = createLogger({ context: { service: 'tts-edge', component: 'pool' } })
   private readonly engine: PoolEngine
   private wakeAtMs: number | undefined
-  private configJson = ''
+  private configId = ''
+  /** A configuration being applied: callers wait for it rather than apply it again. */
+  private pending: { id: string; done: Promise<void> } | undefined
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -59,18 +73,37 @@ export class UpstreamPool extends DurableObject<Env> {
       count: (name, labels) => this.metrics.counter(name, labels).inc(),
     })
     ctx.blockConcurrencyWhile(async () => {
-      const saved = await ctx.storage.get<PoolConfig>('config')
-      if (saved) await this.engine.configure(saved)
+      const saved = await ctx.storage.get<StoredConfig>('config')
+      if (saved?.id && saved.config) {
+        await this.engine.configure(saved.config)
+        this.configId = saved.id
+      }
     })
   }
 
-  private async configure(config: PoolConfig): Promise<void> {
-    const json = JSON.stringify(config)
-    if (json === this.configJson) return
-    this.configJson = json
-    await this.engine.configure(config)
-    // Kept so an alarm after eviction knows whom to probe, and how.
-    await this.ctx.storage.put('config', config)
+  /** Takes `config` (id `id`) as the pool's; kept so an alarm after eviction knows whom to probe. */
+  async configure(id: string, config: PoolConfig): Promise<void> {
+    if (id === this.configId) return
+    if (this.pending?.id === id) return this.pending.done
+    await this.pending?.done.catch(() => {})
+    if (id === this.configId) return
+    const done = (async () => {
+      await this.engine.configure(config)
+      this.configId = id
+      await this.ctx.storage.put('config', { id, config } satisfies StoredConfig)
+    })()
+    this.pending = { id, done }
+    try {
+      await done
+    } finally {
+      if (this.pending?.done === done) this.pending = undefined
+    }
+  }
+
+  /** Undefined when the object serves config `id` (once any change under way is done). */
+  private async stale(id: string): Promise<NeedsConfig | undefined> {
+    await this.pending?.done.catch(() => {})
+    return id === this.configId ? undefined : { needsConfig: true }
   }
 
   private scheduleWake(at: number): void {
@@ -92,50 +125,40 @@ export class UpstreamPool extends DurableObject<Env> {
    * by `key`). Resolves once audio flows, with a stream of s16le PCM bytes, or with a failure.
    */
   async synthesize(call: {
-    config: PoolConfig
+    configId: string
     request: SynthesisRequest
     key: string
-  }): Promise<PoolAudio | PoolFailure> {
+  }): Promise<PoolAudio | PoolFailure | NeedsConfig> {
+    const stale = await this.stale(call.configId)
+    if (stale) return stale
     try {
-      await this.configure(call.config)
       return await this.engine.synthesize(call.request, call.key)
     } catch (error) {
       return toFailure(error)
     }
   }
 
-  /** Voice identity, voices, languages or a clone, from the first healthy upstream. */
-  async meta(config: PoolConfig, call: MetaCall): Promise<MetaAnswer> {
+  /** Voice identity, voices, languages or a clone, from a healthy upstream. */
+  async voice(configId: string, call: VoiceCall): Promise<VoiceAnswer | NeedsConfig> {
+    const stale = await this.stale(configId)
+    if (stale) return stale
     try {
-      await this.configure(config)
-      const value = await this.engine.meta<MetaValue>((synth, signal): Promise<MetaValue> => {
-        switch (call.op) {
-          case 'voiceIdentity':
-            return synth.voiceIdentity(call.voice, { signal })
-          case 'voices':
-            return synth.voices({ signal })
-          case 'languages':
-            return synth.languages({ signal })
-          case 'cloneVoice':
-            return synth.cloneVoice(call.wav, { signal })
-        }
-      })
-      return { ok: true, value }
+      return { ok: true, value: await this.engine.voiceCall(call) }
     } catch (error) {
       return toFailure(error)
     }
   }
 
   /** Each upstream's breaker, load and last error, for `/readyz`. */
-  async status(config: PoolConfig): Promise<PoolStatus> {
-    await this.configure(config)
-    return this.engine.status()
+  async status(configId: string): Promise<PoolStatus | NeedsConfig> {
+    return (await this.stale(configId)) ?? this.engine.status()
   }
 
   /** Closes every breaker of this pool: an operator's "the server is back", and test set-up. */
-  async reset(config: PoolConfig): Promise<PoolStatus> {
-    await this.configure(config)
+  async reset(id: string, config: PoolConfig): Promise<PoolStatus> {
     await this.engine.reset(config)
+    this.configId = id
+    await this.ctx.storage.put('config', { id, config } satisfies StoredConfig)
     return this.engine.status()
   }
 

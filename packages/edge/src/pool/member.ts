@@ -12,7 +12,7 @@ import {
   type FailureVerdict,
   isTimeoutError,
 } from '@tts/core/resilience'
-import type { PoolOptions, UpstreamConfig } from '../settings/pool.ts'
+import type { PoolOptions, UpstreamConfig } from '../settings/index.ts'
 import type { Synthesizer } from '../upstream/index.ts'
 import { resolveSynthesizer } from '../upstream/index.ts'
 
@@ -42,6 +42,13 @@ export interface Member {
   readonly gate: ConcurrencyGate
   /** The adapter (detected from `/openapi.json` when configured `auto`). */
   synthesizer(signal?: AbortSignal): Promise<Synthesizer>
+  /** The breaker's verdict on a failed call (the `classify` it was built with). */
+  classify(error: unknown): FailureVerdict
+  /**
+   * Records a failed call: the breaker's verdict applied (failure, success or a released
+   * permit), and the error noted for `/readyz` unless it said nothing (a caller's abort).
+   */
+  settle(error: unknown): void
   /** Records a failure's time and code for `/readyz`. */
   noteError(error: unknown): void
   noteSuccess(): void
@@ -108,11 +115,19 @@ export function createMember(
   let lastSuccessAt: number | null = null
   let adapterName: string = config.adapter
 
-  return {
+  const member: Member = {
     id: config.url,
     config,
     breaker,
     gate,
+    classify: classifyUpstreamFailure,
+    settle(error) {
+      const verdict = classifyUpstreamFailure(error)
+      if (verdict === 'failure') breaker.failure(error)
+      else if (verdict === 'success') breaker.success()
+      else breaker.release()
+      if (verdict !== 'ignore' || codeOf(error) === 'upstream_busy') member.noteError(error)
+    },
     synthesizer(signal) {
       if (!adapter) {
         const pending = resolveSynthesizer(
@@ -167,4 +182,5 @@ export function createMember(
       }
     },
   }
+  return member
 }

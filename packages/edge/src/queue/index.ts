@@ -9,14 +9,12 @@
  */
 import { isSupportedFormat } from '../encode/index.ts'
 import { type Logger, requestLogger } from '../observe/index.ts'
-import { poolOf } from '../pool/client.ts'
-import { usePool } from '../pool/route.ts'
+import { poolClient } from '../pool-client/index.ts'
 import { isProblemError } from '../problem/index.ts'
 import { settingsOf } from '../settings/index.ts'
-import { poolSettingsOf } from '../settings/pool.ts'
-import { type AnswerReport, answerSpeech } from '../speech/answer.ts'
-import { createSpeechContext } from '../speech/context.ts'
 import { prepareSpeech } from '../speech/prepare.ts'
+import { type SpeechReport, synthesizeToCache } from '../speech/synthesize.ts'
+import { wireSpeech } from '../speech/wire.ts'
 import type { SynthMessage } from './message.ts'
 
 export type { SynthMessage } from './message.ts'
@@ -39,44 +37,17 @@ async function synthesizeIntoCache(
   env: Env,
   log: Logger,
   ctx: ExecutionContext,
-): Promise<AnswerReport> {
-  const speech = await createSpeechContext({
+): Promise<SpeechReport> {
+  const { ctx: speech } = await wireSpeech({
     env,
     principal: body.principal,
     log,
     waitUntil: (p) => ctx.waitUntil(p),
   })
-  usePool(speech)
-  // The answer path stores in the background; keep hold of those writes to ack after them.
-  const writes: Promise<void>[] = []
-  const cache = speech.cache
-  speech.cache = {
-    ...cache,
-    put: (key, bytes, meta) => {
-      const write = cache.put(key, bytes, meta)
-      writes.push(write)
-      return write
-    },
-  }
   const prepared = await prepareSpeech(speech, { ...body.request, stream: false })
-  const report: AnswerReport = {
-    cache: 'MISS',
-    bytes: 0,
-    pieces: 0,
-    cachedPieces: 0,
-    upstream: undefined,
-    audioMs: 0,
-  }
-  const response = await answerSpeech(
-    speech,
-    new Request('https://queue.invalid/'),
-    prepared,
-    { cache: 0, upstream: 0, encode: 0 },
-    report,
-  )
-  await response.body?.cancel()
-  await Promise.all(writes)
-  return report
+  const whole = await synthesizeToCache(speech, prepared)
+  await whole.stored
+  return whole.report
 }
 
 /**
@@ -91,7 +62,7 @@ export async function consumeSynthQueue(
   ctx: ExecutionContext,
 ): Promise<void> {
   const log = requestLogger(settingsOf(env).logLevel, `queue:${batch.queue}`)
-  const { options } = poolSettingsOf(env).config
+  const { options } = settingsOf(env).pool.config
   for (const message of batch.messages) {
     const body = message.body as Partial<SynthMessage> | null
     if (!isWellFormed(body)) {
@@ -122,7 +93,7 @@ export async function consumeSynthQueue(
           code,
           attempts: message.attempts,
         })
-        await poolOf(env)
+        await poolClient(env)
           .countDeadLetter()
           .catch(() => {})
         message.retry()

@@ -9,8 +9,7 @@ import { PROMETHEUS_CONTENT_TYPE } from '@tts/core/metrics'
 import { requireScope } from '../auth/index.ts'
 import type { AppEnv } from '../env.ts'
 import { metrics } from '../observe/index.ts'
-import { poolOf } from '../pool/client.ts'
-import { poolSettingsOf } from '../settings/pool.ts'
+import { poolClient } from '../pool-client/index.ts'
 import { validationHook } from './hook.ts'
 import { AUTHED, problemResponses } from './problems.ts'
 
@@ -55,9 +54,9 @@ metaRoutes.openapi(
     },
   }),
   async (c) => {
-    const settings = poolSettingsOf(c.env)
-    const pool = await poolOf(c.env, settings).status(settings.config)
-    const body = { status: pool.ready ? 'ready' : 'degraded', pool: settings.name, ...pool }
+    const client = poolClient(c.env)
+    const pool = await client.status()
+    const body = { status: pool.ready ? 'ready' : 'degraded', pool: client.settings.name, ...pool }
     return pool.ready
       ? c.json(body as z.infer<typeof ReadySchema>, 200)
       : c.json(body as z.infer<typeof ReadySchema>, 503)
@@ -81,7 +80,7 @@ metaRoutes.openapi(
   }),
   async (c) => {
     // The pool's counters (breaker transitions, dead letters) span every isolate: ask the object.
-    const pool = await poolOf(c.env)
+    const pool = await poolClient(c.env)
       .metricsText()
       .catch(() => '')
     return c.text(`${metrics.toPrometheus()}${pool}`, 200, {

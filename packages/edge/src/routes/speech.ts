@@ -10,12 +10,13 @@ import { countCacheLookup } from '../cache/counters.ts'
 import { isSupportedFormat, type ResponseFormat, SUPPORTED_FORMATS } from '../encode/index.ts'
 import type { AppEnv } from '../env.ts'
 import { metrics } from '../observe/index.ts'
-import { labelAnswer, usePool, whenNothingServes } from '../pool/route.ts'
 import { ProblemError } from '../problem/index.ts'
-import { type AnswerReport, answerSpeech } from '../speech/answer.ts'
-import { createSpeechContext, type SpeechContext, type Timings } from '../speech/context.ts'
+import { answerSpeech } from '../speech/answer.ts'
+import { newTally } from '../speech/pieces.ts'
 import { prepareSpeech, type SpeechInput } from '../speech/prepare.ts'
 import { STREAM_FORMATS, toSse } from '../speech/sse.ts'
+import { labelAnswer, whenNothingServes } from '../speech/unserved.ts'
+import { wireSpeech } from '../speech/wire.ts'
 import { validationHook } from './hook.ts'
 import { AUTHED, problemResponses } from './problems.ts'
 
@@ -212,8 +213,8 @@ function checkFormat(format: string): ResponseFormat {
 }
 
 /** The speech context of a request. */
-function speechContext(c: Context<AppEnv>): Promise<SpeechContext> {
-  return createSpeechContext({
+function speechContext(c: Context<AppEnv>) {
+  return wireSpeech({
     env: c.env,
     principal: c.get('principal'),
     log: c.get('log'),
@@ -227,8 +228,7 @@ async function speak(
 ): Promise<Response> {
   const started = performance.now()
   const format = checkFormat(body.response_format)
-  const ctx = await speechContext(c)
-  const pooled = usePool(ctx)
+  const { ctx, pool } = await speechContext(c)
   const input: SpeechInput = {
     input: body.input,
     voice: body.voice,
@@ -240,22 +240,13 @@ async function speak(
     // Either OpenAI form streams; `sse` is only a wrapping of the same audio (speech/sse.ts).
     stream: body.stream || body.stream_format !== undefined,
   }
-  const timings: Timings = { cache: 0, upstream: 0, encode: 0 }
-  const report: AnswerReport = {
-    cache: 'MISS',
-    bytes: 0,
-    pieces: 0,
-    cachedPieces: 0,
-    upstream: undefined,
-    audioMs: 0,
-  }
   const prepared = await prepareSpeech(ctx, input)
-  const audioAnswer = labelAnswer(
-    await answerSpeech(ctx, c.req.raw, prepared, timings, report).catch((error: unknown) =>
-      whenNothingServes(ctx, c.req.raw, prepared, input, error),
-    ),
-    pooled,
-  )
+  const answer = await answerSpeech(ctx, c.req.raw, prepared).catch(async (error: unknown) => ({
+    response: await whenNothingServes(ctx, c.req.raw, prepared, input, error),
+    report: { ...newTally(), cache: 'MISS' as const, bytes: 0 },
+  }))
+  const { report } = answer
+  const audioAnswer = labelAnswer(answer.response, pool)
   const response = body.stream_format === 'sse' ? toSse(audioAnswer) : audioAnswer
   const latencyMs = performance.now() - started
   metrics.recordCache(report.cache === 'HIT' ? 'hit' : 'miss')

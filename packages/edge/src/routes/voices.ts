@@ -4,18 +4,25 @@
  * `DELETE /v1/voices/{id}`, `GET /v1/languages`.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { requireScope } from '../auth/index.ts'
+import { type Principal, requireScope } from '../auth/index.ts'
 import type { AppEnv } from '../env.ts'
+import { createPooledSynthesizer, poolClient } from '../pool-client/index.ts'
 import { ProblemError } from '../problem/index.ts'
-import { settingsOf } from '../settings/index.ts'
+import { type Settings, settingsOf } from '../settings/index.ts'
+import { checkClip } from '../speech/clip.ts'
+import { scopeOf } from '../speech/context.ts'
 import { deleteVoice, isClonedVoiceId, listVoices, saveVoice } from '../speech/voices-store.ts'
-import { resolveSynthesizer } from '../upstream/index.ts'
 import { validationHook } from './hook.ts'
 import { AUTHED, problemResponses } from './problems.ts'
 
 const VoiceSchema = z
   .object({ id: z.string(), name: z.string(), kind: z.enum(['openai', 'speaker', 'cloned']) })
   .openapi('Voice')
+
+/** The upstream of a voice route: through the pool (breaker, time limit, failover, gate). */
+function pooled(env: Env, settings: Settings, principal: Principal) {
+  return createPooledSynthesizer(poolClient(env), scopeOf(settings.cacheTenancy, principal))
+}
 
 /** Voice and language routes. */
 export const voiceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
@@ -39,7 +46,7 @@ voiceRoutes.openapi(
   }),
   async (c) => {
     const settings = settingsOf(c.env)
-    const upstream = await resolveSynthesizer(settings)
+    const upstream = pooled(c.env, settings, c.get('principal'))
     const [speakers, cloned] = await Promise.all([
       upstream.voices({}),
       listVoices(c.env.INDEX, c.get('principal').keyId),
@@ -87,7 +94,7 @@ voiceRoutes.openapi(
     if (!(file instanceof File)) {
       throw new ProblemError(
         'invalid_request',
-        'send the reference clip as a multipart field "file" (a WAV file)',
+        'send the reference clip as a multipart field "file" (a WAV, MP3, Ogg or FLAC file)',
       )
     }
     const settings = settingsOf(c.env)
@@ -98,8 +105,11 @@ voiceRoutes.openapi(
       )
     }
     const name = typeof form.name === 'string' && form.name ? form.name : 'cloned voice'
-    const upstream = await resolveSynthesizer(settings)
-    const latents = await upstream.cloneVoice(new Uint8Array(await file.arrayBuffer()), {})
+    const clip = new Uint8Array(await file.arrayBuffer())
+    // Checked here, before the pool: a GPU never sees a clip that is not audio of a sane length.
+    checkClip(clip)
+    const upstream = pooled(c.env, settings, c.get('principal'))
+    const latents = await upstream.cloneVoice(clip, {})
     const voice = await saveVoice(c.env.INDEX, c.get('principal').keyId, name, latents)
     return c.json({ id: voice.id, name: voice.name, kind: 'cloned' as const }, 201)
   },

@@ -1,8 +1,11 @@
 /**
- * @module settings — the worker's configuration, read once per `Env` from vars and secrets,
- * with defaults, and rejected early (with the variable's name) when malformed.
+ * @module settings — the worker's configuration, parsed once per `Env` with one zod schema
+ * (settings/schema), and rejected early with the variable's name (and the field's, inside a
+ * JSON variable) when malformed.
  */
+import type { z } from 'zod'
 import { ProblemError } from '../problem/index.ts'
+import { EnvSchema, type PoolOptionsSchema, UpstreamSchema } from './schema.ts'
 
 /**
  * How cache entries are scoped between callers: `shared` (everyone), `tenant` (keys of one
@@ -12,6 +15,27 @@ export type CacheTenancy = 'shared' | 'tenant' | 'key'
 
 /** Which upstream API the worker speaks. */
 export type AdapterChoice = 'auto' | 'xtts-streaming' | 'openai'
+
+/** One upstream server of the pool. */
+export type UpstreamConfig = z.infer<typeof UpstreamSchema>
+/** The pool's tuning. */
+export type PoolOptions = z.infer<typeof PoolOptionsSchema>
+
+/** Everything the pool object needs to know (plain JSON; sent when its id changes). */
+export interface PoolConfig {
+  upstreams: UpstreamConfig[]
+  options: PoolOptions
+  model: string
+  voiceMap: Record<string, string>
+}
+
+/** Which pool object, and its configuration. */
+export interface PoolSettings {
+  name: string
+  config: PoolConfig
+  /** A hash of `config`: what each call to the pool carries instead of the document. */
+  configId: string
+}
 
 /** The worker's configuration. */
 export interface Settings {
@@ -29,72 +53,96 @@ export interface Settings {
   corsOrigins: string[]
   logLevel: 'debug' | 'info' | 'warn' | 'error'
   devMode: boolean
+  /** Who changes the speed where both could (see speech/tempo). */
+  speedBy: 'upstream' | 'edge'
+  pool: PoolSettings
 }
 
 const cache = new WeakMap<object, Settings>()
 
-function positiveInt(env: Env, name: keyof Env, fallback: number): number {
-  const raw = env[name] as unknown
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new ProblemError(
-      'internal_error',
-      `configuration ${String(name)} must be a positive integer`,
-    )
+/** A 53-bit string hash (cyrb53), hex: sync, so settings stay a sync parse. */
+function hash53(text: string): string {
+  let h1 = 0xdeadbeef
+  let h2 = 0x41c6ce57
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i)
+    h1 = Math.imul(h1 ^ ch, 2654435761)
+    h2 = Math.imul(h2 ^ ch, 1597334677)
   }
-  return value
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909)
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909)
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16)
 }
 
-function parseVoiceMap(raw: string | undefined): Record<string, string> {
-  if (!raw) return {}
-  try {
-    const parsed: unknown = JSON.parse(raw)
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      return Object.fromEntries(
-        Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'),
-      )
-    }
-  } catch {}
-  throw new ProblemError('internal_error', 'configuration VOICE_MAP must be a JSON object of names')
+/** The first problem of a failed parse, as "configuration NAME is invalid at field: why". */
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0]
+  const [name, ...field] = issue?.path ?? []
+  const why = issue?.message ?? 'bad value'
+  if (why === 'must be JSON') return `configuration ${String(name)} must be JSON`
+  const at = field.length > 0 ? ` at ${field.join('.')}` : ''
+  return `configuration ${String(name)} is invalid${at}: ${why}`
 }
 
 /**
  * The settings of this `Env` (parsed once per env object).
  *
  * @example
- * const { cacheTtlMs } = settingsOf(c.env)
+ * const { cacheTtlMs, pool } = settingsOf(c.env) // pool.config.options.ttfbMs 3000
  */
 export function settingsOf(env: Env): Settings {
   const known = cache.get(env)
   if (known) return known
-  const adapter = env.UPSTREAM_ADAPTER || 'auto'
-  if (adapter !== 'auto' && adapter !== 'xtts-streaming' && adapter !== 'openai') {
-    throw new ProblemError(
-      'internal_error',
-      'configuration UPSTREAM_ADAPTER must be auto, xtts-streaming or openai',
-    )
+  // wrangler writes an unset var as '': treat it as absent, so the default applies.
+  const vars = Object.fromEntries(
+    Object.keys(EnvSchema.shape).map((name) => {
+      const value = (env as unknown as Record<string, unknown>)[name]
+      return [name, value === '' ? undefined : value]
+    }),
+  )
+  const parsed = EnvSchema.safeParse(vars)
+  if (!parsed.success) throw new ProblemError('internal_error', describe(parsed.error))
+  const v = parsed.data
+  const upstreams = v.UPSTREAMS ?? [
+    UpstreamSchema.parse({
+      url: v.UPSTREAM_URL,
+      adapter: v.UPSTREAM_ADAPTER,
+      credential: 'UPSTREAM_API_KEY',
+    }),
+  ]
+  const config: PoolConfig = {
+    upstreams,
+    options: v.POOL_OPTIONS,
+    model: v.UPSTREAM_MODEL,
+    voiceMap: v.VOICE_MAP,
   }
-  const level = env.LOG_LEVEL || 'info'
   const settings: Settings = {
-    upstreamUrl: (env.UPSTREAM_URL || 'http://127.0.0.1:8020').replace(/\/+$/, ''),
-    upstreamAdapter: adapter,
-    upstreamModel: env.UPSTREAM_MODEL || 'xtts-v2',
-    upstreamApiKey: env.UPSTREAM_API_KEY || undefined,
-    voiceMap: parseVoiceMap(env.VOICE_MAP),
-    cacheTtlMs: positiveInt(env, 'CACHE_TTL_SECONDS', 604_800) * 1000,
-    cacheMaxBytes: positiveInt(env, 'CACHE_MAX_BYTES', 1024 ** 3),
-    cacheTenancy:
-      env.CACHE_TENANCY === 'key' || env.CACHE_TENANCY === 'shared' ? env.CACHE_TENANCY : 'tenant',
-    maxBodyBytes: positiveInt(env, 'MAX_BODY_BYTES', 65_536),
-    maxCloneBytes: positiveInt(env, 'MAX_CLONE_BYTES', 10 * 1024 * 1024),
-    corsOrigins: (env.CORS_ORIGINS || '')
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
-    logLevel: level === 'debug' || level === 'warn' || level === 'error' ? level : 'info',
-    devMode: env.DEV_MODE === 'true',
+    upstreamUrl: v.UPSTREAM_URL,
+    upstreamAdapter: v.UPSTREAM_ADAPTER,
+    upstreamModel: v.UPSTREAM_MODEL,
+    upstreamApiKey: v.UPSTREAM_API_KEY || undefined,
+    voiceMap: v.VOICE_MAP,
+    cacheTtlMs: v.CACHE_TTL_SECONDS * 1000,
+    cacheMaxBytes: v.CACHE_MAX_BYTES,
+    cacheTenancy: v.CACHE_TENANCY,
+    maxBodyBytes: v.MAX_BODY_BYTES,
+    maxCloneBytes: v.MAX_CLONE_BYTES,
+    corsOrigins: v.CORS_ORIGINS,
+    logLevel: v.LOG_LEVEL,
+    devMode: v.DEV_MODE,
+    speedBy: v.SPEED_BY,
+    pool: { name: v.POOL_NAME, config, configId: hash53(JSON.stringify(config)) },
   }
   cache.set(env, settings)
   return settings
+}
+
+/**
+ * The total deadline of one synthesis of `chars` characters.
+ *
+ * @example
+ * synthesisDeadlineMs(options, 120) // 15 000 + 120 × 60 = 22 200
+ */
+export function synthesisDeadlineMs(options: PoolOptions, chars: number): number {
+  return options.deadlineBaseMs + Math.ceil(chars * options.deadlinePerCharMs)
 }

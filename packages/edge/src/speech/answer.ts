@@ -1,87 +1,61 @@
 /**
- * @module speech/answer — answers a speech request: the whole answer from cache (HIT), or
- * synthesized (MISS) and then cached. With `stream: true` audio goes out as it is produced;
- * a failure before the first byte is a 5xx problem, after it an aborted body — never a clean
- * end — and the answer is cached only once complete and valid.
+ * @module speech/answer — a prepared speech request as an HTTP answer. A whole answer is
+ * `synthesizeToCache`'s audio with headers (HIT or MISS; its storing goes to `waitUntil`).
+ * With `stream: true` audio goes out as it is produced; a failure before the first byte is a
+ * 5xx problem, after it an aborted body — never a clean end — and the answer is cached only
+ * once complete and valid.
  *
  * A stream holds no more than the sentence in flight (issue 9: the edge must not hold whole
  * files when streaming). Its whole-answer entry is built after the stream ended, in
  * `waitUntil`, from the sentence segments it cached (see `assemble.ts` for why it is still
  * stored rather than assembled per request).
  */
-import { createEncoder, encodeAudio } from '../encode/index.ts'
+import { createEncoder } from '../encode/index.ts'
 import { assembleAnswer } from './assemble.ts'
-import type { SpeechContext, Timings } from './context.ts'
-import { collectSpeech, type PiecesReport, segmentKeysOf, speechPieces } from './pieces.ts'
+import type { SpeechContext } from './context.ts'
+import { newTally, planSegments, type SpeechPlan, speechPieces } from './pieces.ts'
 import type { PreparedSpeech } from './prepare.ts'
 import { audioHeaders, completeAudio } from './respond.ts'
-import { planTempo } from './tempo.ts'
+import {
+  DEADLINE_MS,
+  etagOf,
+  type SpeechReport,
+  storeAnswer,
+  synthesizeToCache,
+} from './synthesize.ts'
 
-/** Time budget of one answer's upstream work (issue 5 brings TTFB and per-length deadlines). */
-const DEADLINE_MS = 120_000
-
-/** What the answer reports for the request's METRIC line. */
-export interface AnswerReport extends PiecesReport {
-  cache: 'HIT' | 'MISS'
-  bytes: number
+/** An answer and what making it found out (a stream's figures grow until its end). */
+export interface SpeechAnswer {
+  response: Response
+  report: SpeechReport
 }
-
-const etagOf = (key: string, created: number) => `${key.slice(0, 16)}.${created.toString(36)}`
 
 /**
  * The response to a prepared speech request.
  *
  * @example
- * return answerSpeech(ctx, c.req.raw, prepared, timings, report)
+ * const { response, report } = await answerSpeech(ctx, c.req.raw, prepared)
  */
 export async function answerSpeech(
   ctx: SpeechContext,
   request: Request,
   prepared: PreparedSpeech,
-  timings: Timings,
-  report: AnswerReport,
-): Promise<Response> {
+): Promise<SpeechAnswer> {
   const lookupStarted = performance.now()
   const found = await ctx.cache.get(prepared.key)
-  timings.cache += performance.now() - lookupStarted
-  if ('bytes' in found) {
-    report.cache = 'HIT'
-    report.bytes = found.bytes.byteLength
-    report.audioMs = found.meta.durationMs
-    return completeAudio(request, found.bytes, {
-      format: prepared.format,
-      cache: 'HIT',
-      language: prepared.language,
-      // No server was asked: label it as the pieces path labels fully cached answers.
-      upstream: 'cache',
-      etag: found.meta.etag,
-      timings,
-    })
-  }
-  report.cache = 'MISS'
-  return prepared.stream
-    ? streamMiss(ctx, prepared, timings, report)
-    : completeMiss(ctx, request, prepared, timings, report)
-}
-
-function store(
-  ctx: SpeechContext,
-  prepared: PreparedSpeech,
-  bytes: Uint8Array,
-  created: number,
-  report: Pick<PiecesReport, 'audioMs' | 'upstream'>,
-): Promise<void> {
-  return ctx.cache.put(prepared.key, bytes, {
-    kind: 'response',
+  const ms = performance.now() - lookupStarted
+  if (prepared.stream && !('bytes' in found)) return streamMiss(ctx, prepared, ms)
+  const whole = await synthesizeToCache(ctx, prepared, { looked: { found, ms } })
+  ctx.waitUntil(whole.stored)
+  const response = completeAudio(request, whole.bytes, {
     format: prepared.format,
+    cache: whole.report.cache,
     language: prepared.language,
-    sampleRate: 24_000,
-    durationMs: Math.round(report.audioMs),
-    created,
-    expires: created + ctx.settings.cacheTtlMs,
-    etag: etagOf(prepared.key, created),
-    upstream: report.upstream ?? 'cache',
+    upstream: whole.upstream,
+    etag: whole.etag,
+    timings: whole.report.timings,
   })
+  return { response, report: whole.report }
 }
 
 /**
@@ -91,66 +65,37 @@ function store(
 async function storeStreamed(
   ctx: SpeechContext,
   prepared: PreparedSpeech,
+  plan: SpeechPlan,
   streamCreated: number,
   segments: Promise<void>[],
   upstream: string | undefined,
 ): Promise<void> {
   await Promise.all(segments)
-  const keys = await segmentKeysOf(ctx, prepared)
-  const whole = await assembleAnswer(
-    ctx.cache,
-    keys,
-    prepared.format,
-    await planTempo(ctx, prepared),
-  )
+  const keys = plan.segments.map((s) => s.key)
+  const whole = await assembleAnswer(ctx.cache, keys, prepared.format, plan.tempo)
   if (!whole) {
     ctx.log.warn('a streamed answer was not stored whole: one of its segments is not cached')
     return
   }
   const created = Math.max(Date.now(), streamCreated + 1)
-  await store(ctx, prepared, whole.bytes, created, { audioMs: whole.durationMs, upstream })
-}
-
-async function completeMiss(
-  ctx: SpeechContext,
-  request: Request,
-  prepared: PreparedSpeech,
-  timings: Timings,
-  report: AnswerReport,
-): Promise<Response> {
-  const created = Date.now()
-  const audio = await collectSpeech(
-    ctx,
-    prepared,
-    timings,
-    report,
-    AbortSignal.timeout(DEADLINE_MS),
-  )
-  const encodeStarted = performance.now()
-  const bytes = await encodeAudio(audio.pcm, { ...audio, format: prepared.format })
-  timings.encode += performance.now() - encodeStarted
-  report.bytes = bytes.byteLength
-  ctx.waitUntil(store(ctx, prepared, bytes, created, report))
-  const response = completeAudio(request, bytes, {
-    format: prepared.format,
-    cache: 'MISS',
-    language: prepared.language,
-    upstream: report.upstream ?? 'cache',
-    etag: etagOf(prepared.key, created),
-    timings,
+  await storeAnswer(ctx, prepared, whole.bytes, created, {
+    audioMs: whole.durationMs,
+    upstream,
+    sampleRate: whole.sampleRate,
   })
-  return response
 }
 
 async function streamMiss(
   ctx: SpeechContext,
   prepared: PreparedSpeech,
-  timings: Timings,
-  report: AnswerReport,
-): Promise<Response> {
+  cacheMs: number,
+): Promise<SpeechAnswer> {
+  const report: SpeechReport = { ...newTally(), cache: 'MISS', bytes: 0 }
+  report.timings.cache += cacheMs
   const created = Date.now()
   const abort = new AbortController()
   const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(DEADLINE_MS)])
+  const plan = await planSegments(ctx, prepared)
   // Only the writes of new segments are kept (to wait for before assembling), never audio.
   const segments: Promise<void>[] = []
   let sentBytes = 0
@@ -158,14 +103,14 @@ async function streamMiss(
   async function* encoded(): AsyncGenerator<Uint8Array> {
     let encoder: Awaited<ReturnType<typeof createEncoder>> | undefined
     try {
-      for await (const chunk of speechPieces(ctx, prepared, timings, report, signal, segments)) {
+      for await (const chunk of speechPieces(ctx, prepared, plan, report, signal, segments)) {
         encoder ??= await createEncoder(prepared.format, {
           sampleRate: chunk.sampleRate,
           channels: 1,
         })
         const started = performance.now()
         const out = encoder.push(chunk.pcm)
-        timings.encode += performance.now() - started
+        report.timings.encode += performance.now() - started
         if (out.byteLength > 0) yield out
       }
       const tail = encoder?.end()
@@ -181,7 +126,7 @@ async function streamMiss(
   const first = await iterator.next()
   const finish = () => {
     report.bytes = sentBytes
-    ctx.waitUntil(storeStreamed(ctx, prepared, created, segments, report.upstream))
+    ctx.waitUntil(storeStreamed(ctx, prepared, plan, created, segments, report.upstream))
   }
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
@@ -206,9 +151,7 @@ async function streamMiss(
       } catch (error) {
         ctx.log.warn(
           'speech stream failed after the first byte; the body is aborted, nothing cached',
-          {
-            code: (error as { code?: string }).code ?? 'unknown',
-          },
+          { code: (error as { code?: string }).code ?? 'unknown' },
         )
         controller.error(error)
       }
@@ -224,7 +167,7 @@ async function streamMiss(
     language: prepared.language,
     upstream: report.upstream ?? 'cache',
     etag: etagOf(prepared.key, created),
-    timings,
+    timings: report.timings,
   })
-  return new Response(body, { status: 200, headers })
+  return { response: new Response(body, { status: 200, headers }), report }
 }

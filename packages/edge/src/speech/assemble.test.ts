@@ -1,11 +1,11 @@
-import { parseWav } from '@tts/core/audio'
+import { concatSamples, parseWav } from '@tts/core/audio'
 import { describe, expect, it } from 'vitest'
 import { mp3Frames, oggOpusPages } from '../../test/audio-check.ts'
 import type { CacheLookup, EntryMeta } from '../cache/store.ts'
 import { encodeAudio } from '../encode/index.ts'
 import { speechLike } from '../encode/speech-like.ts'
+import { pcmBytes } from '../upstream/pcm.ts'
 import { assembleAnswer } from './assemble.ts'
-import { joinPcm, pcmBytes } from './pieces.ts'
 
 const RATE = 24_000
 
@@ -57,7 +57,7 @@ describe('assembleAnswer', () => {
   it('wav: the same file a whole encoding makes, exact sizes in the header', async () => {
     const cache = fakeCache(stored())
     const whole = await assembleAnswer(cache, keys, 'wav')
-    const expected = await encodeAudio(joinPcm(sentences), {
+    const expected = await encodeAudio(concatSamples(sentences), {
       sampleRate: RATE,
       channels: 1,
       format: 'wav',
@@ -70,7 +70,7 @@ describe('assembleAnswer', () => {
 
   it('pcm: the segments in order', async () => {
     const whole = await assembleAnswer(fakeCache(stored()), keys, 'pcm')
-    expect(whole?.bytes).toEqual(pcmBytes(joinPcm(sentences)))
+    expect(whole?.bytes).toEqual(pcmBytes(concatSamples(sentences)))
   })
 
   it('mp3 and opus: one valid file over all segments', async () => {

@@ -16,66 +16,51 @@
  * `created` and thus its own ETag, never the streamed answer's.
  */
 import type { AudioCache } from '../cache/store.ts'
-import { createEncoder, type ResponseFormat, type StreamingEncoder } from '../encode/index.ts'
-import { bytesPcm, concatBytes } from './pieces.ts'
+import type { ResponseFormat } from '../encode/index.ts'
+import { bytesPcm } from '../upstream/pcm.ts'
+import { wholeEncoder } from './encode-whole.ts'
 import { scaledMs, scaledSentence, type TempoPlan } from './tempo.ts'
 
-/** A whole answer built from segments. */
+/** A whole answer made of stored segments. */
 export interface AssembledAnswer {
   bytes: Uint8Array
   sampleRate: number
   durationMs: number
 }
 
-/** A streamed WAV says "until the end"; a stored one carries its exact sizes. */
-function fixWavSizes(wav: Uint8Array): void {
-  const view = new DataView(wav.buffer, wav.byteOffset, wav.byteLength)
-  view.setUint32(4, wav.byteLength - 8, true)
-  view.setUint32(40, wav.byteLength - 44, true)
-}
-
 /**
- * The answer in `format` made of the segments `keys` in order, or `undefined` when any segment
- * is not a valid cached one (absent, expired, corrupt, another kind, another sample rate) — so
- * nothing incomplete is ever stored as a whole answer. With `plan`, each segment (source audio)
- * gets the edge's speed and pitch first, as the streamed answer did.
+ * The answer of `keys` (segment entries, in order) encoded as `format`, or undefined when any
+ * is missing, is not a segment, or has another sample rate than the first. With `tempo`, each
+ * segment (source audio) gets the edge's speed and pitch first, as the streamed answer did.
  *
  * @example
- * const whole = await assembleAnswer(ctx.cache, await segmentKeysOf(ctx, prepared), 'mp3')
- * if (whole) await ctx.cache.put(prepared.key, whole.bytes, meta)
+ * const whole = await assembleAnswer(ctx.cache, plan.map((s) => s.key), 'mp3')
  */
 export async function assembleAnswer(
   cache: Pick<AudioCache, 'get'>,
   keys: readonly string[],
   format: ResponseFormat,
-  plan?: TempoPlan,
+  tempo?: TempoPlan,
 ): Promise<AssembledAnswer | undefined> {
-  const out: Uint8Array[] = []
-  let encoder: StreamingEncoder | undefined
+  const encoder = wholeEncoder(format)
   let sampleRate: number | undefined
   let durationMs = 0
   try {
     for (const key of keys) {
       const found = await cache.get(key)
       if (!('bytes' in found) || found.meta.kind !== 'segment') return undefined
-      if (sampleRate === undefined) {
-        sampleRate = found.meta.sampleRate
-        encoder = await createEncoder(format, { sampleRate, channels: 1 })
-      } else if (found.meta.sampleRate !== sampleRate) return undefined
-      durationMs += plan ? scaledMs(plan, found.meta.durationMs) : found.meta.durationMs
+      sampleRate ??= found.meta.sampleRate
+      if (found.meta.sampleRate !== sampleRate) return undefined
+      durationMs += tempo ? scaledMs(tempo, found.meta.durationMs) : found.meta.durationMs
       const pcm = { pcm: bytesPcm(found.bytes), sampleRate, channels: 1 }
-      for (const piece of plan ? scaledSentence(plan, pcm) : [pcm]) {
-        const bytes = (encoder as StreamingEncoder).push(piece.pcm)
-        if (bytes.byteLength > 0) out.push(bytes)
+      for (const piece of tempo ? scaledSentence(tempo, pcm) : [pcm]) {
+        await encoder.push(piece.pcm, sampleRate)
       }
     }
-    if (!encoder || sampleRate === undefined) return undefined
-    out.push(encoder.end())
-    encoder = undefined
+    const bytes = encoder.end()
+    if (!bytes || sampleRate === undefined) return undefined
+    return { bytes, sampleRate, durationMs }
   } finally {
-    encoder?.abort()
+    encoder.abort()
   }
-  const bytes = concatBytes(out)
-  if (format === 'wav') fixWavSizes(bytes)
-  return { bytes, sampleRate, durationMs }
 }

@@ -1,25 +1,26 @@
 /**
- * @module speech/context — what one speech request works with: settings, cache, upstream,
- * logger, metrics and the caller. Built per request in the route, plain data for the rest.
+ * @module speech/context — what one speech request works with: settings, the cache scope,
+ * cache, synthesizer, logger, metrics and the caller. Every part is an argument (see
+ * speech/wire for the real ones); nothing is replaced after construction.
  */
 import type { Principal } from '../auth/index.ts'
-import { keyRingOf } from '../cache/ring.ts'
-import { type AudioCache, createAudioCache, edgeCacheOf } from '../cache/store.ts'
+import type { AudioCache } from '../cache/store.ts'
 import type { Logger, Metrics } from '../observe/index.ts'
-import { metrics as isolateMetrics } from '../observe/index.ts'
-import { type Settings, settingsOf } from '../settings/index.ts'
-import { resolveSynthesizer, type Synthesizer } from '../upstream/index.ts'
+import type { Settings } from '../settings/index.ts'
+import type { Synthesizer } from '../upstream/index.ts'
 
 /** Per-request dependencies of the speech path. */
 export interface SpeechContext {
-  env: Env
-  settings: Settings
-  cache: AudioCache
-  /** The upstream, resolved on first use (a hit never needs it). */
-  upstream: () => Promise<Synthesizer>
-  log: Logger
-  metrics: Metrics
-  principal: Principal
+  readonly env: Env
+  readonly settings: Settings
+  /** The cache scope of the caller (`*`, `tenant:…` or `key:…`): keys and single-flight. */
+  readonly scope: string
+  readonly cache: AudioCache
+  /** The upstream (through the pool); a hit never calls it. */
+  readonly synthesizer: Synthesizer
+  readonly log: Logger
+  readonly metrics: Metrics
+  readonly principal: Principal
   waitUntil(promise: Promise<unknown>): void
 }
 
@@ -32,49 +33,26 @@ export function serverTiming(t: Timings): string {
 }
 
 /**
- * The speech context of one request or queue message.
+ * The cache scope of `principal` under `tenancy`: computed once per request, used by the
+ * cache keys and the pool's single-flight alike, so a shared synthesis never crosses tenants.
  *
  * @example
- * const ctx = await createSpeechContext({ env, principal, log, waitUntil: (p) => executionCtx.waitUntil(p) })
+ * scopeOf('tenant', principal) // 'tenant:acme'
  */
-export async function createSpeechContext(options: {
-  env: Env
-  principal: Principal
-  log: Logger
-  waitUntil(promise: Promise<unknown>): void
-}): Promise<SpeechContext> {
-  const { env, log } = options
-  const settings = settingsOf(env)
-  const waitUntil = (p: Promise<unknown>) =>
-    options.waitUntil(
-      p.catch((e: unknown) => log.error('background work failed', { error: String(e) })),
-    )
-  const cache = createAudioCache({
-    r2: env.AUDIO,
-    kv: env.INDEX,
-    ring: await keyRingOf(env),
-    edgeCache: edgeCacheOf(),
-    waitUntil,
-    onCorrupt: (key, error) => {
-      isolateMetrics.counter('tts.edge.cache.corrupt').inc()
-      log.warn('cache entry failed to open; deleted, treated as a miss', {
-        key: key.slice(0, 16),
-        code: (error as { code?: string }).code ?? 'unknown',
-      })
-    },
-  })
-  let upstream: Promise<Synthesizer> | undefined
-  return {
-    env,
-    settings,
-    cache,
-    upstream: () => {
-      upstream ??= resolveSynthesizer(settings)
-      return upstream
-    },
-    log,
-    metrics: isolateMetrics,
-    principal: options.principal,
-    waitUntil,
-  }
+export function scopeOf(tenancy: Settings['cacheTenancy'], principal: Principal): string {
+  return tenancy === 'shared'
+    ? '*'
+    : tenancy === 'key'
+      ? `key:${principal.keyId}`
+      : `tenant:${principal.tenant}`
+}
+
+/**
+ * A speech context from its parts.
+ *
+ * @example
+ * const ctx = createSpeechContext({ env, settings, scope, cache, synthesizer, log, metrics, principal, waitUntil })
+ */
+export function createSpeechContext(parts: SpeechContext): SpeechContext {
+  return Object.freeze({ ...parts })
 }

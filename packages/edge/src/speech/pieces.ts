@@ -2,13 +2,16 @@
  * @module speech/pieces — the audio of a text, sentence by sentence: each sentence from the
  * segment cache when heard before, else from the upstream (validated, then cached on its own).
  * So a sentence already synthesized is never synthesized again, whatever paragraph holds it.
+ * The text is split and each sentence hashed once (`planSegments`); the segment key is also
+ * the pool's single-flight key.
  */
-import { isAudioError, validateAudio } from '@tts/core/audio'
+import { concatSamples, isAudioError, validateAudio } from '@tts/core/audio'
 import { UpstreamError } from '../upstream/index.ts'
+import { bytesPcm, pcmBytes } from '../upstream/pcm.ts'
 import type { SpeechContext, Timings } from './context.ts'
 import { type PreparedSpeech, segmentKey } from './prepare.ts'
 import { sentencesOf } from './sentences.ts'
-import { planTempo, scaledMs, scaledSentence, sentenceScaler } from './tempo.ts'
+import { planTempo, scaledMs, scaledSentence, sentenceScaler, type TempoPlan } from './tempo.ts'
 
 /** A run of PCM of one piece, with its format. */
 export interface PcmChunk {
@@ -17,106 +20,136 @@ export interface PcmChunk {
   channels: number
 }
 
-/** What producing the pieces found out, filled in as it goes. */
-export interface PiecesReport {
+/** One sentence of the text and its segment cache key. */
+export interface Segment {
+  sentence: string
+  key: string
+}
+
+/** What a miss will do: the sentences with their keys, and the speed and pitch split. */
+export interface SpeechPlan {
+  segments: Segment[]
+  tempo: TempoPlan
+}
+
+/** What producing the audio found out and what it cost, filled in as it goes. */
+export interface Tally {
   pieces: number
   cachedPieces: number
   upstream: string | undefined
   audioMs: number
+  timings: Timings
 }
 
-/** Little-endian bytes of 16-bit samples (how segments are stored). */
-export function pcmBytes(pcm: Int16Array): Uint8Array {
-  const out = new Uint8Array(pcm.length * 2)
-  const view = new DataView(out.buffer)
-  for (let i = 0; i < pcm.length; i++) view.setInt16(i * 2, pcm[i] ?? 0, true)
-  return out
-}
-
-/** 16-bit samples of little-endian bytes (a stored segment). */
-export function bytesPcm(bytes: Uint8Array): Int16Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const out = new Int16Array(bytes.byteLength >> 1)
-  for (let i = 0; i < out.length; i++) out[i] = view.getInt16(i * 2, true)
-  return out
-}
-
-function joinPcm(parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
+/** A tally of nothing yet. */
+export function newTally(): Tally {
+  return {
+    pieces: 0,
+    cachedPieces: 0,
+    upstream: undefined,
+    audioMs: 0,
+    timings: { cache: 0, upstream: 0, encode: 0 },
   }
-  return out
 }
 
 /**
- * The segment cache keys of `prepared.text`, one per sentence, in order.
+ * The sentences of `prepared.text` and their segment keys, in order (the one split and the
+ * one hash per sentence of a request), and the speed and pitch plan (tempo.ts).
  *
  * @example
- * const keys = await segmentKeysOf(ctx, prepared)
+ * const plan = await planSegments(ctx, prepared)
  */
-export async function segmentKeysOf(
+export async function planSegments(
   ctx: SpeechContext,
   prepared: PreparedSpeech,
-): Promise<string[]> {
+): Promise<SpeechPlan> {
+  const tempo = await planTempo(ctx, prepared)
+  // Segments hold the source audio: at the speed the upstream is asked for, see tempo.ts.
+  const source = { ...prepared, speed: tempo.sourceSpeed }
   const sentences = sentencesOf(prepared.text, prepared.language)
-  // Segments hold the source audio: at the speed the upstream was asked for, see tempo.ts.
-  const source = { ...prepared, speed: (await planTempo(ctx, prepared)).sourceSpeed }
-  return Promise.all(sentences.map((s) => segmentKey(source, ctx.settings.upstreamModel, s)))
+  const keys = await Promise.all(
+    sentences.map((s) => segmentKey(source, ctx.settings.upstreamModel, s)),
+  )
+  return { tempo, segments: sentences.map((sentence, i) => ({ sentence, key: keys[i] as string })) }
+}
+
+function checked(
+  pcm: Int16Array,
+  sampleRate: number,
+  channels: number,
+  sentence: string,
+  prepared: PreparedSpeech,
+): number {
+  try {
+    const audio = { sampleRate, channels, encoding: 'pcm16' as const, data: pcmBytes(pcm) }
+    const { durationMs } = validateAudio(audio, {
+      text: sentence,
+      language: prepared.language,
+      speed: prepared.speed,
+    })
+    if (channels !== 1) {
+      throw new UpstreamError(
+        'upstream_invalid_audio',
+        `the upstream sent ${channels} channels; XTTS speaks mono`,
+      )
+    }
+    return durationMs
+  } catch (cause) {
+    if (!isAudioError(cause)) throw cause
+    throw new UpstreamError(
+      'upstream_invalid_audio',
+      `the upstream audio failed validation: ${cause.message}`,
+      { cause },
+    )
+  }
 }
 
 /**
- * Yields the audio of `prepared.text` in order, as it becomes available. Throws an
- * `UpstreamError` when the upstream fails or its audio is invalid; nothing of a failed piece
- * is cached. Each new segment's cache write is pushed onto `stored` when given, so a caller
- * can wait until the segments are readable.
+ * Yields the audio of `plan` in order, as it becomes available. Throws an `UpstreamError`
+ * when the upstream fails or its audio is invalid; nothing of a failed piece is cached. Each
+ * new segment's cache write is pushed onto `stored`, so a caller can wait until the segments
+ * are readable.
  *
  * @example
- * for await (const chunk of speechPieces(ctx, prepared, timings, report, signal)) encoder.push(chunk.pcm)
+ * for await (const chunk of speechPieces(ctx, prepared, plan, tally, signal, [])) encoder.push(chunk.pcm)
  */
 export async function* speechPieces(
   ctx: SpeechContext,
   prepared: PreparedSpeech,
-  timings: Timings,
-  report: PiecesReport,
+  plan: SpeechPlan,
+  tally: Tally,
   signal: AbortSignal,
-  stored?: Promise<void>[],
+  stored: Promise<void>[],
 ): AsyncGenerator<PcmChunk> {
-  const sentences = sentencesOf(prepared.text, prepared.language)
-  report.pieces = sentences.length
+  const { segments, tempo } = plan
+  tally.pieces = segments.length
   const started = performance.now()
-  const plan = await planTempo(ctx, prepared)
-  const keys = await segmentKeysOf(ctx, prepared)
-  const lookups = await Promise.all(keys.map((k) => ctx.cache.get(k)))
-  timings.cache += performance.now() - started
+  const lookups = await Promise.all(segments.map((s) => ctx.cache.get(s.key)))
+  tally.timings.cache += performance.now() - started
 
-  for (const [i, sentence] of sentences.entries()) {
+  for (const [i, { sentence, key }] of segments.entries()) {
     const lookup = lookups[i]
-    const key = keys[i] as string
     if (lookup && 'bytes' in lookup) {
-      report.cachedPieces++
-      report.audioMs += scaledMs(plan, lookup.meta.durationMs)
+      tally.cachedPieces++
+      tally.audioMs += scaledMs(tempo, lookup.meta.durationMs)
       const { sampleRate } = lookup.meta
-      yield* scaledSentence(plan, { pcm: bytesPcm(lookup.bytes), sampleRate, channels: 1 })
+      yield* scaledSentence(tempo, { pcm: bytesPcm(lookup.bytes), sampleRate, channels: 1 })
       continue
     }
     const upstreamStarted = performance.now()
-    const upstream = await ctx.upstream()
-    const result = await upstream.synthesize(
+    const result = await ctx.synthesizer.synthesize(
       {
         text: sentence,
         language: prepared.language,
         voice: prepared.voice,
-        speed: plan.sourceSpeed,
+        speed: tempo.sourceSpeed,
         stream: prepared.stream,
       },
-      { signal },
+      { signal, key },
     )
-    report.upstream = result.upstream
+    tally.upstream = result.upstream
     const parts: Int16Array[] = []
-    const scale = sentenceScaler(plan, result.sampleRate)
+    const scale = sentenceScaler(tempo, result.sampleRate)
     const chunkOf = (pcm: Int16Array) => ({
       pcm,
       sampleRate: result.sampleRate,
@@ -128,38 +161,14 @@ export async function* speechPieces(
     }
     const tail = scale.end()
     if (tail.length > 0) yield chunkOf(tail)
-    timings.upstream += performance.now() - upstreamStarted
-    const data = pcmBytes(joinPcm(parts))
-    let durationMs: number
-    try {
-      const audio = {
-        sampleRate: result.sampleRate,
-        channels: result.channels,
-        encoding: 'pcm16' as const,
-        data,
-      }
-      durationMs = validateAudio(audio, {
-        text: sentence,
-        language: prepared.language,
-        speed: plan.sourceSpeed,
-      }).durationMs
-    } catch (cause) {
-      if (!isAudioError(cause)) throw cause
-      throw new UpstreamError(
-        'upstream_invalid_audio',
-        `the upstream audio failed validation: ${cause.message}`,
-        { cause },
-      )
-    }
-    if (result.channels !== 1) {
-      throw new UpstreamError(
-        'upstream_invalid_audio',
-        `the upstream sent ${result.channels} channels; XTTS speaks mono`,
-      )
-    }
-    report.audioMs += scaledMs(plan, durationMs)
+    tally.timings.upstream += performance.now() - upstreamStarted
+    // Joined once, for its validation and entry (a one-chunk sentence is not copied).
+    const whole = parts.length === 1 && parts[0] ? parts[0] : concatSamples(parts)
+    const source = { ...prepared, speed: tempo.sourceSpeed }
+    const durationMs = checked(whole, result.sampleRate, result.channels, sentence, source)
+    tally.audioMs += scaledMs(tempo, durationMs)
     const created = Date.now()
-    const put = ctx.cache.put(key, data, {
+    const put = ctx.cache.put(key, pcmBytes(whole), {
       kind: 'segment',
       format: 'pcm',
       language: prepared.language,
@@ -171,47 +180,6 @@ export async function* speechPieces(
       upstream: result.upstream,
     })
     ctx.waitUntil(put)
-    stored?.push(put)
+    stored.push(put)
   }
 }
-
-/**
- * All of the audio of `prepared.text`, joined (the non-streaming path).
- *
- * @example
- * const { pcm, sampleRate } = await collectSpeech(ctx, prepared, timings, report, signal)
- */
-export async function collectSpeech(
-  ctx: SpeechContext,
-  prepared: PreparedSpeech,
-  timings: Timings,
-  report: PiecesReport,
-  signal: AbortSignal,
-): Promise<PcmChunk> {
-  const parts: Int16Array[] = []
-  let sampleRate: number | undefined
-  for await (const chunk of speechPieces(ctx, prepared, timings, report, signal)) {
-    sampleRate ??= chunk.sampleRate
-    if (chunk.sampleRate !== sampleRate) {
-      throw new UpstreamError(
-        'upstream_invalid_audio',
-        'the upstream changed its sample rate between sentences',
-      )
-    }
-    parts.push(chunk.pcm)
-  }
-  return { pcm: joinPcm(parts), sampleRate: sampleRate ?? 24_000, channels: 1 }
-}
-
-/** One byte array of all `parts`. */
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.byteLength
-  }
-  return out
-}
-
-export { joinPcm }

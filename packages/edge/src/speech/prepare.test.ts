@@ -23,12 +23,13 @@ function countingContext(upstreamUrl: string) {
     },
     settings: { ...settingsOf(env), upstreamUrl, voiceMap: {} },
     principal: { tenant: 't', scopes: ['speech'], keyId: 'k' },
-    upstream: async () => ({
+    scope: 'tenant:t',
+    synthesizer: {
       voiceIdentity: async () => {
         counts.identities++
         return `identity-of-${upstreamUrl}`
       },
-    }),
+    },
     waitUntil: (p: Promise<unknown>) => void p,
   } as unknown as SpeechContext
   return { ctx, counts, kv }

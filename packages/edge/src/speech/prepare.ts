@@ -7,6 +7,7 @@
  * far inside KV's own TTL, which already lets an identity be a day old. Cloned voices are
  * not remembered: a deleted one must stop working at once, in every isolate.
  */
+import { XTTS_SAMPLE_RATE } from '@tts/core/audio'
 import { cacheKey } from '@tts/core/crypto'
 import { normalizeText } from '@tts/core/text'
 import { LRUCache } from 'lru-cache'
@@ -16,9 +17,6 @@ import type { VoiceRef } from '../upstream/index.ts'
 import type { SpeechContext } from './context.ts'
 import { resolveLanguage } from './language.ts'
 import { isClonedVoiceId, loadVoice } from './voices-store.ts'
-
-/** The output sample rate every cache key is computed for (XTTS-v2 speaks at 24 kHz). */
-export const OUTPUT_SAMPLE_RATE = 24_000
 
 /** A speech request after validation. */
 export interface SpeechInput {
@@ -44,15 +42,6 @@ export interface PreparedSpeech extends Omit<SpeechInput, 'input' | 'voice' | 'l
   key: string
 }
 
-function tenantOf(ctx: SpeechContext): string {
-  const mode = ctx.settings.cacheTenancy
-  return mode === 'shared'
-    ? '*'
-    : mode === 'key'
-      ? `key:${ctx.principal.keyId}`
-      : `tenant:${ctx.principal.tenant}`
-}
-
 /** Fields every key shares; the text and kind differ between response and segment keys. */
 function keyFields(p: Omit<PreparedSpeech, 'key'>, model: string) {
   return {
@@ -60,7 +49,7 @@ function keyFields(p: Omit<PreparedSpeech, 'key'>, model: string) {
     language: p.language,
     voice: p.voiceIdentity,
     model,
-    sampleRate: OUTPUT_SAMPLE_RATE,
+    sampleRate: XTTS_SAMPLE_RATE,
     speed: p.speed,
     tenant: p.tenant,
   }
@@ -136,7 +125,7 @@ async function resolveVoice(
     speakers.set(local, known)
     return { ref, identity: known }
   }
-  const identity = await (await ctx.upstream()).voiceIdentity(ref, {})
+  const identity = await ctx.synthesizer.voiceIdentity(ref, {})
   speakers.set(local, identity)
   ctx.waitUntil(ctx.env.INDEX.put(memo, identity, { expirationTtl: 86_400 }))
   return { ref, identity }
@@ -171,7 +160,7 @@ export async function prepareSpeech(
     speed: input.speed,
     ...(input.pitch !== undefined ? { pitch: input.pitch } : {}),
     stream: input.stream,
-    tenant: tenantOf(ctx),
+    tenant: ctx.scope,
   }
   return { ...base, key: await responseKey(base, ctx.settings.upstreamModel) }
 }

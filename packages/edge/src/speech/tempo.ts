@@ -9,7 +9,7 @@
  * requested speed and pitch.
  */
 import { createTimeScale, isIdentityScale } from '@tts/core/audio'
-import { poolSettingsOf } from '../settings/pool.ts'
+import { settingsOf } from '../settings/index.ts'
 import { resolveSynthesizer } from '../upstream/index.ts'
 import type { SpeechContext } from './context.ts'
 import type { PcmChunk } from './pieces.ts'
@@ -40,7 +40,7 @@ const PIECE = 2400
  * speedBy(env) // 'upstream'
  */
 export function speedBy(env: Env): SpeedBy {
-  return env.SPEED_BY === 'edge' ? 'edge' : 'upstream'
+  return settingsOf(env).speedBy
 }
 
 /**
@@ -49,7 +49,7 @@ export function speedBy(env: Env): SpeedBy {
  * configured `auto` is detected as the adapter detects it (once per isolate and URL).
  */
 async function poolHasNativeSpeed(ctx: Pick<SpeechContext, 'env' | 'settings'>): Promise<boolean> {
-  const members = poolSettingsOf(ctx.env).config.upstreams
+  const members = settingsOf(ctx.env).pool.config.upstreams
   for (const member of members) {
     if (member.adapter === 'xtts-streaming') return false
     if (member.adapter === 'auto') {

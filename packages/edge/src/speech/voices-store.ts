@@ -3,7 +3,7 @@
  * Latents are stored with the digest that goes into cache keys.
  */
 
-import { sha256Hex } from '../upstream/http.ts'
+import { sha256Hex } from '@tts/core/crypto'
 import type { Latents } from '../upstream/index.ts'
 
 /** A cloned voice as stored. */

@@ -59,11 +59,3 @@ export async function upstreamFetch(
     ...(retryAfterS === undefined ? {} : { retryAfterS }),
   })
 }
-
-/** SHA-256 hex of a string. */
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)),
-  )
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')
-}

@@ -2,9 +2,11 @@
  * @module upstream/openai — adapter for any OpenAI-style `/v1/audio/speech` server
  * (openedai-speech, coqui-tts ≥ 0.27). Asks for WAV so the sample rate travels with the audio.
  */
+
+import { sha256Hex } from '@tts/core/crypto'
 import { TtsError } from '@tts/core/errors'
 import { UpstreamError } from './errors.ts'
-import { sha256Hex, type UpstreamTarget, upstreamFetch } from './http.ts'
+import { type UpstreamTarget, upstreamFetch } from './http.ts'
 import type { Synthesizer } from './types.ts'
 import { readWavStream } from './wav-stream.ts'
 

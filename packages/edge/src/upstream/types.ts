@@ -51,7 +51,19 @@ export interface Synthesizer {
   readonly model: string
   /** True when the upstream honours `speed` itself; else the edge time-scales (issue 15). */
   readonly nativeSpeed?: boolean
-  synthesize(request: SynthesisRequest, options: { signal?: AbortSignal }): Promise<SynthesisResult>
+  /**
+   * Synthesizes `request`; `key`, when the caller has one (the segment's cache key), names it
+   * for the pool's single-flight so it is not hashed again.
+   */
+  synthesize(
+    request: SynthesisRequest,
+    options: { signal?: AbortSignal; key?: string },
+  ): Promise<SynthesisResult>
+  /**
+   * Loads what a synthesis for `voice` needs before its first byte can come (the speaker
+   * latents of an XTTS server), so that time is not counted against the first-byte limit.
+   */
+  prepare?(voice: VoiceRef, options: { signal?: AbortSignal }): Promise<void>
   /** Speakers the upstream offers (studio speakers or OpenAI voice names). */
   voices(options: { signal?: AbortSignal }): Promise<UpstreamVoice[]>
   languages(options: { signal?: AbortSignal }): Promise<string[]>

@@ -4,6 +4,8 @@
  * are 0 (or 0xFFFFFFFF) and then audio for seconds, and we pass audio on as it arrives.
  * Handles any chunk order before `data`, 16-bit PCM and 32-bit float.
  */
+import { toPcm16 } from '@tts/core/audio'
+import { concatBytes } from '@tts/core/bytes'
 import { isTtsError } from '@tts/core/errors'
 import { UpstreamError } from './errors.ts'
 
@@ -91,17 +93,6 @@ function parseHeader(bytes: Uint8Array): Header | 'more' {
   return 'more'
 }
 
-function toPcm16(bytes: Uint8Array, float: boolean): Int16Array {
-  if (!float) return new Int16Array(bytes.slice().buffer)
-  const floats = new Float32Array(bytes.slice().buffer)
-  const out = new Int16Array(floats.length)
-  for (let i = 0; i < floats.length; i++) {
-    const s = Math.max(-1, Math.min(1, floats[i] ?? 0))
-    out[i] = s < 0 ? s * 0x8000 : s * 0x7fff
-  }
-  return out
-}
-
 /**
  * Reads the WAV header from `body` (waiting for the first bytes) and returns the format and an
  * iterator over 16-bit samples. The iterator throws `UpstreamError('upstream_truncated')` when
@@ -173,7 +164,12 @@ export async function readWavStream(body: ReadableStream<Uint8Array>): Promise<P
         const whole = pending.length - (pending.length % frame)
         if (whole > 0) {
           received += whole
-          yield toPcm16(pending.subarray(0, whole), h.float)
+          yield toPcm16({
+            sampleRate: h.sampleRate,
+            channels: h.channels,
+            encoding: h.float ? 'float32' : 'pcm16',
+            data: pending.subarray(0, whole),
+          })
           pending = pending.subarray(whole)
         }
         if (h.dataBytes !== undefined && received >= h.dataBytes) return
@@ -193,9 +189,5 @@ export async function readWavStream(body: ReadableStream<Uint8Array>): Promise<P
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b
-  const out = new Uint8Array(a.length + b.length)
-  out.set(a)
-  out.set(b, a.length)
-  return out
+  return a.length === 0 ? b : concatBytes([a, b])
 }

@@ -3,9 +3,11 @@
  * (streamed WAV), `/tts` (a JSON string holding a base64 WAV), `/studio_speakers` (fetched
  * once per isolate and kept), `/clone_speaker`, `/languages`.
  */
+import { decodeBase64 } from '@tts/core/bytes'
+import { sha256Hex } from '@tts/core/crypto'
 import { TtsError } from '@tts/core/errors'
 import { UpstreamError } from './errors.ts'
-import { sha256Hex, type UpstreamTarget, upstreamFetch } from './http.ts'
+import { type UpstreamTarget, upstreamFetch } from './http.ts'
 import type { Latents, Synthesizer, UpstreamVoice, VoiceRef } from './types.ts'
 import { readWavStream } from './wav-stream.ts'
 
@@ -24,13 +26,6 @@ function latentsBody(text: string, language: string, latents: Latents): Record<s
     speaker_embedding: latents.speaker_embedding,
     gpt_cond_latent: latents.gpt_cond_latent,
   }
-}
-
-function decodeBase64(text: string): Uint8Array {
-  const binary = atob(text)
-  const out = new Uint8Array(binary.length)
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i)
-  return out
 }
 
 /**
@@ -75,6 +70,9 @@ export function createXttsStreaming(target: UpstreamTarget, model: string): Synt
     model,
     // The edge time-scales instead (speech/tempo.ts), so a speed other than 1 never comes here.
     nativeSpeed: false,
+    async prepare(voice, { signal }) {
+      await latentsOf(voice, signal)
+    },
     async synthesize(request, { signal }) {
       if (request.speed !== 1) {
         // xtts-streaming-server takes no speed; answering normal-speed audio would be a lie.
@@ -102,14 +100,11 @@ export function createXttsStreaming(target: UpstreamTarget, model: string): Synt
           'upstream_invalid_audio',
           'the upstream /tts answer is not a base64 string',
         )
-      let wav: Uint8Array
-      try {
-        wav = decodeBase64(encoded)
-      } catch (cause) {
+      const wav = decodeBase64(encoded)
+      if (!wav) {
         throw new UpstreamError(
           'upstream_invalid_audio',
           'the upstream /tts answer is not valid base64',
-          { cause },
         )
       }
       return { ...(await readWavStream(new Blob([wav as BlobPart]).stream())), upstream: origin }

@@ -1,11 +1,13 @@
 /**
- * @module pool/client — the worker's side of the pool: a `Synthesizer` whose every call goes
- * through the `UpstreamPool` object, so the speech path is unchanged while breakers, gates,
- * single-flight and failover act for every isolate at once. Only the miss path creates one;
- * a cache hit never reaches the object.
+ * @module pool-client/synthesizer — a `Synthesizer` whose every call goes through the pool
+ * object, so the speech path is unchanged while breakers, gates, single-flight and failover
+ * act for every isolate at once. Only the miss path uses it for synthesis; a cache hit never
+ * reaches the object.
  */
+import { concatBytes } from '@tts/core/bytes'
 import { cacheKey } from '@tts/core/crypto'
-import { type PoolSettings, poolSettingsOf } from '../settings/pool.ts'
+import { fromFailure } from '../pool/errors.ts'
+import type { VoiceCall, VoiceValue } from '../pool/index.ts'
 import {
   type Latents,
   type SynthesisRequest,
@@ -14,8 +16,8 @@ import {
   UpstreamError,
   type UpstreamVoice,
 } from '../upstream/index.ts'
-import { fromFailure } from './errors.ts'
-import type { MetaCall } from './index.ts'
+import { bytesPcm } from '../upstream/pcm.ts'
+import type { PoolClient } from './index.ts'
 
 /** What the pooled synthesizer saw, for the answer's headers. */
 export interface PoolReport {
@@ -25,14 +27,10 @@ export interface PoolReport {
   coalesced: number
 }
 
-/** The pool stub of `env`. */
-export function poolOf(env: Env, settings: PoolSettings = poolSettingsOf(env)) {
-  return env.UPSTREAM_POOL.getByName(settings.name)
-}
-
 /**
- * The single-flight key of a synthesis: everything that changes its audio, and the cache
- * scope (tenant) it will be stored under, so tenants never share a synthesis.
+ * The single-flight key of a synthesis that has no segment key (a probe-like caller): everything
+ * that changes its audio, and the cache scope (tenant), so tenants never share a synthesis.
+ * The speech path passes its segment key instead (same fields, hashed once).
  */
 export function flightKey(
   request: SynthesisRequest,
@@ -78,15 +76,13 @@ async function* pcmChunks(
       if (next.done) break
       let bytes = next.value
       if (carry) {
-        const joined = new Uint8Array(carry.byteLength + bytes.byteLength)
-        joined.set(carry)
-        joined.set(bytes, carry.byteLength)
-        bytes = joined
+        bytes = concatBytes([carry, bytes])
         carry = undefined
       }
       const even = bytes.byteLength & ~1
       if (even < bytes.byteLength) carry = bytes.slice(even)
-      if (even > 0) yield new Int16Array(bytes.slice(0, even).buffer)
+      // An aligned chunk is viewed, not copied; only an odd split costs a copy.
+      if (even > 0) yield bytesPcm(bytes.subarray(0, even))
     }
   } finally {
     signal?.removeEventListener('abort', onAbort)
@@ -95,35 +91,32 @@ async function* pcmChunks(
 }
 
 /**
- * A `Synthesizer` backed by the pool object named in `env`'s settings.
+ * A `Synthesizer` backed by `pool`; single-flight is scoped to `scope` (the cache's tenant).
  *
  * @example
- * const pooled = createPooledSynthesizer(env, 'tenant:acme')
- * ctx.upstream = async () => pooled
+ * const pooled = createPooledSynthesizer(poolClient(env), 'tenant:acme')
  * // after answering: pooled.report.coalesced > 0 → X-TTS-Cache: COALESCED
  */
 export function createPooledSynthesizer(
-  env: Env,
+  pool: PoolClient,
   scope: string,
   report: PoolReport = { started: 0, coalesced: 0 },
 ): Synthesizer & { report: PoolReport } {
-  const settings = poolSettingsOf(env)
-  const { config } = settings
-  const stub = poolOf(env, settings)
+  const { model } = pool.settings.config
 
-  async function meta<T>(call: MetaCall): Promise<T> {
-    const answer = await stub.meta(config, call)
+  async function voice<T extends VoiceValue>(call: VoiceCall): Promise<T> {
+    const answer = await pool.voice(call)
     if (!answer.ok) throw fromFailure(answer)
     return answer.value as T
   }
 
   return {
     adapter: 'pool',
-    model: config.model,
+    model,
     report,
-    async synthesize(request, { signal }): Promise<SynthesisResult> {
-      const key = await flightKey(request, config.model, scope)
-      const answer = await stub.synthesize({ config, request, key })
+    async synthesize(request, { signal, key: given }): Promise<SynthesisResult> {
+      const key = given ?? (await flightKey(request, model, scope))
+      const answer = await pool.synthesize(request, key)
       if (!answer.ok) throw fromFailure(answer)
       if (answer.coalesced) report.coalesced++
       else report.started++
@@ -134,9 +127,9 @@ export function createPooledSynthesizer(
         chunks: pcmChunks(answer.body, signal),
       }
     },
-    voices: () => meta<UpstreamVoice[]>({ op: 'voices' }),
-    languages: () => meta<string[]>({ op: 'languages' }),
-    cloneVoice: (wav) => meta<Latents>({ op: 'cloneVoice', wav }),
-    voiceIdentity: (voice) => meta<string>({ op: 'voiceIdentity', voice }),
+    voices: () => voice<UpstreamVoice[]>({ op: 'voices' }),
+    languages: () => voice<string[]>({ op: 'languages' }),
+    cloneVoice: (audio) => voice<Latents>({ op: 'cloneVoice', audio }),
+    voiceIdentity: (ref) => voice<string>({ op: 'voiceIdentity', voice: ref }),
   }
 }

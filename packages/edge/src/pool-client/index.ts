@@ -1,0 +1,71 @@
+/**
+ * @module pool-client — the worker's one way to the `UpstreamPool` object. Every call carries
+ * the config's id; when the object holds another config (first call after a deploy or a
+ * restart with new vars) it says so, and the client sends the config once and asks again.
+ */
+import type {
+  NeedsConfig,
+  PoolAudio,
+  PoolFailure,
+  PoolStatus,
+  VoiceAnswer,
+  VoiceCall,
+} from '../pool/index.ts'
+import { type PoolSettings, settingsOf } from '../settings/index.ts'
+import type { SynthesisRequest } from '../upstream/index.ts'
+
+export { createPooledSynthesizer, flightKey, type PoolReport } from './synthesizer.ts'
+
+/** The pool object of one worker configuration. */
+export interface PoolClient {
+  readonly settings: PoolSettings
+  /** A synthesis (or a join of the identical one in flight, same `key`). */
+  synthesize(request: SynthesisRequest, key: string): Promise<PoolAudio | PoolFailure>
+  /** A voice operation on a healthy upstream. */
+  voice(call: VoiceCall): Promise<VoiceAnswer>
+  /** Each upstream's state, for `/readyz`. */
+  status(): Promise<PoolStatus>
+  /** Closes every breaker (an operator's "the server is back"; test set-up). */
+  reset(): Promise<PoolStatus>
+  /** The object's counters, Prometheus text. */
+  metricsText(): Promise<string>
+  /** Counts a queued synthesis that went to the dead-letter queue. */
+  countDeadLetter(): Promise<void>
+}
+
+function needsConfig(value: unknown): value is NeedsConfig {
+  return (value as Partial<NeedsConfig> | null)?.needsConfig === true
+}
+
+/**
+ * The pool client of `env`.
+ *
+ * @example
+ * const pool = poolClient(env)
+ * const status = await pool.status()
+ */
+export function poolClient(env: Env, settings: PoolSettings = settingsOf(env).pool): PoolClient {
+  const stub = env.UPSTREAM_POOL.getByName(settings.name)
+  const { configId, config } = settings
+
+  // RPC stubs type their answers as wrapped (disposable) copies; the values are plain data.
+  async function configured<T>(call: () => Promise<unknown>): Promise<T> {
+    const first = await call()
+    if (!needsConfig(first)) return first as T
+    await stub.configure(configId, config)
+    const second = await call()
+    if (needsConfig(second)) throw new Error('the pool object refused its configuration')
+    return second as T
+  }
+
+  return {
+    settings,
+    synthesize: (request, key) =>
+      configured<PoolAudio | PoolFailure>(() => stub.synthesize({ configId, request, key })),
+    voice: (call) => configured<VoiceAnswer>(() => stub.voice(configId, call)),
+    status: () => configured<PoolStatus>(() => stub.status(configId)),
+    reset: async () => (await stub.reset(configId, config)) as PoolStatus,
+    metricsText: () => stub.metricsText(),
+    countDeadLetter: () => stub.countDeadLetter(),
+  }
+}

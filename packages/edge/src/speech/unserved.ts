@@ -1,0 +1,72 @@
+/**
+ * @module speech/unserved — what the speech route does around the pool's answer: the
+ * `COALESCED` label, and what happens when no upstream can serve (a stale copy if one is
+ * kept, the request queued for deferred synthesis, and otherwise the 503 with `Retry-After`).
+ */
+
+import { UNSERVED_CODES } from '../pool/errors.ts'
+import type { PoolReport } from '../pool-client/index.ts'
+import { deferSynthesis } from '../queue/message.ts'
+import type { SpeechContext } from './context.ts'
+import type { PreparedSpeech, SpeechInput } from './prepare.ts'
+import { completeAudio } from './respond.ts'
+
+/**
+ * Labels a miss that only joined syntheses other requests started as `COALESCED`.
+ *
+ * @example
+ * return labelAnswer(response, pool)
+ */
+export function labelAnswer(response: Response, report: PoolReport): Response {
+  if (
+    report.coalesced > 0 &&
+    report.started === 0 &&
+    response.headers.get('x-tts-cache') === 'MISS'
+  ) {
+    response.headers.set('x-tts-cache', 'COALESCED')
+  }
+  return response
+}
+
+/**
+ * The answer when the pool could not serve: queues the request for deferred synthesis and
+ * serves an expired copy (`STALE`, not stored by browsers) if one is kept within
+ * `staleMaxMs` of its expiry — the cache's own read, with its stale option; any other error
+ * is thrown on.
+ *
+ * @example
+ * await answerSpeech(...).catch((e) => whenNothingServes(ctx, request, prepared, input, e))
+ */
+export async function whenNothingServes(
+  ctx: SpeechContext,
+  request: Request,
+  prepared: PreparedSpeech,
+  input: SpeechInput,
+  error: unknown,
+): Promise<Response> {
+  const code = (error as { code?: string } | null)?.code ?? ''
+  if (!UNSERVED_CODES.has(code)) throw error
+  const { options } = ctx.settings.pool.config
+  if (options.deferOnFailure) {
+    ctx.waitUntil(deferSynthesis(ctx.env.SYNTH_QUEUE, ctx.principal, input, 'deferred'))
+    ctx.metrics.counter('tts.edge.queue.deferred', { code }).inc()
+    ctx.log.info('no upstream could serve; the synthesis is queued', { code })
+  }
+  if (options.serveStale) {
+    const found = await ctx.cache.get(prepared.key, { staleMaxMs: options.staleMaxMs })
+    if ('bytes' in found) {
+      ctx.metrics.counter('tts.edge.cache.stale_served').inc()
+      const response = completeAudio(request, found.bytes, {
+        format: prepared.format,
+        cache: 'STALE',
+        language: prepared.language,
+        upstream: found.meta.upstream,
+        etag: found.meta.etag,
+        timings: { cache: 0, upstream: 0, encode: 0 },
+      })
+      response.headers.set('cache-control', 'no-store')
+      return response
+    }
+  }
+  throw error
+}
