@@ -15,9 +15,11 @@ const same = (a: Uint8Array, b: Uint8Array) =>
 describe('single-flight', () => {
   it('20 concurrent identical misses: one synthesis, 20 complete identical answers', async () => {
     const [a] = await poolEmulators()
-    const pool = poolEnv([{ url: a.url }])
-    // Slow enough that all 20 arrive while the one synthesis is in flight.
-    await a.faults({ firstByteDelayMs: 1500 })
+    // A first byte slow enough that all 20 arrive while the one synthesis is in flight, even on
+    // a loaded machine, and a time limit far above it: a timed-out attempt would be retried as a
+    // second synthesis, which is the time limit working, not single-flight failing.
+    const pool = poolEnv([{ url: a.url }], { ttfbMs: 30_000 })
+    await a.faults({ firstByteDelayMs: 4000 })
     const input = sentence('Twenty callers ask for the same words')
     const started = performance.now()
     const answers = await Promise.all(
