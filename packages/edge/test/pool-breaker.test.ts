@@ -1,8 +1,14 @@
-import { env, runInDurableObject } from 'cloudflare:test'
+import {
+  createExecutionContext,
+  env,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
+import worker from '../src/index.ts'
 import { poolClient } from '../src/pool-client/index.ts'
-import { call, sentence, speak, testEnv } from './helpers.ts'
-import { eventually, measured, poolEmulators, poolEnv, releasePools } from './pool-helpers.ts'
+import { call, keys, sentence, speak, testEnv } from './helpers.ts'
+import { eventually, measured, poolEmulators, poolEnv, releasePools, warm } from './pool-helpers.ts'
 
 afterEach(releasePools)
 
@@ -127,5 +133,54 @@ describe('circuit breaker', () => {
     expect(new TextDecoder().decode(metrics.body)).toMatch(/breaker_transitions.*to="open"/)
     await a.faults({})
     await b.faults({})
+  })
+})
+
+describe('callers who leave', () => {
+  it('five callers hanging up mid-stream leave the circuit closed: leaving says nothing of the upstream', async () => {
+    const [a] = await poolEmulators()
+    const pool = poolEnv([{ url: a.url }], { maxRetries: 0, breakerThreshold: 5 })
+    await warm(pool)
+    for (let i = 0; i < 6; i++) {
+      const ctx = createExecutionContext()
+      const res = await worker.fetch(
+        new Request('http://edge.test/v1/audio/speech', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${keys.admin}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model: 'tts-1',
+            voice: 'alloy',
+            language: 'en',
+            response_format: 'pcm',
+            stream: true,
+            // Long enough to be cut while it streams: several sentences of audio.
+            input: Array.from({ length: 4 }, () =>
+              sentence('A long answer the caller stops listening to halfway through'),
+            ).join(' '),
+          }),
+        }),
+        testEnv(pool),
+        ctx,
+      )
+      expect(res.status).toBe(200)
+      const reader = res.body?.getReader()
+      expect((await reader?.read())?.done).toBe(false)
+      await reader?.cancel(new Error('the listener closed the tab'))
+      await waitOnExecutionContext(ctx)
+    }
+    // Every abandoned synthesis has ended on the pool's side, and none counted as a failure.
+    await eventually(
+      async () => (await statusOf(pool)).upstreams[0]?.inFlight === 0,
+      30_000,
+      'the abandoned syntheses to end',
+    )
+    const status = (await statusOf(pool)).upstreams[0]
+    expect(status?.breaker).toBe('closed')
+    expect(status?.failures).toBe(0)
+    const after = await speak(
+      { input: sentence('Still served after they left'), response_format: 'wav' },
+      { env: pool },
+    )
+    expect(after.status).toBe(200)
   })
 })

@@ -88,9 +88,12 @@ export function createPoolEngine(host: EngineHost) {
       flight.end()
       return true
     } catch (error) {
-      member.settle(error)
-      member.noteError(error)
-      flight.fail(error)
+      // Every listener left and we stopped reading: the broken read is ours, and says nothing
+      // of the upstream's health (counted, five callers closing a tab would open its circuit).
+      const cause = abort.aborted ? abort.reason : error
+      member.settle(cause)
+      if (!abort.aborted) member.noteError(cause)
+      flight.fail(cause)
       return false
     } finally {
       release()
