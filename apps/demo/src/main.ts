@@ -14,7 +14,7 @@ import {
 import { espeakEngine } from '@tts/client/espeak'
 import { detectLanguage } from '@tts/core/lang'
 import { readDemoConfig } from './config/index.ts'
-import { applyFaultPreset, FAULTS_PATH, type FaultPreset, presetOf } from './faults/index.ts'
+import { mountFaultsCard } from './faults/card.ts'
 import {
   cacheLabel,
   confidenceLabel,
@@ -270,33 +270,9 @@ pitch.addEventListener('input', () => {
 })
 
 if (config.faults) {
-  const card = $<HTMLElement>('#faults-card')
-  const faultsStatus = $('#faults-status')
-  card.hidden = false
-  const radios = [...card.querySelectorAll<HTMLInputElement>('input[name="fault"]')]
-  const show = (state: Record<string, unknown>) => {
-    const preset = presetOf(state)
-    for (const r of radios) r.checked = r.value === preset
-    faultsStatus.textContent =
-      preset === 'other'
-        ? 'Emulator faults were set elsewhere.'
-        : `Emulator: ${preset === 'none' ? 'healthy' : preset}.`
-  }
-  fetch(FAULTS_PATH)
-    .then((res) => res.json())
-    .then(show, () => {
-      faultsStatus.textContent = 'The emulator does not answer.'
-    })
-  for (const radio of radios) {
-    radio.addEventListener('change', async () => {
-      try {
-        show(await applyFaultPreset(radio.value as FaultPreset))
-      } catch (error) {
-        faultsStatus.textContent = error instanceof Error ? error.message : String(error)
-      }
-      void refreshReady(readyList, config.endpoint)
-    })
-  }
+  mountFaultsCard($<HTMLElement>('#faults-card'), $('#faults-status'), () => {
+    void refreshReady(readyList, config.endpoint)
+  })
 }
 
 setField(

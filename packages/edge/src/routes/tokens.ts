@@ -11,7 +11,8 @@ import type { AppEnv } from '../env.ts'
 import { validationHook } from './hook.ts'
 
 const DEFAULT_TTL_S = 300
-const MAX_INPUT = 4096
+
+import { MAX_INPUT } from './speech-schema.ts'
 
 function isOrigin(value: string): boolean {
   try {
