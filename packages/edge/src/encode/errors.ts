@@ -25,3 +25,20 @@ export class EncodeError extends TtsError {
     this.code = code
   }
 }
+
+/**
+ * The check every streaming encoder's `push` makes first: not after its end, and whole frames
+ * of interleaved samples only.
+ *
+ * @example
+ * push(pcm) { checkPush(done, pcm, channels); ... }
+ */
+export function checkPush(done: boolean, pcm: Int16Array, channels: number): void {
+  if (done) throw new EncodeError('encode_failed', 'push() after end() or abort()')
+  if (pcm.length % channels !== 0) {
+    throw new EncodeError(
+      'invalid_audio',
+      `${pcm.length} samples do not make whole frames of ${channels} channels`,
+    )
+  }
+}

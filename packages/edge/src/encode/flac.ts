@@ -12,7 +12,8 @@
  * 0 ("unknown") for the total sample count, the frame sizes and the MD5 signature, as the
  * format allows for streams; decoders (`flac -t`, ffmpeg, browsers) read such files.
  */
-import { EncodeError } from './errors.ts'
+import { concatSamples } from '@tts/core/audio'
+import { checkPush, EncodeError } from './errors.ts'
 import { BitWriter, crc8, crc16 } from './flac-bits.ts'
 import type { StreamingEncoder } from './streaming.ts'
 
@@ -232,17 +233,8 @@ export function createFlacEncoder(format: {
   }
   return {
     push(pcm) {
-      if (done) throw new EncodeError('encode_failed', 'push() after end() or abort()')
-      if (pcm.length % channels !== 0) {
-        throw new EncodeError(
-          'invalid_audio',
-          `${pcm.length} samples do not make whole frames of ${channels} channels`,
-        )
-      }
-      const joined = new Int16Array(pending.length + pcm.length)
-      joined.set(pending)
-      joined.set(pcm, pending.length)
-      pending = joined
+      checkPush(done, pcm, channels)
+      pending = concatSamples([pending, pcm])
       return flush(false)
     },
     end() {

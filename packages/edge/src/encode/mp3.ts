@@ -9,7 +9,7 @@
  */
 import { createEncoder, type WasmMediaEncoder } from 'wasm-media-encoders/esnext'
 import mp3Module from './assets/mp3.wasm'
-import { EncodeError } from './errors.ts'
+import { checkPush, EncodeError } from './errors.ts'
 import type { StreamingEncoder } from './streaming.ts'
 
 /** Constant bit rate in kbit/s: 9 % of a 24 kHz 16-bit WAV, clear enough for speech. */
@@ -82,13 +82,7 @@ export async function createMp3Encoder(options: {
   }
   return {
     push(pcm) {
-      if (done) throw new EncodeError('encode_failed', 'push() after end() or abort()')
-      if (pcm.length % channels !== 0) {
-        throw new EncodeError(
-          'invalid_audio',
-          `${pcm.length} samples do not make whole frames of ${channels} channels`,
-        )
-      }
+      checkPush(done, pcm, channels)
       if (pcm.length === 0) return new Uint8Array(0)
       const frames = pcm.length / channels
       const planes = Array.from({ length: channels }, () => new Float32Array(frames))

@@ -5,7 +5,7 @@
  */
 
 import { concatBytes } from '@tts/core/bytes'
-import { EncodeError } from './errors.ts'
+import { checkPush, EncodeError } from './errors.ts'
 import { createOggWriter, OGG_MAX_SEGMENTS, segmentCount } from './ogg.ts'
 import { createOpusEncoder, loadOpus, OPUS_SAMPLE_RATES, type OpusEncoder } from './opus-wasm.ts'
 import type { StreamingEncoder } from './streaming.ts'
@@ -147,13 +147,7 @@ export async function createOggOpusEncoder(options: {
 
   return {
     push(pcm) {
-      if (done) throw new EncodeError('encode_failed', 'push() after end() or abort()')
-      if (pcm.length % channels !== 0) {
-        throw new EncodeError(
-          'invalid_audio',
-          `${pcm.length} samples do not make whole frames of ${channels} channels`,
-        )
-      }
+      checkPush(done, pcm, channels)
       inputFrames += pcm.length / channels
       take(pcm)
       return flush()
