@@ -14,11 +14,10 @@ import { extname, join } from 'node:path'
 import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CHROMIUM, launchChromium } from './chromium.ts'
 import { type RunningEmulator, startEmulatorProcess } from './emulator.ts'
-
-const CHROMIUM = '/usr/bin/chromium'
 
 let emulator: RunningEmulator
 let server: Server
@@ -110,18 +109,7 @@ describe.skipIf(!existsSync(CHROMIUM))('streamed playback (real Chromium)', () =
     server = await startPageServer(join(dir, 'www'))
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--autoplay-policy=no-user-gesture-required',
-        '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-      ],
-    })
+    context = await launchChromium(join(dir, 'profile'))
     page = context.pages()[0] ?? (await context.newPage())
     await page.goto(origin)
     await page.waitForFunction(() => document.title === 'ready')

@@ -15,11 +15,10 @@ import { fileURLToPath } from 'node:url'
 import { detectLanguage } from '@tts/core/lang'
 import { uniqueSentence } from '@tts/core/testing'
 import { build } from 'esbuild'
-import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { CHROMIUM, launchChromium } from './chromium.ts'
 import { type RunningEmulator, startEmulatorProcess } from './emulator.ts'
-
-const CHROMIUM = '/usr/bin/chromium'
 
 let emulator: RunningEmulator
 let server: Server
@@ -128,21 +127,11 @@ describe.skipIf(!existsSync(CHROMIUM))('browser (real Chromium)', () => {
     })
     server = await startPageServer(join(dir, 'www'))
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
+    context = await launchChromium(join(dir, 'profile'), {
+      args: ['--enable-speech-dispatcher'],
       // Chromium starts its own speech-dispatcher; a cache dir of this run gives it a fresh one
       // (a stale daemon from an earlier run serves no voices) that afterAll can stop by pid.
       env: { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg-cache') },
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--autoplay-policy=no-user-gesture-required',
-        '--enable-speech-dispatcher',
-        '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-      ],
     })
     page = context.pages()[0] ?? (await context.newPage())
     await page.goto(origin)

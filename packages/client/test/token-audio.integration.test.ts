@@ -13,12 +13,12 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { uniqueSentence } from '@tts/core/testing'
-import { type BrowserContext, chromium, type Page, type Request } from 'playwright-core'
+import type { BrowserContext, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CHROMIUM, launchChromium } from './chromium.ts'
 import { type RunningEdge, startEdge } from './edge.ts'
 import { type RunningEmulator, startEmulatorProcess } from './emulator.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 /** Chromium asks media with `Range: bytes=0-`; the edge answers 200 or 206. */
 const PLAYING = [200, 206]
 
@@ -138,18 +138,7 @@ describe.skipIf(!existsSync(CHROMIUM))('browser tokens in <audio src> (real Chro
     home = await startPage()
     elsewhere = await startPage()
     dir = await mkdtemp(join(tmpdir(), 'tts-token-audio-'))
-    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--autoplay-policy=no-user-gesture-required',
-        '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-      ],
-    })
+    context = await launchChromium(join(dir, 'profile'))
   }, 180_000)
 
   afterAll(async () => {
