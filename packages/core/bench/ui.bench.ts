@@ -13,8 +13,6 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { franc } from 'franc-min'
-import { detect as tinyld } from 'tinyld'
 import {
   detectLanguageSync,
   initLanguageDetector,
@@ -22,6 +20,7 @@ import {
   XTTS_LANGUAGES,
   type XttsLanguage,
 } from '../src/lang/index.ts'
+import { type Contender, contenders as libraries } from './lang-contenders.ts'
 import { NEIGHBOUR } from './tune-lang.ts'
 import {
   bucketsOf,
@@ -38,31 +37,15 @@ const byBucket = Object.fromEntries(
   UI_BUCKETS.map((b) => [b, samples.filter((s) => bucketsOf(s.text).includes(b))]),
 ) as Record<UiBucket, Sample[]>
 
-const ISO1 = XTTS_LANGUAGES.map((l) => (l === 'zh-cn' ? 'zh' : l))
-const fromIso1 = (code: string): string => (code === 'zh' ? 'zh-cn' : code)
-const ISO3: Record<string, XttsLanguage> = {
-  eng: 'en',
-  spa: 'es',
-  fra: 'fr',
-  deu: 'de',
-  ita: 'it',
-  por: 'pt',
-  pol: 'pl',
-  tur: 'tr',
-  rus: 'ru',
-  nld: 'nl',
-  ces: 'cs',
-  arb: 'ar',
-  cmn: 'zh-cn',
-  jpn: 'ja',
-  hun: 'hu',
-  kor: 'ko',
-  hin: 'hi',
+/** A library of the comparison (`lang-contenders.ts`, shared with lang.bench.ts), on samples. */
+async function library(name: string): Promise<(s: Sample) => string> {
+  const contender = libraries.find((c) => c.name === name)
+  if (!contender) throw new Error(`no contender named ${name} in lang-contenders.ts`)
+  const detect = await contender.setup()
+  return (s) => detect(s.text)
 }
-const { eld } = (await import('eld/large')) as unknown as {
-  eld: { setLanguageSubset(l: string[]): unknown; detect(t: string): { language: string } }
-}
-eld.setLanguageSubset(ISO1)
+
+const eldLarge = await (libraries.find((c) => c.name === 'eld-large') as Contender).setup()
 
 type Detect = (s: Sample) => string
 const core =
@@ -73,9 +56,9 @@ const contenders: [string, Detect][] = [
   ['tts-core', core(() => undefined)],
   ['tts-core, right hint', core((s) => [s.language])],
   ['tts-core, wrong hint', core((s) => [NEIGHBOUR[s.language]])],
-  ['eld-large', (s) => fromIso1(eld.detect(s.text).language)],
-  ['franc-min', (s) => ISO3[franc(s.text, { only: Object.keys(ISO3), minLength: 1 })] ?? 'und'],
-  ['tinyld', (s) => fromIso1(tinyld(s.text, { only: ISO1 }))],
+  ['eld-large', (s) => eldLarge(s.text)],
+  ['franc-min', await library('franc-min')],
+  ['tinyld', await library('tinyld')],
 ]
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}`.padStart(6)
@@ -160,7 +143,7 @@ const speed: Record<string, number> = {}
 for (const [name, fn] of [
   ['tts-core', (t: string) => detectLanguageSync(t)],
   ['tts-core, hint', (t: string) => detectLanguageSync(t, { languageHint: 'fr-FR' })],
-  ['eld-large', (t: string) => eld.detect(t)],
+  ['eld-large', eldLarge],
 ] as const) {
   for (const t of texts) fn(t)
   let n = 0
