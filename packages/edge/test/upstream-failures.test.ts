@@ -118,6 +118,11 @@ describe('other upstream failures', () => {
   })
 
   it('an upstream 429 is a 503 upstream_busy with its Retry-After', async () => {
+    // The pool first learns the speakers (a cold one asks the upstream's /studio_speakers), so
+    // the 429 meets the synthesis itself, whichever test ran before this one.
+    expect(
+      (await speak({ input: sentence('Warm'), response_format: 'wav' }, { env: isolated })).status,
+    ).toBe(200)
     await setFaults({ rateLimit: { retryAfterS: 7 } })
     const res = await speak(
       { input: sentence('Too many'), response_format: 'wav' },
