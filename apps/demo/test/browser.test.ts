@@ -60,6 +60,30 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
         '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
       ],
     })
+    // Counts Web Audio sources that are scheduled and not yet ended or stopped: streamed audio
+    // plays through them, not through the <audio> element, so "stopped" is checked on both.
+    await context.addInitScript(() => {
+      const probe = { started: 0, live: 0 }
+      Object.assign(window, { __audioProbe: probe })
+      const proto = AudioBufferSourceNode.prototype
+      const { start, stop } = proto
+      const done = new WeakSet<AudioBufferSourceNode>()
+      const end = (node: AudioBufferSourceNode) => {
+        if (done.has(node)) return
+        done.add(node)
+        probe.live--
+      }
+      proto.start = function (this: AudioBufferSourceNode, ...args: Parameters<typeof start>) {
+        probe.started++
+        probe.live++
+        this.addEventListener('ended', () => end(this))
+        return start.apply(this, args)
+      }
+      proto.stop = function (this: AudioBufferSourceNode, ...args: Parameters<typeof stop>) {
+        end(this)
+        return stop.apply(this, args)
+      }
+    })
     page = context.pages()[0] ?? (await context.newPage())
     page.on('pageerror', (error) => logs.log('page', `uncaught: ${error.message}`))
     // A first synthesis warms the worker (module load, pool object, adapter detection), so the
@@ -255,16 +279,28 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
         timeout: 90_000,
       },
     )
+    // Something is audible before Stop: a Web Audio source (streamed) or the element.
+    const playingNow = () =>
+      page.evaluate(() => {
+        const probe = (window as unknown as { __audioProbe: { started: number; live: number } })
+          .__audioProbe
+        const el = document.querySelector('#player') as HTMLAudioElement
+        return { ...probe, element: !el.paused, time: el.currentTime }
+      })
+    await expect
+      .poll(async () => {
+        const now = await playingNow()
+        return now.live > 0 || now.element
+      })
+      .toBe(true)
     await page.getByRole('button', { name: 'Stop' }).click()
     await expect.poll(() => page.textContent('#status')).toBe('Stopped.')
-    const before = await page.$eval('#player', (el) => (el as HTMLAudioElement).currentTime)
+    await expect.poll(async () => (await playingNow()).live).toBe(0)
+    const before = await playingNow()
+    // Left on purpose: a second of real playback time is what would reveal audio that goes on.
     await page.waitForTimeout(1000)
-    const after = await page.$eval('#player', (el) => ({
-      paused: (el as HTMLAudioElement).paused,
-      time: (el as HTMLAudioElement).currentTime,
-    }))
-    expect(after.paused).toBe(true)
-    expect(after.time).toBe(before)
+    const after = await playingNow()
+    expect(after).toEqual({ ...before, live: 0, element: false })
     expect(await page.isDisabled('#stop')).toBe(true)
     await shot('06-stopped')
 
