@@ -8,10 +8,10 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { uniqueSentence } from '@tts/core/testing'
-import { type BrowserContext, chromium, type Page, type Request } from 'playwright-core'
+import type { BrowserContext, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { launchChromium } from '../../../scripts/chromium.mjs'
 import {
-  CHROMIUM,
   chromiumAvailable,
   field,
   lineBuffer,
@@ -47,19 +47,7 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
       edgeVars: { POOL_OPTIONS: JSON.stringify({ breakerOpenMs: BREAKER_OPEN_MS / 2 }) },
       log: logs.log,
     })
-    context = await chromium.launchPersistentContext(browserDir.path, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 1000 },
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--autoplay-policy=no-user-gesture-required',
-        '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-      ],
-    })
+    context = await launchChromium(browserDir.path, { viewport: { width: 1280, height: 1000 } })
     // Counts Web Audio sources that are scheduled and not yet ended or stopped: streamed audio
     // plays through them, not through the <audio> element, so "stopped" is checked on both.
     await context.addInitScript(() => {
