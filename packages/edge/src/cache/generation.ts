@@ -67,7 +67,16 @@ export async function currentGeneration(
 ): Promise<Generation> {
   const known = memo.get(owner)
   if (known && now() - known.at < GENERATION_MEMO_MS) return known.generation
-  const generation = parse(await kv.get(generationName(owner), 'json')) ?? INITIAL_GENERATION
+  let raw: unknown
+  try {
+    raw = await kv.get(generationName(owner), 'json')
+  } catch (error) {
+    // A KV hiccup should not fail hits: an expired memo is still the best answer there is.
+    // Without one, fail: guessing the initial generation could serve purged audio.
+    if (known) return known.generation
+    throw error
+  }
+  const generation = parse(raw) ?? INITIAL_GENERATION
   memo.set(owner, { generation, at: now() })
   return generation
 }
