@@ -67,6 +67,8 @@ export interface AudioCacheDeps {
   now?: () => number
   /** Told about corrupt entries (for logs/metrics). */
   onCorrupt?: (key: string, error: unknown) => void
+  /** Told about entries sealed with a key id the ring does not list (a `CACHE_KEYS` rollout). */
+  onUnknownKey?: (key: string) => void
   /** Stamped on every entry `put` writes, so the cron can retire old generations. */
   stamp?: { owner: string; generation: string }
 }
@@ -180,7 +182,10 @@ export function createAudioCache(deps: AudioCacheDeps): AudioCache {
         bytes = await openEnvelope(deps.ring, sealed, key)
       } catch (error) {
         if (!isCryptoError(error)) throw error
-        if (error.code === 'unknown_key_id') return { miss: 'unknown-key' }
+        if (error.code === 'unknown_key_id') {
+          deps.onUnknownKey?.(key)
+          return { miss: 'unknown-key' }
+        }
         if (layer === 'cache-api') {
           // Only this location's copy is bad; the R2 object may be fine: read it.
           await deps.edgeCache?.delete(edgeUrl(key))

@@ -50,6 +50,15 @@ export async function wireSpeech(options: {
         code: (error as { code?: string }).code ?? 'unknown',
       })
     },
+    onUnknownKey: (key) => {
+      metrics.counter('tts.edge.cache.unknown_key').inc()
+      log.warn(
+        'cache entry sealed with a key this isolate does not know; kept, treated as a miss',
+        {
+          key: key.slice(0, 16),
+        },
+      )
+    },
   })
   const scope = scopeOf(settings.cacheTenancy, principal)
   const synthesizer = createPooledSynthesizer(poolClient(env), scope)
