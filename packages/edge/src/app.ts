@@ -20,6 +20,7 @@ import {
   problemResponse,
 } from './problem/index.ts'
 import { cacheRoutes } from './routes/cache.ts'
+import { healthRoutes } from './routes/health.ts'
 import { validationHook } from './routes/hook.ts'
 import { metaRoutes } from './routes/meta.ts'
 import { speechRoutes } from './routes/speech.ts'
@@ -76,6 +77,7 @@ app.use('*', async (c, next) => {
   })(c, next)
 })
 
+app.route('/', healthRoutes)
 app.route('/', metaRoutes)
 app.route('/', speechRoutes)
 app.route('/', voiceRoutes)
