@@ -95,7 +95,7 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
     })
     await cdp.detach()
     await page.goto(demoUrl())
-    await expect.poll(() => field(page, '#ready', 'status'), { timeout: 30_000 }).toMatch(/^ready/)
+    await expect.poll(() => field(page, '#ready', 'status'), { timeout: 30_000 }).toMatch(/^ok/)
   })
 
   /** Waits until the edge's /readyz says an upstream serves (its breaker closed). */
@@ -155,7 +155,7 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
     page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
 
   it('loads with the edge ready and detects the language as you type, Arabic shown right-to-left', async () => {
-    await expect.poll(() => field(page, '#ready', 'status'), { timeout: 30_000 }).toMatch(/^ready/)
+    await expect.poll(() => field(page, '#ready', 'status'), { timeout: 30_000 }).toMatch(/^ok/)
     await page.getByRole('button', { name: 'العربية' }).click()
     await expect
       .poll(() => page.textContent('#detected'), { timeout: 30_000 })
@@ -237,7 +237,7 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
     expect(await field(page, '#last', 'provider')).toBe('edge')
     expect(await field(page, '#last', 'cache')).toBe('MISS')
     await expect.poll(() => field(page, '#metrics', 'breaker')).toMatch(/^closed/)
-    await expect.poll(() => field(page, '#ready', 'status'), { timeout: 30_000 }).toMatch(/^ready/)
+    await expect.poll(() => field(page, '#ready', 'status'), { timeout: 30_000 }).toMatch(/^ok/)
     await shot('05-recovered-edge')
   })
 
