@@ -44,7 +44,7 @@ app.use('*', async (c, next) => {
   if (origins.length === 0) return next()
   return cors({
     origin: origins.includes('*') ? '*' : origins,
-    allowHeaders: ['authorization', 'content-type', 'range', 'if-none-match'],
+    allowHeaders: ['authorization', 'content-type', 'range', 'if-none-match', 'x-request-id'],
     exposeHeaders: [
       'x-tts-cache',
       'x-tts-language',
