@@ -156,6 +156,11 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
 
   it('loads with the edge ready and detects the language as you type, Arabic shown right-to-left', async () => {
     await expect.poll(() => field(page, '#ready', 'status'), { timeout: 30_000 }).toMatch(/^ok/)
+    // The edge shows upstream details to admin keys only: the page gets them through its dev
+    // server (which holds the key), named as X-TTS-Upstream names them.
+    expect(await page.textContent('#ready')).toMatch(
+      /Upstream.*default: http.*Edge breaker\s*closed/s,
+    )
     await page.getByRole('button', { name: 'العربية' }).click()
     await expect
       .poll(() => page.textContent('#detected'), { timeout: 30_000 })
