@@ -122,7 +122,9 @@ if (import.meta.main) {
       (v) => {
         TUNED.lexiconBoost = v
       },
-      [1, 1.1, 1.2, 1.35, 1.5, 2],
+      // No stronger than the hint's boost (see TUNED.lexiconBoost): a tie the lexicon of four
+      // apps calls must stay one the app's hint can break.
+      [1, 1.05, 1.1],
     )
     search(
       'lexiconPenalty',
@@ -130,7 +132,7 @@ if (import.meta.main) {
       (v) => {
         TUNED.lexiconPenalty = v
       },
-      [1, 0.9, 0.8, 0.7, 0.5],
+      [1],
     )
     search(
       'hanPenalty',
