@@ -8,6 +8,9 @@
  *
  * Also tuned on: the quarter of the lexicon's sources kept out of it (bench/gen-lexicon.ts).
  *
+ * `node bench/tune-lang.ts --calibration-only` refits the confidence table alone, for weights
+ * set by hand (see `TUNED` in evidence.ts for which and why).
+ *
  * Objective: accuracy on Latin- and Han-script strings, averaged over the 1–3-word and the
  * 20–40-character buckets; the hint's boost maximises the mean of accuracy with a right hint
  * and with a wrong one (a close neighbour, see `NEIGHBOUR`), so it cannot win by trusting hints.
@@ -103,62 +106,67 @@ if (import.meta.main) {
     console.log(`${label} = ${bestValue}  (objective ${(best * 100).toFixed(2)} %)`)
   }
 
-  search(
-    'letterPenalty',
-    () => TUNED.letterPenalty,
-    (v) => {
-      TUNED.letterPenalty = v
-    },
-    [1, 0.8, 0.6, 0.4, 0.25, 0.1],
-  )
-  search(
-    'lexiconBoost',
-    () => TUNED.lexiconBoost,
-    (v) => {
-      TUNED.lexiconBoost = v
-    },
-    [1, 1.1, 1.2, 1.35, 1.5, 2],
-  )
-  search(
-    'lexiconPenalty',
-    () => TUNED.lexiconPenalty,
-    (v) => {
-      TUNED.lexiconPenalty = v
-    },
-    [1, 0.9, 0.8, 0.7, 0.5],
-  )
-  search(
-    'hanPenalty',
-    () => TUNED.hanPenalty,
-    (v) => {
-      TUNED.hanPenalty = v
-    },
-    [1, 0.7, 0.5, 0.3, 0.15, 0.05],
-  )
-  for (let round = 0; round < 2; round++) {
-    for (const language of LATIN_LANGUAGES as readonly LatinLanguage[]) {
-      const base = TUNED.bias[language]
-      search(
-        `bias.${language}`,
-        () => TUNED.bias[language],
-        (v) => {
-          TUNED.bias[language] = v
-        },
-        [0.85, 0.9, 0.95, 1, 1.05, 1.1, 1.15].map((f) => Math.round(base * f * 1000) / 1000),
-      )
+  // `--calibration-only` keeps the weights as they are in evidence.ts and refits the table.
+  if (!process.argv.includes('--calibration-only')) {
+    search(
+      'letterPenalty',
+      () => TUNED.letterPenalty,
+      (v) => {
+        TUNED.letterPenalty = v
+      },
+      [1, 0.8, 0.6, 0.4, 0.25, 0.1],
+    )
+    search(
+      'lexiconBoost',
+      () => TUNED.lexiconBoost,
+      (v) => {
+        TUNED.lexiconBoost = v
+      },
+      // No stronger than the hint's boost (see TUNED.lexiconBoost): a tie the lexicon of four
+      // apps calls must stay one the app's hint can break.
+      [1, 1.05, 1.1],
+    )
+    search(
+      'lexiconPenalty',
+      () => TUNED.lexiconPenalty,
+      (v) => {
+        TUNED.lexiconPenalty = v
+      },
+      [1],
+    )
+    search(
+      'hanPenalty',
+      () => TUNED.hanPenalty,
+      (v) => {
+        TUNED.hanPenalty = v
+      },
+      [1, 0.7, 0.5, 0.3, 0.15, 0.05],
+    )
+    for (let round = 0; round < 2; round++) {
+      for (const language of LATIN_LANGUAGES as readonly LatinLanguage[]) {
+        const base = TUNED.bias[language]
+        search(
+          `bias.${language}`,
+          () => TUNED.bias[language],
+          (v) => {
+            TUNED.bias[language] = v
+          },
+          [0.85, 0.9, 0.95, 1, 1.05, 1.1, 1.15].map((f) => Math.round(base * f * 1000) / 1000),
+        )
+      }
     }
+    const hinted = (set: Sample[]) =>
+      (accuracy(set, (s) => [s.language]) + accuracy(set, (s) => [NEIGHBOUR[s.language]])) / 2
+    search(
+      'hintBoost',
+      () => TUNED.hintBoost,
+      (v) => {
+        TUNED.hintBoost = v
+      },
+      [1, 1.05, 1.1, 1.15, 1.2, 1.3, 1.5, 2],
+      () => (hinted(words) + hinted(short)) / 2,
+    )
   }
-  const hinted = (set: Sample[]) =>
-    (accuracy(set, (s) => [s.language]) + accuracy(set, (s) => [NEIGHBOUR[s.language]])) / 2
-  search(
-    'hintBoost',
-    () => TUNED.hintBoost,
-    (v) => {
-      TUNED.hintBoost = v
-    },
-    [1, 1.05, 1.1, 1.15, 1.2, 1.3, 1.5, 2],
-    () => (hinted(words) + hinted(short)) / 2,
-  )
 
   // Calibration: right answers' share per letter class and margin bin, without a hint.
   for (const kind of ['latin', 'han'] as const) {

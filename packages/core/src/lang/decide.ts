@@ -44,16 +44,21 @@ export function decideLatin(
   letters: number,
   hint: readonly XttsLanguage[],
 ): Decision<LatinLanguage> | undefined {
-  const { scores, grams } = ngramScores(text, LATIN_MASK)
+  let { scores, grams } = ngramScores(text, LATIN_MASK)
+  // A word or two whose stride-3 n-grams the model lacks: try every 4-byte window.
+  if (!scores.some((s) => s > 0)) ({ scores, grams } = ngramScores(text, LATIN_MASK, true))
   const lower = text.toLowerCase()
   const foreign = foreignLetters(lower, LATIN_LANGUAGES)
   const words = lexiconMasks(lower)
+  // Still no n-gram known: letters and lexicon words decide alone (one unit each), if any speak.
+  const unknown = !scores.some((s) => s > 0)
+  if (unknown && words.length === 0 && !foreign.some((n) => n > 0)) return hintOnly(hint)
   let best = -1
   let bestScore = 0
   let second = 0
   for (let i = 0; i < LATIN_LANGUAGES.length; i++) {
     const language = LATIN_LANGUAGES[i] as LatinLanguage
-    let score = scores[LATIN_INDEX[i] as number] as number
+    let score = unknown ? 1 : (scores[LATIN_INDEX[i] as number] as number)
     if (score === 0) continue
     score *= TUNED.bias[language] * TUNED.letterPenalty ** (foreign[i] as number)
     for (const mask of words) score *= mask & (1 << i) ? TUNED.lexiconBoost : TUNED.lexiconPenalty
@@ -64,12 +69,7 @@ export function decideLatin(
       best = i
     } else if (score > second) second = score
   }
-  if (best < 0) {
-    const hinted = hint.find((l): l is LatinLanguage =>
-      LATIN_LANGUAGES.includes(l as LatinLanguage),
-    )
-    return hinted && { language: hinted, margin: 0, confidence: TUNED.hintOnlyConfidence }
-  }
+  if (best < 0) return hintOnly(hint)
   const top = scaledScore(bestScore, grams)
   const margin = (top - scaledScore(second, grams)) / top
   return {
@@ -77,6 +77,12 @@ export function decideLatin(
     margin,
     confidence: calibrate('latin', letters, margin),
   }
+}
+
+/** The first Latin-script language the hint names, when the text says nothing. */
+function hintOnly(hint: readonly XttsLanguage[]): Decision<LatinLanguage> | undefined {
+  const hinted = hint.find((l): l is LatinLanguage => LATIN_LANGUAGES.includes(l as LatinLanguage))
+  return hinted && { language: hinted, margin: 0, confidence: TUNED.hintOnlyConfidence }
 }
 
 /**

@@ -179,14 +179,19 @@ function utf8Words(text: string): string[] {
   return words
 }
 
-/** eld's n-grams: 4 bytes with a stride of 3, word starts and ends marked by a space. */
-function ngrams(text: string): Set<string> {
+/**
+ * eld's n-grams: 4 bytes with a stride of 3, word starts and ends marked by a space. `dense`
+ * takes every 4-byte window instead (stride 1): for a word or two whose stride-3 n-grams the
+ * model does not know ("Zazaca"), the windows in between often are known.
+ */
+function ngrams(text: string, dense = false): Set<string> {
   const out = new Set<string>()
   const clean = text.slice(0, 1000).replace(SEPARATORS, ' ').trim().toLowerCase()
+  const stride = dense ? 1 : 3
   for (const word of utf8Words(clean)) {
     const len = Math.min(word.length, 70)
     let j = 0
-    for (; j + 4 < len; j += 3) out.add((j === 0 ? ' ' : '') + word.substring(j, j + 4))
+    for (; j + 4 < len; j += stride) out.add((j === 0 ? ' ' : '') + word.substring(j, j + 4))
     out.add(`${j === 0 ? ' ' : ''}${word.substring(len !== 3 ? len - 4 : 0)} `)
   }
   return out
@@ -207,10 +212,14 @@ export const HAN_MASK = maskOf(['zh', 'ja'])
  * eld's raw score of each model language (by `MODEL_LANGUAGES` index) outside `mask` zeroed,
  * and the number of distinct n-grams in `text`. Requires the model loaded.
  */
-export function ngramScores(text: string, mask: number): { scores: Float64Array; grams: number } {
+export function ngramScores(
+  text: string,
+  mask: number,
+  dense = false,
+): { scores: Float64Array; grams: number } {
   if (table === undefined) throw new Error('n-gram model not loaded')
   const scores = new Float64Array(MODEL_LANGUAGES.length)
-  const grams = ngrams(text)
+  const grams = ngrams(text, dense)
   const { index, entries } = table
   for (const gram of grams) {
     const at = index.get(gram)
