@@ -11,7 +11,12 @@ import { isSupportedFormat, type ResponseFormat, SUPPORTED_FORMATS } from '../en
 import type { AppEnv } from '../env.ts'
 import { metrics } from '../observe/index.ts'
 import { ProblemError } from '../problem/index.ts'
+import type { SynthMessage } from '../queue/message.ts'
+import { claimQueue, quotaHeaders } from '../quota/index.ts'
+import { prefetchItem } from '../quota/prefetch-item.ts'
+import { settingsOf } from '../settings/index.ts'
 import { answerSpeech } from '../speech/answer.ts'
+import { scopeOf } from '../speech/context.ts'
 import { newTally } from '../speech/pieces.ts'
 import { prepareSpeech, type SpeechInput } from '../speech/prepare.ts'
 import { toSse } from '../speech/sse.ts'
@@ -19,6 +24,7 @@ import { labelAnswer, whenNothingServes } from '../speech/unserved.ts'
 import { wireSpeech } from '../speech/wire.ts'
 import { validationHook } from './hook.ts'
 import { AUTHED, problemResponses } from './problems.ts'
+import { QUOTA_HEADERS } from './quota-headers.ts'
 import {
   type PrefetchItemSchema,
   PrefetchSchema,
@@ -27,6 +33,8 @@ import {
 } from './speech-schema.ts'
 
 const problems = problemResponses([400, 413, 415, 416, ...AUTHED, 502, 503, 504])
+// A key over its work quota learns where it stands from the same headers as a success.
+const limited = { ...problems[429], headers: QUOTA_HEADERS }
 
 const audio = Object.fromEntries(
   SUPPORTED_FORMATS.map((f) => [
@@ -53,7 +61,11 @@ const speechRoute = createRoute({
   request: {
     body: { required: true, content: { 'application/json': { schema: SpeechRequestSchema } } },
   },
-  responses: { 200: { description: 'Audio', content: audioOrEvents }, ...problems },
+  responses: {
+    200: { description: 'Audio', content: audioOrEvents, headers: QUOTA_HEADERS },
+    ...problems,
+    429: limited,
+  },
 })
 
 const speechGetRoute = createRoute({
@@ -62,7 +74,11 @@ const speechGetRoute = createRoute({
   summary: 'Synthesize speech from query parameters (for <audio src>)',
   security: [{ bearer: [] }, { browserToken: [] }],
   request: { query: QuerySchema },
-  responses: { 200: { description: 'Audio', content: audio }, ...problems },
+  responses: {
+    200: { description: 'Audio', content: audio, headers: QUOTA_HEADERS },
+    ...problems,
+    429: limited,
+  },
 })
 
 const prefetchRoute = createRoute({
@@ -75,10 +91,17 @@ const prefetchRoute = createRoute({
   },
   responses: {
     202: {
-      description: 'Accepted',
-      content: { 'application/json': { schema: z.object({ queued: z.number() }) } },
+      description:
+        'Accepted. Items identical to one in this request or still queued are not queued again (`duplicates`); the characters of the queued ones are charged to the key’s quota, and refunded for sentences found cached.',
+      headers: QUOTA_HEADERS,
+      content: {
+        'application/json': {
+          schema: z.object({ queued: z.number(), duplicates: z.number() }),
+        },
+      },
     },
     ...problemResponses([400, 413, 415, ...AUTHED]),
+    429: { ...problemResponses([429])[429], headers: QUOTA_HEADERS },
   },
 })
 
@@ -130,6 +153,9 @@ async function speak(
   const { report } = answer
   const audioAnswer = labelAnswer(answer.response, pool)
   const response = body.stream_format === 'sse' ? toSse(audioAnswer) : audioAnswer
+  for (const [name, value] of Object.entries(quotaHeaders(report.quota ?? []))) {
+    response.headers.set(name, value)
+  }
   const latencyMs = performance.now() - started
   metrics.recordCache(report.cache === 'HIT' ? 'hit' : 'miss')
   metrics.recordOutcome('success')
@@ -173,6 +199,7 @@ speechRoutes.openapi(prefetchRoute, async (c) => {
   const items: z.infer<typeof PrefetchItemSchema>[] =
     body.items ?? (body.inputs ?? []).map((input) => ({ input }))
   const principal = c.get('principal')
+  const settings = settingsOf(c.env)
   // Every item is checked before anything is queued: a bad one refuses the whole batch.
   const requests = items.map((item) => ({
     input: item.input,
@@ -183,8 +210,33 @@ speechRoutes.openapi(prefetchRoute, async (c) => {
     pitch: item.pitch ?? 1,
     stream: false,
   }))
-  await c.env.SYNTH_QUEUE.sendBatch(
-    requests.map((request) => ({ body: { kind: 'synthesize', principal, request } })),
+  // Identical items (in this request, or still queued from an earlier one) are queued once,
+  // charged once, and each takes a place in the tenant's queue (quota/, TENANT_QUEUE_MAX).
+  const scope = scopeOf(settings.cacheTenancy, principal)
+  const priced = await Promise.all(requests.map((request) => prefetchItem(scope, request)))
+  const { fresh, windows } = await claimQueue(c.env, principal, priced)
+  const wanted = new Set(fresh)
+  const messages: { body: SynthMessage }[] = []
+  for (const [i, request] of requests.entries()) {
+    const { id, chars } = priced[i] as { id: string; chars: number }
+    if (!wanted.delete(id)) continue
+    messages.push({
+      body: {
+        kind: 'synthesize',
+        principal,
+        request,
+        reason: 'prefetch',
+        pending: id,
+        prepaid: chars,
+      },
+    })
+  }
+  // sendBatch takes at most 100 messages; the schema allows at most 100 items.
+  if (messages.length > 0) await c.env.SYNTH_QUEUE.sendBatch(messages)
+  const headers = quotaHeaders(windows ?? [])
+  return c.json(
+    { queued: messages.length, duplicates: requests.length - messages.length },
+    202,
+    headers,
   )
-  return c.json({ queued: requests.length }, 202)
 })
