@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { QuotaLimits } from '../src/quota/index.ts'
-import { sentence, speak, synthesesOf } from './helpers.ts'
+import { call, sentence, speak, synthesesOf } from './helpers.ts'
 import { poolEmulators, poolEnv, releasePools } from './pool-helpers.ts'
 
 afterEach(releasePools)
@@ -115,6 +115,41 @@ describe('work quotas', () => {
     expect(Number(res.headers.get('retry-after'))).toBeLessThanOrEqual(60)
     expect(res.headers.get('x-ratelimit-limit-characters')).toBe('20')
     expect(res.headers.get('x-ratelimit-reset-characters')).toMatch(/^(\d+s|\d+ms|1m0s)$/)
+  })
+})
+
+describe('quota surface', () => {
+  it('a browser token spends its minting key’s quota', async () => {
+    const { keys, env } = await tenants([{ charsPerDay: 100 }])
+    const key = keys[0] as string
+    const minted = await call('/v1/tokens', { method: 'POST', json: {}, key, env })
+    expect(minted.status).toBe(201)
+    const token = minted.json<{ token: string }>().token
+    const first = await speak(
+      { input: sentenceOf(70), response_format: 'wav' },
+      { key: token, env },
+    )
+    expect(first.headers.get('x-ratelimit-remaining-characters-day')).toBe('30')
+    const second = await speak({ input: sentenceOf(70), response_format: 'wav' }, { key, env })
+    expect(second.status).toBe(429)
+  })
+
+  it('documents the quota headers on the speech routes’ answers and 429s', async () => {
+    const doc = (await call('/openapi.json', { key: null })).json<{
+      paths: Record<string, Record<string, { responses: Record<string, { headers?: object }> }>>
+    }>()
+    for (const [path, method] of [
+      ['/v1/audio/speech', 'post'],
+      ['/v1/audio/speech', 'get'],
+      ['/v1/audio/speech/prefetch', 'post'],
+    ] as const) {
+      const responses = doc.paths[path]?.[method]?.responses ?? {}
+      expect(Object.keys(responses['429']?.headers ?? {})).toContain(
+        'x-ratelimit-remaining-characters',
+      )
+      const ok = responses['200'] ?? responses['202']
+      expect(Object.keys(ok?.headers ?? {})).toContain('x-ratelimit-reset-characters-day')
+    }
   })
 })
 
