@@ -46,7 +46,10 @@ describe('work quotas', () => {
     const { keys, env } = await tenants([{ charsPerDay: 200 }, { charsPerDay: 200 }])
     const [limited, other] = keys as [string, string]
     const first = sentenceOf(120)
-    const ok = await speak({ input: first, response_format: 'wav' }, { key: limited, env })
+    const ok = await speak(
+      { input: first, response_format: 'wav', language: 'en' },
+      { key: limited, env },
+    )
     expect(ok.status).toBe(200)
     expect(ok.headers.get('x-tts-cache')).toBe('MISS')
     expect(ok.headers.get('x-ratelimit-limit-characters-day')).toBe('200')
@@ -55,7 +58,10 @@ describe('work quotas', () => {
     expect(ok.headers.get('x-ratelimit-limit-characters')).toBeNull() // no minute limit set
 
     const second = sentenceOf(100)
-    const refused = await speak({ input: second, response_format: 'wav' }, { key: limited, env })
+    const refused = await speak(
+      { input: second, response_format: 'wav', language: 'en' },
+      { key: limited, env },
+    )
     expect(refused.status).toBe(429)
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/)
     const problem = refused.json<{ code: string; detail: string; error: { type: string } }>()
@@ -70,28 +76,33 @@ describe('work quotas', () => {
     expect((await synthesesOf(second)).total).toBe(0) // refused before any upstream work
 
     // Another tenant, same text, same moment: served.
-    const theirs = await speak({ input: second, response_format: 'wav' }, { key: other, env })
+    const theirs = await speak(
+      { input: second, response_format: 'wav', language: 'en' },
+      { key: other, env },
+    )
     expect(theirs.status).toBe(200)
     expect(theirs.headers.get('x-ratelimit-remaining-characters-day')).toBe('100')
 
     // The refusal charged nothing: 80 characters still fit.
     const fits = await speak(
-      { input: sentenceOf(80), response_format: 'wav' },
+      { input: sentenceOf(80), response_format: 'wav', language: 'en' },
       { key: limited, env },
     )
     expect(fits.status).toBe(200)
     expect(fits.headers.get('x-ratelimit-remaining-characters-day')).toBe('0')
   })
 
+  // language 'en' throughout: 'auto' could resolve the paragraph below to another language than
+  // its first sentence alone, and the language is part of a sentence's cache key.
   it('keeps cache hits free: a spent key still gets what is cached, without a quota call', async () => {
     const { keys, env } = await tenants([{ charsPerDay: 100, charsPerMinute: 100 }])
     const [key] = keys as [string]
     const text = sentenceOf(100)
-    const miss = await speak({ input: text, response_format: 'wav' }, { key, env })
+    const miss = await speak({ input: text, response_format: 'wav', language: 'en' }, { key, env })
     expect(miss.status).toBe(200)
     expect(miss.headers.get('x-ratelimit-remaining-characters')).toBe('0')
     for (let i = 0; i < 3; i++) {
-      const hit = await speak({ input: text, response_format: 'wav' }, { key, env })
+      const hit = await speak({ input: text, response_format: 'wav', language: 'en' }, { key, env })
       expect(hit.status).toBe(200)
       expect(hit.headers.get('x-tts-cache')).toBe('HIT')
       expect(hit.headers.get('x-ratelimit-remaining-characters')).toBeNull()
@@ -99,7 +110,7 @@ describe('work quotas', () => {
     // A paragraph of that sentence and a new one is charged for the new one only: refused
     // here for its length alone, which it would not be if the cached sentence counted too.
     const both = await speak(
-      { input: `${text} ${sentenceOf(60)}`, response_format: 'wav' },
+      { input: `${text} ${sentenceOf(60)}`, response_format: 'wav', language: 'en' },
       { key, env },
     )
     expect(both.status).toBe(429)
@@ -126,11 +137,14 @@ describe('quota surface', () => {
     expect(minted.status).toBe(201)
     const token = minted.json<{ token: string }>().token
     const first = await speak(
-      { input: sentenceOf(70), response_format: 'wav' },
+      { input: sentenceOf(70), response_format: 'wav', language: 'en' },
       { key: token, env },
     )
     expect(first.headers.get('x-ratelimit-remaining-characters-day')).toBe('30')
-    const second = await speak({ input: sentenceOf(70), response_format: 'wav' }, { key, env })
+    const second = await speak(
+      { input: sentenceOf(70), response_format: 'wav', language: 'en' },
+      { key, env },
+    )
     expect(second.status).toBe(429)
   })
 
