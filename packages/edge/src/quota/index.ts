@@ -12,6 +12,7 @@ import type { QueueAnswer } from './object.ts'
 
 export { type QuotaLimits, QuotaLimitsSchema, quotaHeaders, type WindowState } from './limits.ts'
 export { WorkQuota } from './object.ts'
+export { prefetchItem } from './prefetch-item.ts'
 
 /** How long a queued item blocks an identical one unless the consumer releases it first. */
 export const PENDING_TTL_MS = 3_600_000

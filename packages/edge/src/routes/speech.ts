@@ -11,12 +11,9 @@ import { isSupportedFormat, type ResponseFormat, SUPPORTED_FORMATS } from '../en
 import type { AppEnv } from '../env.ts'
 import { metrics } from '../observe/index.ts'
 import { ProblemError } from '../problem/index.ts'
-import type { SynthMessage } from '../queue/message.ts'
-import { claimQueue, quotaHeaders } from '../quota/index.ts'
-import { prefetchItem } from '../quota/prefetch-item.ts'
-import { settingsOf } from '../settings/index.ts'
+import { queuePrefetch } from '../queue/prefetch.ts'
+import { quotaHeaders } from '../quota/index.ts'
 import { answerSpeech } from '../speech/answer.ts'
-import { scopeOf } from '../speech/context.ts'
 import { newTally } from '../speech/pieces.ts'
 import { prepareSpeech, type SpeechInput } from '../speech/prepare.ts'
 import { toSse } from '../speech/sse.ts'
@@ -199,7 +196,6 @@ speechRoutes.openapi(prefetchRoute, async (c) => {
   const items: z.infer<typeof PrefetchItemSchema>[] =
     body.items ?? (body.inputs ?? []).map((input) => ({ input }))
   const principal = c.get('principal')
-  const settings = settingsOf(c.env)
   // Every item is checked before anything is queued: a bad one refuses the whole batch.
   const requests = items.map((item) => ({
     input: item.input,
@@ -210,33 +206,6 @@ speechRoutes.openapi(prefetchRoute, async (c) => {
     pitch: item.pitch ?? 1,
     stream: false,
   }))
-  // Identical items (in this request, or still queued from an earlier one) are queued once,
-  // charged once, and each takes a place in the tenant's queue (quota/, TENANT_QUEUE_MAX).
-  const scope = scopeOf(settings.cacheTenancy, principal)
-  const priced = await Promise.all(requests.map((request) => prefetchItem(scope, request)))
-  const { fresh, windows } = await claimQueue(c.env, principal, priced)
-  const wanted = new Set(fresh)
-  const messages: { body: SynthMessage }[] = []
-  for (const [i, request] of requests.entries()) {
-    const { id, chars } = priced[i] as { id: string; chars: number }
-    if (!wanted.delete(id)) continue
-    messages.push({
-      body: {
-        kind: 'synthesize',
-        principal,
-        request,
-        reason: 'prefetch',
-        pending: id,
-        prepaid: chars,
-      },
-    })
-  }
-  // sendBatch takes at most 100 messages; the schema allows at most 100 items.
-  if (messages.length > 0) await c.env.SYNTH_QUEUE.sendBatch(messages)
-  const headers = quotaHeaders(windows ?? [])
-  return c.json(
-    { queued: messages.length, duplicates: requests.length - messages.length },
-    202,
-    headers,
-  )
+  const { queued, duplicates, windows } = await queuePrefetch(c.env, principal, requests)
+  return c.json({ queued, duplicates }, 202, quotaHeaders(windows ?? []))
 })
