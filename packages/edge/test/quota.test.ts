@@ -3,6 +3,7 @@
  * tenant's `WorkQuota` object; cache hits free. Each test writes its own `API_KEYS` with fresh
  * keys and tenants, so no other test's work can be counted against them.
  */
+import { env as workerEnv } from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { QuotaLimits } from '../src/quota/index.ts'
 import { call, sentence, speak, synthesesOf } from './helpers.ts'
@@ -173,7 +174,20 @@ describe('one synthesis per distinct sentence', () => {
       // A pool of its own emulator counts every synthesis; a fresh tenant makes "Hi!" a miss.
       const [a] = await poolEmulators()
       const { keys, env } = await tenants([{ charsPerDay: 1000 }])
-      const pool = { ...poolEnv([{ url: a.url }]), ...env }
+      // R2 calls stand for the request's subrequests to storage: one per distinct sentence and
+      // answer, not one per repeat (1,024 repeats were ~2,000 lookups before issue 18).
+      let storageCalls = 0
+      const audio = new Proxy(workerEnv.AUDIO, {
+        get(target, name) {
+          const value = Reflect.get(target, name)
+          if (typeof value !== 'function') return value
+          return (...args: unknown[]) => {
+            storageCalls++
+            return value.apply(target, args)
+          }
+        },
+      })
+      const pool = { ...poolEnv([{ url: a.url }]), ...env, AUDIO: audio }
       const res = await speak(
         { input: 'Hi! '.repeat(1024), response_format: 'pcm', stream },
         { key: keys[0] as string, env: pool },
@@ -182,6 +196,10 @@ describe('one synthesis per distinct sentence', () => {
       expect(res.headers.get('x-tts-cache')).toBe('MISS')
       expect(res.headers.get('x-ratelimit-remaining-characters-day')).toBe('997')
       expect(await a.synthesisRequests()).toBe(1)
+      // Answer and segment looked up, segment stored, answer stored (and, for a stream, the
+      // segment read back once to assemble the stored answer).
+      expect(storageCalls).toBeGreaterThanOrEqual(2) // the two puts, at least: it did count
+      expect(storageCalls).toBeLessThanOrEqual(5)
       // 1,024 copies of the one sentence's audio.
       expect(res.body.byteLength % 1024).toBe(0)
       expect(res.body.byteLength).toBeGreaterThan(1024 * 2400) // > 50 ms each at 24 kHz s16le
