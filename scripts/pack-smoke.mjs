@@ -20,9 +20,9 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { CHROMIUM, chromiumInstalled, launchChromiumBrowser } from './chromium.mjs'
 import { buildAndPack, seconds } from './pack.mjs'
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 // The oldest Node the packages declare (`engines`): the Node script and the bin run on it too.
 const OLDEST_NODE = '22.12.0'
 
@@ -223,18 +223,13 @@ async function browserSmoke(project) {
   console.log(
     `browser smoke: esbuild bundle ${(bytes / 1024).toFixed(0)} KiB, no other Node built-ins`,
   )
-  if (!existsSync(CHROMIUM)) {
+  if (!chromiumInstalled()) {
     console.log(`browser smoke: no Chromium at ${CHROMIUM}; the bundle was built but not run`)
     return
   }
-  const { chromium } = await import('playwright-core')
   const { startEdge } = await import(join(project, 'server.mjs'))
   const edge = await startEdge()
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1'],
-  })
+  const browser = await launchChromiumBrowser()
   try {
     const page = await browser.newPage()
     const errors = []

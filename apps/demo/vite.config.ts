@@ -2,13 +2,15 @@
  * @module vite.config — the demo's dev server and build. Two additions to plain Vite: in dev, the
  * emulator's fault endpoint is proxied at `/__emulator/__faults` (the switch talks to it
  * same-origin and the page never learns the emulator's address), and espeak-ng's voice data is
- * served at `/espeak-ng.data` for the in-browser fallback engine; and `/__tts/token` mints the page's
- * browser tokens with a key only the dev server holds (token-endpoint.ts).
+ * served at `/espeak-ng.data` for the in-browser fallback engine; `/__tts/token` mints the page's
+ * browser tokens with a key only the dev server holds (token-endpoint.ts), and `/__tts/readyz`
+ * reads the edge's upstream details with that key (ready-endpoint.ts).
  */
 import { createReadStream, readFileSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { defineConfig, type Plugin } from 'vite'
+import { readyEndpoint } from './ready-endpoint.ts'
 import { tokenEndpoint } from './token-endpoint.ts'
 
 const require = createRequire(import.meta.url)
@@ -45,6 +47,10 @@ export default defineConfig({
   plugins: [
     espeakDataAsset(),
     tokenEndpoint({
+      endpoint: process.env.VITE_TTS_ENDPOINT || 'http://127.0.0.1:8787',
+      apiKey: process.env.TTS_DEMO_API_KEY,
+    }),
+    readyEndpoint({
       endpoint: process.env.VITE_TTS_ENDPOINT || 'http://127.0.0.1:8787',
       apiKey: process.env.TTS_DEMO_API_KEY,
     }),

@@ -145,7 +145,7 @@ client.on('playing', (e) => {
 client.on('fallback', (e) => setStatus(`${e.message}.`))
 client.on('breaker', () => {
   refreshMetrics()
-  void refreshReady(readyList, config.endpoint)
+  void refreshReady(readyList, config.readyUrl)
 })
 
 function addHistoryRow(cells: string[]): HTMLTableRowElement {
@@ -271,7 +271,7 @@ pitch.addEventListener('input', () => {
 
 if (config.faults) {
   mountFaultsCard($<HTMLElement>('#faults-card'), $('#faults-status'), () => {
-    void refreshReady(readyList, config.endpoint)
+    void refreshReady(readyList, config.readyUrl)
   })
 }
 
@@ -281,6 +281,6 @@ setField(
   `opens after ${config.breaker.threshold ?? 5} failures in a row, for ${(config.breaker.openMs ?? 300_000) / 1000} s`,
 )
 refreshMetrics()
-void refreshReady(readyList, config.endpoint)
+void refreshReady(readyList, config.readyUrl)
 setInterval(refreshMetrics, 1000)
-setInterval(() => void refreshReady(readyList, config.endpoint), 5000)
+setInterval(() => void refreshReady(readyList, config.readyUrl), 5000)

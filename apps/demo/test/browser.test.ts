@@ -8,10 +8,10 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { uniqueSentence } from '@tts/core/testing'
-import { type BrowserContext, chromium, type Page, type Request } from 'playwright-core'
+import type { BrowserContext, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { launchChromium } from '../../../scripts/chromium.mjs'
 import {
-  CHROMIUM,
   chromiumAvailable,
   field,
   lineBuffer,
@@ -47,18 +47,30 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
       edgeVars: { POOL_OPTIONS: JSON.stringify({ breakerOpenMs: BREAKER_OPEN_MS / 2 }) },
       log: logs.log,
     })
-    context = await chromium.launchPersistentContext(browserDir.path, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 1000 },
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--autoplay-policy=no-user-gesture-required',
-        '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-      ],
+    context = await launchChromium(browserDir.path, { viewport: { width: 1280, height: 1000 } })
+    // Counts Web Audio sources that are scheduled and not yet ended or stopped: streamed audio
+    // plays through them, not through the <audio> element, so "stopped" is checked on both.
+    await context.addInitScript(() => {
+      const probe = { started: 0, live: 0 }
+      Object.assign(window, { __audioProbe: probe })
+      const proto = AudioBufferSourceNode.prototype
+      const { start, stop } = proto
+      const done = new WeakSet<AudioBufferSourceNode>()
+      const end = (node: AudioBufferSourceNode) => {
+        if (done.has(node)) return
+        done.add(node)
+        probe.live--
+      }
+      proto.start = function (this: AudioBufferSourceNode, ...args: Parameters<typeof start>) {
+        probe.started++
+        probe.live++
+        this.addEventListener('ended', () => end(this))
+        return start.apply(this, args)
+      }
+      proto.stop = function (this: AudioBufferSourceNode, ...args: Parameters<typeof stop>) {
+        end(this)
+        return stop.apply(this, args)
+      }
     })
     page = context.pages()[0] ?? (await context.newPage())
     page.on('pageerror', (error) => logs.log('page', `uncaught: ${error.message}`))
@@ -95,7 +107,7 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
     })
     await cdp.detach()
     await page.goto(demoUrl())
-    await expect.poll(() => field(page, '#ready', 'status'), { timeout: 30_000 }).toMatch(/^ready/)
+    await expect.poll(() => field(page, '#ready', 'status'), { timeout: 30_000 }).toMatch(/^ok/)
   })
 
   /** Waits until the edge's /readyz says an upstream serves (its breaker closed). */
@@ -155,7 +167,12 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
     page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
 
   it('loads with the edge ready and detects the language as you type, Arabic shown right-to-left', async () => {
-    await expect.poll(() => field(page, '#ready', 'status'), { timeout: 30_000 }).toMatch(/^ready/)
+    await expect.poll(() => field(page, '#ready', 'status'), { timeout: 30_000 }).toMatch(/^ok/)
+    // The edge shows upstream details to admin keys only: the page gets them through its dev
+    // server (which holds the key), named as X-TTS-Upstream names them.
+    expect(await page.textContent('#ready')).toMatch(
+      /Upstream.*default: http.*Edge breaker\s*closed/s,
+    )
     await page.getByRole('button', { name: 'العربية' }).click()
     await expect
       .poll(() => page.textContent('#detected'), { timeout: 30_000 })
@@ -237,7 +254,7 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
     expect(await field(page, '#last', 'provider')).toBe('edge')
     expect(await field(page, '#last', 'cache')).toBe('MISS')
     await expect.poll(() => field(page, '#metrics', 'breaker')).toMatch(/^closed/)
-    await expect.poll(() => field(page, '#ready', 'status'), { timeout: 30_000 }).toMatch(/^ready/)
+    await expect.poll(() => field(page, '#ready', 'status'), { timeout: 30_000 }).toMatch(/^ok/)
     await shot('05-recovered-edge')
   })
 
@@ -255,16 +272,28 @@ describe.runIf(chromiumAvailable())('demo page in Chromium', () => {
         timeout: 90_000,
       },
     )
+    // Something is audible before Stop: a Web Audio source (streamed) or the element.
+    const playingNow = () =>
+      page.evaluate(() => {
+        const probe = (window as unknown as { __audioProbe: { started: number; live: number } })
+          .__audioProbe
+        const el = document.querySelector('#player') as HTMLAudioElement
+        return { ...probe, element: !el.paused, time: el.currentTime }
+      })
+    await expect
+      .poll(async () => {
+        const now = await playingNow()
+        return now.live > 0 || now.element
+      })
+      .toBe(true)
     await page.getByRole('button', { name: 'Stop' }).click()
     await expect.poll(() => page.textContent('#status')).toBe('Stopped.')
-    const before = await page.$eval('#player', (el) => (el as HTMLAudioElement).currentTime)
+    await expect.poll(async () => (await playingNow()).live).toBe(0)
+    const before = await playingNow()
+    // Left on purpose: a second of real playback time is what would reveal audio that goes on.
     await page.waitForTimeout(1000)
-    const after = await page.$eval('#player', (el) => ({
-      paused: (el as HTMLAudioElement).paused,
-      time: (el as HTMLAudioElement).currentTime,
-    }))
-    expect(after.paused).toBe(true)
-    expect(after.time).toBe(before)
+    const after = await playingNow()
+    expect(after).toEqual({ ...before, live: 0, element: false })
     expect(await page.isDisabled('#stop')).toBe(true)
     await shot('06-stopped')
 

@@ -2,10 +2,11 @@
  * @module test/helpers — what the browser tests share: finding Chromium (a missing browser fails
  * under CI and skips, loudly, elsewhere), the local stack on run-time ports, and reading the page.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
+import { CHROMIUM, chromiumInstalled } from '../../../scripts/chromium.mjs'
 // @ts-expect-error scripts/stack.mjs is plain JavaScript, shared with `make dev`.
 import { startStack as startStackJs } from '../../../scripts/stack.mjs'
 
@@ -30,12 +31,9 @@ export interface StackOptions {
 /** scripts/stack.mjs's `startStack`, typed. */
 export const startStack = startStackJs as (options?: StackOptions) => Promise<Stack>
 
-/** Where Chromium is: `CHROMIUM_PATH`, else Debian's. */
-export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-
 /** True when the browser tests can run; throws under CI when they cannot, so CI never skips. */
 export function chromiumAvailable(): boolean {
-  if (existsSync(CHROMIUM)) return true
+  if (chromiumInstalled()) return true
   if (process.env.CI === 'true') {
     throw new Error(
       `Chromium is missing at ${CHROMIUM}; CI must install it (scripts/system-deps.sh) — the browser tests never skip under CI`,

@@ -265,7 +265,7 @@ describe('tts against the real edge and emulator', () => {
       env: { TTS_ADMIN_KEY: stack.adminKey },
     })
     expect(purged.code, purged.stderr).toBe(0)
-    expect(JSON.parse(purged.stdout).edgeDeleted).toBeGreaterThanOrEqual(1)
+    expect(JSON.parse(purged.stdout).edgePurged.generation).toMatch(/^[\w-]{12}$/)
   })
 
   it('voices: list, add from a WAV clip, use it, remove it; a key without the scope is told', async () => {
@@ -313,6 +313,13 @@ describe('tts against the real edge and emulator', () => {
     ]) {
       expect(ok.stdout).toMatch(new RegExp(`✓ ${name}:`))
     }
+    // A speech key sees only the verdict; an admin key the upstream, by name, and its breaker.
+    expect(ok.stdout).toMatch(/✓ readiness: ok \(upstream details need an admin key/)
+    const admin = await run(['doctor'], { env: { TTS_ADMIN_KEY: stack.adminKey } })
+    expect(admin.code, admin.stdout).toBe(0)
+    expect(admin.stdout).toMatch(
+      /✓ readiness: ok; \S+ \(http:\/\/127\.0\.0\.1:\d+\) up, breaker closed/,
+    )
     await setFaults(stack.emulatorUrl, { down: true })
     try {
       const down = await run(['doctor'])

@@ -11,6 +11,7 @@ import { HTTPException } from 'hono/http-exception'
 import packageJson from '../package.json' with { type: 'json' }
 import type { AppEnv } from './env.ts'
 import { metrics, requestLogger } from './observe/index.ts'
+import { requestIdOf } from './observe/request-id.ts'
 import {
   isProblemError,
   PROBLEM_STATUS,
@@ -19,6 +20,7 @@ import {
   problemResponse,
 } from './problem/index.ts'
 import { cacheRoutes } from './routes/cache.ts'
+import { healthRoutes } from './routes/health.ts'
 import { validationHook } from './routes/hook.ts'
 import { metaRoutes } from './routes/meta.ts'
 import { speechRoutes } from './routes/speech.ts'
@@ -30,7 +32,7 @@ import { settingsOf } from './settings/index.ts'
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 
 app.use('*', async (c, next) => {
-  const requestId = c.req.header('cf-ray') ?? crypto.randomUUID()
+  const requestId = requestIdOf(c.req.raw.headers)
   c.set('requestId', requestId)
   c.set('log', requestLogger(settingsOf(c.env).logLevel, requestId))
   await next()
@@ -42,11 +44,12 @@ app.use('*', async (c, next) => {
   if (origins.length === 0) return next()
   return cors({
     origin: origins.includes('*') ? '*' : origins,
-    allowHeaders: ['authorization', 'content-type', 'range', 'if-none-match'],
+    allowHeaders: ['authorization', 'content-type', 'range', 'if-none-match', 'x-request-id'],
     exposeHeaders: [
       'x-tts-cache',
       'x-tts-language',
       'x-tts-upstream',
+      'x-request-id',
       'server-timing',
       'etag',
       'content-range',
@@ -74,6 +77,7 @@ app.use('*', async (c, next) => {
   })(c, next)
 })
 
+app.route('/', healthRoutes)
 app.route('/', metaRoutes)
 app.route('/', speechRoutes)
 app.route('/', voiceRoutes)
@@ -160,13 +164,10 @@ function toProblem(error: unknown): ProblemError {
       cause: error,
     })
   }
-  return new ProblemError(
-    'internal_error',
-    'something went wrong on our side; the request id is in x-request-id',
-    {
-      cause: error,
-    },
-  )
+  // The text is for the log only: the caller's answer says `internal_error` and the request id.
+  return new ProblemError('internal_error', String((error as Error | null)?.message ?? error), {
+    cause: error,
+  })
 }
 
 app.onError((error, c: Context<AppEnv>) => {
@@ -182,11 +183,10 @@ app.onError((error, c: Context<AppEnv>) => {
     method: c.req.method,
     path: c.req.path,
   }
+  // A 5xx answer says only its code and the request id: the internal text is here, in the log
+  // line that carries the same request id.
   if (problem.status >= 500)
     log.error(problem.message, { ...data, cause: String((error as Error).stack ?? error) })
   else log.info(problem.message, data)
-  const response = problemResponse(problem, c.req.path)
-  const requestId = c.get('requestId')
-  if (requestId) response.headers.set('x-request-id', requestId)
-  return response
+  return problemResponse(problem, c.get('requestId'))
 })

@@ -102,7 +102,7 @@ describe('circuit breaker', () => {
     })
     const ready = await call('/readyz', { env: pool })
     expect(ready.status).toBe(200)
-    expect(ready.json<{ status: string }>().status).toBe('ready')
+    expect(ready.json<{ status: string }>().status).toBe('ok')
     await a.faults({ down: true })
     await b.faults({ down: true })
     await speak({ input: sentence('Down one'), response_format: 'wav' }, { env: pool })

@@ -6,15 +6,16 @@
  * `performance.now()`), for: uncached 200 and 2,000 characters, a local-cache repeat, an edge
  * hit; and P50/P95/P99 over a seeded Zipf workload of app sentences with its hit rates.
  */
-import { existsSync } from 'node:fs'
-import { chromium } from 'playwright-core'
+import {
+  CHROMIUM,
+  chromiumInstalled,
+  launchChromiumBrowser,
+} from '../../../../scripts/chromium.mjs'
 import { startPageServer } from '../browser/server.ts'
 import { type Figure, type Loss, measured, notMeasured, type RowResult } from '../result/index.ts'
 import { round, summarize } from '../stats/index.ts'
 import { generateWorkload } from '../workload/index.ts'
 import { type RowContext, XTTS_PROFILE } from './context.ts'
-
-const CHROMIUM = '/usr/bin/chromium'
 
 interface Spoken {
   firstAudioMs: number | undefined
@@ -41,7 +42,7 @@ export async function browserTtfaRow(ctx: RowContext): Promise<RowResult> {
   const settings = { trials, workload: workloadOptions, emulatorProfile: XTTS_PROFILE }
   const method =
     "From the speak() call to the first audible sample: the Web Audio player's context time for the first sample above -54 dBFS, mapped to performance.now() through getOutputTimestamp() (output latency included). Each case is a fresh text (run nonce) unless it is a repeat. Local-cache repeat: the text was synthesize()d first in the same page (IndexedDB). Edge hit: put in the edge's cache by a client without local cache, then spoken by it. Workload: seeded Zipf (s=1.1) over 120 app sentences, 300 speak() calls, one page, IndexedDB cache; every call stops after its first audible sample, once the answer's last byte is in (so it is cached as after a full listen, and the edge sees no caller leave mid-stream). The box is shared with other work: figures are noisy."
-  if (!existsSync(CHROMIUM)) {
+  if (!chromiumInstalled()) {
     return {
       ...base,
       figures: [notMeasured('first audio', 'ms', `no Chromium at ${CHROMIUM}`)],
@@ -54,18 +55,7 @@ export async function browserTtfaRow(ctx: RowContext): Promise<RowResult> {
   }
   await ctx.emulator.latency(XTTS_PROFILE)
   const server = await startPageServer(ctx.tmp, ctx.edge.url, ctx.edge.apiKey)
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--autoplay-policy=no-user-gesture-required',
-      '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-    ],
-  })
+  const browser = await launchChromiumBrowser()
   try {
     const context = await browser.newContext()
     const page = await context.newPage()

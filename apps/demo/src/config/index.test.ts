@@ -14,6 +14,7 @@ describe('readDemoConfig', () => {
     expect(config).toEqual({
       endpoint: 'http://127.0.0.1:9000',
       tokenUrl: '/__tts/token',
+      readyUrl: '/__tts/readyz',
       faults: true,
       breaker: { threshold: 2, openMs: 5000 },
       timeoutMs: 10_000,
@@ -24,6 +25,11 @@ describe('readDemoConfig', () => {
     const config = readDemoConfig({ VITE_TTS_EMULATOR: 'http://127.0.0.1:9001' }, '')
     expect(config.endpoint).toBe('http://127.0.0.1:8787')
     expect(config.tokenUrl).toBeUndefined()
+    // Outside dev no server holds a key: the edge's own /readyz, which says only ok/degraded.
+    expect(config.readyUrl).toBe('http://127.0.0.1:8787/readyz')
+    expect(readDemoConfig({ VITE_TTS_READY_URL: '/api/tts-ready' }, '').readyUrl).toBe(
+      '/api/tts-ready',
+    )
     expect(readDemoConfig({ VITE_TTS_TOKEN_URL: '/api/tts-token' }, '').tokenUrl).toBe(
       '/api/tts-token',
     )

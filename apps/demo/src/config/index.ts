@@ -13,6 +13,12 @@ export interface DemoConfig {
   endpoint: string
   /** Where `getToken()` asks for a browser token (POST). */
   tokenUrl: string | undefined
+  /**
+   * Where the live panel reads the edge's readiness: in dev the dev server's `/__tts/readyz`
+   * (upstream details, read with the dev server's admin key), else `VITE_TTS_READY_URL` or the
+   * edge's own `/readyz` (ok/degraded only: the edge shows details to admin keys alone).
+   */
+  readyUrl: string
   /** Show the emulator fault switch. */
   faults: boolean
   breaker: { threshold?: number; openMs?: number }
@@ -25,6 +31,7 @@ export interface DemoEnv {
   DEV?: boolean
   VITE_TTS_ENDPOINT?: string
   VITE_TTS_TOKEN_URL?: string
+  VITE_TTS_READY_URL?: string
   VITE_TTS_EMULATOR?: string
 }
 
@@ -37,7 +44,8 @@ const DEV_BREAKER = { threshold: 3, openMs: 30_000 }
  *
  * @example
  * readDemoConfig({ VITE_TTS_ENDPOINT: 'http://127.0.0.1:8787' }, '?breakerThreshold=2')
- * // { endpoint: 'http://127.0.0.1:8787', tokenUrl: undefined, faults: false, breaker: { threshold: 2 } }
+ * // { endpoint: 'http://127.0.0.1:8787', tokenUrl: undefined,
+ * //   readyUrl: 'http://127.0.0.1:8787/readyz', faults: false, breaker: { threshold: 2 } }
  */
 export function readDemoConfig(env: DemoEnv, search: string): DemoConfig {
   const query = new URLSearchParams(search)
@@ -47,9 +55,11 @@ export function readDemoConfig(env: DemoEnv, search: string): DemoConfig {
   if (threshold !== undefined) breaker.threshold = threshold
   if (openMs !== undefined) breaker.openMs = openMs
   const timeoutMs = positiveInteger(query.get('timeoutMs'))
+  const endpoint = env.VITE_TTS_ENDPOINT || DEFAULT_ENDPOINT
   return {
-    endpoint: env.VITE_TTS_ENDPOINT || DEFAULT_ENDPOINT,
+    endpoint,
     tokenUrl: env.VITE_TTS_TOKEN_URL || (env.DEV === true ? '/__tts/token' : undefined),
+    readyUrl: env.VITE_TTS_READY_URL || (env.DEV === true ? '/__tts/readyz' : `${endpoint}/readyz`),
     faults: env.DEV === true && Boolean(env.VITE_TTS_EMULATOR),
     breaker,
     ...(timeoutMs !== undefined && timeoutMs <= 60_000 ? { timeoutMs } : {}),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { upstreamRows } from './index.ts'
+import { readyRows, upstreamRows } from './index.ts'
 
 describe('upstreamRows', () => {
   it("shows a probe's verdict (the first /readyz shape)", () => {
@@ -38,5 +38,32 @@ describe('upstreamRows', () => {
       'Load 2': '1 of 1 in flight, 3 queued',
       'Last error 2': 'network_error',
     })
+  })
+
+  it('names the upstream by its configured name', () => {
+    expect(upstreamRows({ name: 'gpu-a', url: 'http://gpu-a:8020', adapter: 'openai' })[0]).toEqual(
+      ['Upstream', 'gpu-a: http://gpu-a:8020 (openai)'],
+    )
+  })
+})
+
+describe('readyRows', () => {
+  it('shows the verdict alone, and why, when the answer has no details (no admin key)', () => {
+    expect(readyRows(503, { status: 'degraded' })).toEqual([
+      ['Status', 'degraded (HTTP 503)'],
+      ['Upstreams', 'details need an admin key (the dev server’s /__tts/readyz has one)'],
+    ])
+  })
+
+  it('lists each upstream of a detailed answer, and says when the edge could not be reached', () => {
+    const rows = readyRows(200, {
+      status: 'ok',
+      upstreams: [{ name: 'default', url: 'http://127.0.0.1:8020', breaker: 'closed' }],
+    })
+    expect(rows[0]).toEqual(['Status', 'ok (HTTP 200)'])
+    expect(Object.fromEntries(rows)['Edge breaker']).toBe('closed')
+    expect(readyRows(502, { error: 'the edge could not be reached' })).toEqual([
+      ['Status', 'edge unreachable (the edge could not be reached)'],
+    ])
   })
 })

@@ -1,6 +1,7 @@
 /**
  * @module live — the live panel: the client's metrics and breaker state, and the edge's
- * `/readyz` view of its upstreams, written into the page's `<dl>` fields.
+ * `/readyz` view of its upstreams (their details only where an admin key asked: the dev server's
+ * `/__tts/readyz`), written into the page's `<dl>` fields.
  */
 import type { MetricsSnapshot } from '@tts/client'
 import { breakerLabel, formatMs, formatRate } from '../format/index.ts'
@@ -48,6 +49,8 @@ export function renderMetrics(
 }
 
 interface Upstream {
+  /** The upstream's configured name (what `X-TTS-Upstream` says). */
+  name?: string
   url?: string
   adapter?: string
   /** The first /readyz shape: a probe's verdict. */
@@ -68,7 +71,10 @@ interface Upstream {
 /** The rows one upstream contributes to the panel (`n` tells several upstreams apart). */
 export function upstreamRows(u: Upstream, n = ''): [string, string][] {
   const rows: [string, string][] = [
-    [`Upstream${n}`, `${u.url ?? '?'} (${u.adapter ?? 'adapter unknown'})`],
+    [
+      `Upstream${n}`,
+      `${u.name ? `${u.name}: ` : ''}${u.url ?? '?'} (${u.adapter ?? 'adapter unknown'})`,
+    ],
   ]
   if (u.healthy !== undefined) {
     const latency = u.latencyMs !== undefined ? `, ${formatMs(u.latencyMs)}` : ''
@@ -98,22 +104,40 @@ export function upstreamRows(u: Upstream, n = ''): [string, string][] {
 }
 
 /**
- * Asks the edge's `/readyz` and lists what it says about each upstream; an unreachable edge is
- * said so, not hidden.
+ * The rows of one `/readyz` answer: its verdict, then each upstream when the answer has details
+ * (only an admin key gets them), else a line saying why there are none.
  *
  * @example
- * await refreshReady(document.querySelector('#ready')!, 'http://127.0.0.1:8787')
+ * readyRows(503, { status: 'degraded' }) // [['Status', 'degraded (HTTP 503)'], ['Upstreams', …]]
  */
-export async function refreshReady(root: Element, endpoint: string): Promise<void> {
+export function readyRows(
+  status: number,
+  body: { status?: string; error?: string; upstreams?: Upstream[] },
+): [string, string][] {
+  if (!body.status && body.error) return [['Status', `edge unreachable (${body.error})`]]
+  const rows: [string, string][] = [['Status', `${body.status ?? 'unknown'} (HTTP ${status})`]]
+  if (!body.upstreams) {
+    rows.push(['Upstreams', 'details need an admin key (the dev server’s /__tts/readyz has one)'])
+  }
+  const upstreams = body.upstreams ?? []
+  for (const [i, u] of upstreams.entries()) {
+    rows.push(...upstreamRows(u, upstreams.length > 1 ? ` ${i + 1}` : ''))
+  }
+  return rows
+}
+
+/**
+ * Asks `url` (the edge's `/readyz`, or the dev server's route to it) and lists what it says about
+ * each upstream; an unreachable edge is said so, not hidden.
+ *
+ * @example
+ * await refreshReady(document.querySelector('#ready')!, '/__tts/readyz')
+ */
+export async function refreshReady(root: Element, url: string): Promise<void> {
   let rows: [string, string][]
   try {
-    const res = await fetch(`${endpoint}/readyz`, { signal: AbortSignal.timeout(8000) })
-    const body = (await res.json()) as { status?: string; upstreams?: Upstream[] }
-    const upstreams = body.upstreams ?? []
-    rows = [['Status', `${body.status ?? 'unknown'} (HTTP ${res.status})`]]
-    for (const [i, u] of upstreams.entries()) {
-      rows.push(...upstreamRows(u, upstreams.length > 1 ? ` ${i + 1}` : ''))
-    }
+    const res = await fetch(url, { signal: AbortSignal.timeout(8000) })
+    rows = readyRows(res.status, (await res.json()) as Parameters<typeof readyRows>[1])
   } catch (error) {
     rows = [['Status', `edge unreachable (${error instanceof Error ? error.message : 'error'})`]]
   }

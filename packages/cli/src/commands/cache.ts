@@ -67,12 +67,12 @@ export async function cacheStats(
 export async function cachePurge(
   ctx: CliContext,
   options: { edge?: boolean | undefined; yes?: boolean | undefined } = {},
-): Promise<{ local: boolean; edgeDeleted?: number }> {
+): Promise<{ local: boolean; edgePurged?: { tenant: string | null; generation: string } }> {
   const settings = await loadSettings(ctx)
   // One rule with `tts clear`: a deletion is confirmed, by a prompt or by --yes.
   if (!options.yes) {
     const what = options.edge
-      ? `the local cache and every entry of the edge cache at ${settings.config.endpoint} (for every user)`
+      ? `the local cache and the edge cache at ${settings.config.endpoint} of the admin key's tenant (of every user when the edge shares one cache)`
       : `the local cache (${cacheDir(ctx)})`
     if (!ctx.interactive) {
       throw new UserError(
@@ -98,7 +98,12 @@ export async function cachePurge(
   }
   if (answer.status !== 200)
     throw new UserError('edge_refused', `edge purge: ${describeProblem(answer)}`)
-  const deleted = (answer.json as { deleted?: number }).deleted ?? 0
-  ctx.print(`edge cache: ${deleted} entries deleted`)
-  return { local: true, edgeDeleted: deleted }
+  // The edge starts a new cache generation (one write, honoured by every location) and
+  // removes the old entries in the background, so there is no count to show.
+  const purged = answer.json as { tenant?: string | null; generation?: string }
+  const edgePurged = { tenant: purged.tenant ?? null, generation: purged.generation ?? '' }
+  ctx.print(
+    `edge cache purged${edgePurged.tenant ? ` for tenant ${edgePurged.tenant}` : ''}; old entries are removed in the background`,
+  )
+  return { local: true, edgePurged }
 }

@@ -1,8 +1,9 @@
 /**
  * @module commands/doctor — `tts doctor`: one ✓/✗ line per check, with a hint under each ✗:
  * config valid, TLS rule, endpoint reachable, key accepted, a timed synthesis that reaches the
- * upstream, edge readiness with the upstreams' breaker states, the local engine. Checks that
- * cannot run after a failed one are skipped, not failed twice.
+ * upstream, edge readiness (with the upstreams' breaker states when `TTS_ADMIN_KEY` or the key has
+ * the admin scope: the edge shows anyone else only ok/degraded), the local engine. Checks that cannot run after a
+ * failed one are skipped, not failed twice.
  */
 import { espeakEngine } from '@tts/client/node'
 import { isLoopbackHost } from '@tts/core/config'
@@ -25,8 +26,12 @@ export interface DoctorResult {
   checks: Check[]
 }
 
-/** An upstream in `/readyz`; older edges say `healthy`, the pool says `breaker` and `lastError`. */
+/**
+ * An upstream in `/readyz` (admin keys only); older edges say `healthy`, the pool says `breaker`
+ * and `lastError`, and names each upstream.
+ */
 interface Upstream {
+  name?: string
   url?: string
   healthy?: boolean
   breaker?: string
@@ -40,7 +45,8 @@ function describeUpstream(u: Upstream): string {
   const error = u.error ?? u.lastError ?? undefined
   const state = !healthy ? 'down' : u.failures ? 'failing' : 'up'
   const failures = u.failures ? `, ${u.failures} consecutive failures` : ''
-  return `${u.url ?? '?'} ${state}${error ? ` (${error})` : ''}, breaker ${u.breaker ?? '?'}${failures}`
+  const who = u.name && u.url ? `${u.name} (${u.url})` : (u.name ?? u.url ?? '?')
+  return `${who} ${state}${error ? ` (${error})` : ''}, breaker ${u.breaker ?? '?'}${failures}`
 }
 
 const wavOk = (b: Uint8Array) =>
@@ -157,13 +163,21 @@ export async function doctor(
     }
     if (!reachable) skip('readiness')
     else {
-      const ready = await callEdge(target, 'GET', '/readyz')
+      // The details need the admin scope: TTS_ADMIN_KEY (as `cache purge --edge`), else the key.
+      const adminKey = ctx.env.TTS_ADMIN_KEY?.trim() || undefined
+      const ready = await callEdge(edgeTarget(ctx, settings, adminKey), 'GET', '/readyz')
       const body = (ready.json ?? {}) as { status?: string; upstreams?: Upstream[] }
       const ups = (body.upstreams ?? []).map(describeUpstream)
+      // Without the admin scope the edge says only ok/degraded: say why nothing more is shown.
+      const more = ups.length
+        ? `; ${ups.join('; ')}`
+        : body.upstreams
+          ? ''
+          : ' (upstream details need an admin key: set TTS_ADMIN_KEY)'
       add({
         name: 'readiness',
         ok: ready.status === 200,
-        detail: `${body.status ?? ready.status}${ups.length ? `; ${ups.join('; ')}` : ''}`,
+        detail: `${body.status ?? ready.status}${more}`,
         hint: "the edge cannot reach its XTTS upstream: check that the XTTS server runs and the edge's UPSTREAM_URL",
       })
     }

@@ -77,7 +77,9 @@ export function webAudioStreamPlayer(options: WebAudioStreamPlayerOptions = {}):
       aborted.catch(() => {})
 
       const schedule = (samples: Float32Array) => {
-        if (samples.length === 0) return
+        // After a stop, a read already under way still delivers its chunk (and the decoder its
+        // tail): scheduling it would leave a source running past the stop.
+        if (samples.length === 0 || signal.aborted) return
         const buffer = ctx.createBuffer(1, samples.length, rate)
         buffer.copyToChannel(samples as Float32Array<ArrayBuffer>, 0)
         const source = ctx.createBufferSource()

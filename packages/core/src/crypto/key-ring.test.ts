@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { decodeBase64, encodeBase64 } from '../bytes/index.ts'
 import { isCryptoError } from './errors.ts'
 import { generateKeyBase64, importKeyRing } from './key-ring.ts'
@@ -109,5 +109,20 @@ describe('generateKeyBase64', () => {
     const a = generateKeyBase64()
     expect(decodeBase64(a)?.length).toBe(32)
     expect(a).not.toBe(generateKeyBase64())
+  })
+})
+
+describe('two copies of the module in one app', () => {
+  it('a ring made by one copy seals and opens with the other', async () => {
+    vi.resetModules()
+    const first = await import('./index.ts')
+    vi.resetModules()
+    const second = await import('./index.ts')
+    expect(second.importKeyRing).not.toBe(first.importKeyRing)
+    const ring = await first.importKeyRing([{ id: 'k1', key: first.generateKeyBase64() }])
+    const plain = crypto.getRandomValues(new Uint8Array(64))
+    const sealed = await second.sealEnvelope(ring, plain, 'entry')
+    expect(await first.openEnvelope(ring, sealed, 'entry')).toEqual(plain)
+    expect(await second.openEnvelope(ring, sealed, 'entry')).toEqual(plain)
   })
 })

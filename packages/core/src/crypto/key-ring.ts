@@ -26,7 +26,17 @@ export interface KeyRing {
   readonly currentId: string
 }
 
-const keys = new WeakMap<KeyRing, ReadonlyMap<string, CryptoKey>>()
+// One registry per realm, shared by every copy of this module loaded in it. Two copies of
+// @tts/core in one app are common (the app and the SDK resolving different versions); with a
+// module-private map, a ring made by one copy was unknown to the other, so the client's local
+// cache silently never hit. The symbol is versioned: bump it if the stored shape changes. It
+// exposes nothing new — the keys stay non-extractable, and same-realm code can already import
+// this module and use a ring it holds.
+const REGISTRY = Symbol.for('@tts/core/key-ring/v1')
+type Registry = WeakMap<KeyRing, ReadonlyMap<string, CryptoKey>>
+const realm = globalThis as unknown as Record<symbol, Registry | undefined>
+realm[REGISTRY] ??= new WeakMap()
+const keys: Registry = realm[REGISTRY]
 
 /**
  * Imports a key ring from `[{id, key}]` (newest first) or from the string form

@@ -1,10 +1,16 @@
 /**
  * @module cache/store — the encrypted audio cache: Cache API (per location) → R2 (envelope
  * sealed with the cache key as AAD) → KV index (metadata for stats, expiry and LRU). Reads
- * take no lock and write nothing synchronously; bookkeeping goes to `waitUntil`. An entry
- * that is corrupted, truncated or sealed with an unknown key is a miss and is deleted, so the
- * miss path replaces it; an expired one is a miss that stays (for STALE serving) until the
- * miss path overwrites it or the cron purges it.
+ * take no lock and write nothing synchronously; bookkeeping goes to `waitUntil`.
+ *
+ * An entry sealed with a key id this isolate's ring does not list is a miss and is left alone:
+ * during a `CACHE_KEYS` rollout, isolates on the old ring meet entries sealed with the new key,
+ * which the rest of the fleet can open. A corrupted or truncated entry is a miss and is deleted
+ * (the miss path replaces it): its key id is known, so AES-GCM's tag failing means the bytes are
+ * not what any isolate sealed under that key, and no ring anywhere can open them. A bad Cache
+ * API copy is dropped alone and the R2 object is read; only a bad R2 object is deleted from R2.
+ * An expired entry is a miss that stays (for STALE serving) until the miss path overwrites it
+ * or the cron purges it.
  */
 import { isCryptoError, type KeyRing, openEnvelope, sealEnvelope } from '@tts/core/crypto'
 
@@ -23,6 +29,9 @@ export interface EntryMeta {
   lastUsed: number
   etag: string
   upstream: string
+  /** The generation owner and id the entry's key was derived under (see `generation.ts`). */
+  owner?: string
+  generation?: string
 }
 
 /** A cache hit: the decrypted bytes and their metadata. */
@@ -45,7 +54,7 @@ export interface GetOptions {
 }
 
 /** Result of {@link AudioCache.get}: a hit, or why it missed. */
-export type CacheLookup = CacheHit | { miss: 'absent' | 'expired' | 'corrupt' }
+export type CacheLookup = CacheHit | { miss: 'absent' | 'expired' | 'corrupt' | 'unknown-key' }
 
 /** What the cache needs from the runtime. */
 export interface AudioCacheDeps {
@@ -58,6 +67,10 @@ export interface AudioCacheDeps {
   now?: () => number
   /** Told about corrupt entries (for logs/metrics). */
   onCorrupt?: (key: string, error: unknown) => void
+  /** Told about entries sealed with a key id the ring does not list (a `CACHE_KEYS` rollout). */
+  onUnknownKey?: (key: string) => void
+  /** Stamped on every entry `put` writes, so the cron can retire old generations. */
+  stamp?: { owner: string; generation: string }
 }
 
 /** The encrypted audio cache. */
@@ -67,10 +80,24 @@ export interface AudioCache {
   delete(key: string): Promise<void>
 }
 
+let locationCache: Cache | undefined
+
 /** The per-location HTTP cache (`caches.default`), where the runtime has one. */
 export function edgeCacheOf(): Cache | undefined {
+  if (locationCache) return locationCache
   const storage = (globalThis as { caches?: { default?: Cache } }).caches
   return storage?.default
+}
+
+/**
+ * Makes `cache` this isolate's location cache (`undefined`: `caches.default` again). Tests use
+ * a second namespace to stand in for another location.
+ *
+ * @example
+ * useLocationCache(await caches.open('other-location'))
+ */
+export function useLocationCache(cache: Cache | undefined): void {
+  locationCache = cache
 }
 
 /** R2 object name of an entry. */
@@ -137,7 +164,7 @@ export function createAudioCache(deps: AudioCacheDeps): AudioCache {
     )
   }
 
-  return {
+  const cache: AudioCache = {
     async get(key, options = {}) {
       const found = await read(key)
       if (!found) return { miss: 'absent' }
@@ -155,6 +182,15 @@ export function createAudioCache(deps: AudioCacheDeps): AudioCache {
         bytes = await openEnvelope(deps.ring, sealed, key)
       } catch (error) {
         if (!isCryptoError(error)) throw error
+        if (error.code === 'unknown_key_id') {
+          deps.onUnknownKey?.(key)
+          return { miss: 'unknown-key' }
+        }
+        if (layer === 'cache-api') {
+          // Only this location's copy is bad; the R2 object may be fine: read it.
+          await deps.edgeCache?.delete(edgeUrl(key))
+          return cache.get(key, options)
+        }
         deps.onCorrupt?.(key, error)
         await remove(key)
         return { miss: 'corrupt' }
@@ -170,11 +206,17 @@ export function createAudioCache(deps: AudioCacheDeps): AudioCache {
     },
     async put(key, plaintext, partial) {
       const sealed = await sealEnvelope(deps.ring, plaintext, key)
-      const meta: EntryMeta = { ...partial, size: sealed.byteLength, lastUsed: partial.created }
+      const meta: EntryMeta = {
+        ...partial,
+        ...deps.stamp,
+        size: sealed.byteLength,
+        lastUsed: partial.created,
+      }
       await deps.r2.put(r2Name(key), sealed, { customMetadata: { meta: JSON.stringify(meta) } })
       await deps.kv.put(kvName(key), '', { metadata: meta })
       await remember(key, sealed, meta)
     },
     delete: remove,
   }
+  return cache
 }

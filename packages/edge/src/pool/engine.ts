@@ -79,7 +79,8 @@ export function createPoolEngine(host: EngineHost) {
     flight.start({
       sampleRate: result.sampleRate,
       channels: result.channels,
-      upstream: result.upstream,
+      // The configured name, never the host: it reaches callers in X-TTS-Upstream and the cache.
+      upstream: member.config.name,
     })
     try {
       for await (const pcm of result.chunks) flight.push(pcmBytes(pcm))

@@ -1,6 +1,7 @@
 /**
  * @module problem — every error the worker answers is `application/problem+json` (RFC 9457)
- * with a stable `code`, built here and only here. The same body also carries OpenAI's
+ * with a stable `code` and the request id, built here and only here. A 4xx says what was wrong
+ * with the request; a 5xx says only which kind of failure it was (its internal text is logged). The same body also carries OpenAI's
  * `error` member (`{message, type, param, code}`), because OpenAI's SDKs read only that:
  * without it the `openai` npm client shows our whole JSON as its message.
  */
@@ -116,23 +117,75 @@ function openAiType(status: number): string {
   return 'invalid_request_error'
 }
 
+/** A 5xx code: its answer says only what kind of failure it was, never the internal text. */
+type ServerCode = {
+  [C in ProblemCode]: (typeof PROBLEM_STATUS)[C] extends 500 | 501 | 502 | 503 | 504 ? C : never
+}[ProblemCode]
+
 /**
- * The problem+json response for an error.
+ * What a caller reads for each 5xx code. The internal text (an upstream's answer, a runtime's
+ * message, a misconfigured secret's name) goes to the log with the request id, never out: it
+ * can name hosts, secrets or internals, and callers cannot act on it anyway.
+ */
+const PUBLIC_MESSAGES: Record<ServerCode, string> = {
+  internal_error: 'something went wrong on our side',
+  not_implemented:
+    'this edge does not offer that: it is not configured, or its upstream cannot do it',
+  upstream_error: 'the speech server failed',
+  upstream_invalid_audio: 'the speech server answered with audio that is not valid',
+  upstream_truncated: 'the speech server’s audio ended early',
+  upstream_unavailable: 'no speech server can be reached now; retry after Retry-After seconds',
+  circuit_open: 'the speech servers are failing and paused; retry after Retry-After seconds',
+  upstream_busy: 'every speech server is busy; retry after Retry-After seconds',
+  upstream_timeout: 'the speech server did not answer in time',
+}
+
+/** Details a 5xx answer may carry (facts of ours, not of the failure's internals). */
+const PUBLIC_5XX_DETAILS = new Set(['retryAfterS'])
+
+/**
+ * The message a caller reads for `error`: its own for a 4xx (it describes the caller's input),
+ * the code's public message and the request id for a 5xx.
  *
  * @example
- * return problemResponse(new ProblemError('not_found', 'no route GET /nope'), '/nope')
+ * publicMessage(new ProblemError('internal_error', 'configuration API_KEYS is not valid JSON'), 'r1')
+ * // 'something went wrong on our side (request id r1)'
  */
-export function problemResponse(error: ProblemError, instance?: string): Response {
+export function publicMessage(error: ProblemError, requestId?: string): string {
+  if (error.status < 500) return error.message
+  const generic = PUBLIC_MESSAGES[error.code as ServerCode] ?? PUBLIC_MESSAGES.internal_error
+  return requestId === undefined ? generic : `${generic} (request id ${requestId})`
+}
+
+function publicDetails(error: ProblemError): Record<string, unknown> {
+  if (error.details === undefined) return {}
+  if (error.status < 500) return error.details
+  return Object.fromEntries(
+    Object.entries(error.details).filter(([name]) => PUBLIC_5XX_DETAILS.has(name)),
+  )
+}
+
+/**
+ * The problem+json response for an error. `instance` names this occurrence by its request id
+ * (the same id as the `x-request-id` header and the log lines of the request).
+ *
+ * @example
+ * return problemResponse(new ProblemError('not_found', 'no route GET /nope'), 'f81d4fae7dec')
+ */
+export function problemResponse(error: ProblemError, requestId?: string): Response {
+  const message = publicMessage(error, requestId)
   const body: Record<string, unknown> = {
     type: `https://tts-edge.dev/problems/${error.code}`,
     title: TITLES[error.status] ?? 'Error',
     status: error.status,
     code: error.code,
-    detail: error.message,
-    ...(instance === undefined ? {} : { instance }),
-    ...(error.details === undefined ? {} : error.details),
+    detail: message,
+    ...(requestId === undefined
+      ? {}
+      : { instance: `urn:tts-edge:request:${requestId}`, request_id: requestId }),
+    ...publicDetails(error),
     error: {
-      message: error.message,
+      message,
       type: openAiType(error.status),
       param: error.param ?? PARAM_OF[error.code] ?? null,
       code: error.code,
@@ -143,6 +196,7 @@ export function problemResponse(error: ProblemError, instance?: string): Respons
     'cache-control': 'no-store',
     ...error.headers,
   })
+  if (requestId !== undefined) headers.set('x-request-id', requestId)
   if (error.retryAfterS !== undefined)
     headers.set('retry-after', String(Math.ceil(error.retryAfterS)))
   return new Response(JSON.stringify(body), { status: error.status, headers })

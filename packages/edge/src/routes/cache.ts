@@ -1,14 +1,15 @@
 /**
  * @module routes/cache — `GET /v1/cache/stats` (entries, bytes, hit rate) and
- * `DELETE /v1/cache` (admin: drops every entry).
+ * `DELETE /v1/cache` (admin: purges a tenant's cache by starting a new generation).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { requireScope } from '../auth/index.ts'
 import { readCacheCounters, resetCacheCounters } from '../cache/counters.ts'
+import { bumpGeneration, generationOwner } from '../cache/generation.ts'
 import { scanIndex } from '../cache/index-scan.ts'
-import { keyRingOf } from '../cache/ring.ts'
-import { createAudioCache, edgeCacheOf } from '../cache/store.ts'
 import type { AppEnv } from '../env.ts'
+import { ProblemError } from '../problem/index.ts'
+import { settingsOf } from '../settings/index.ts'
 import { validationHook } from './hook.ts'
 import { AUTHED, problemResponses } from './problems.ts'
 
@@ -58,34 +59,63 @@ cacheRoutes.openapi(
   },
 )
 
+const PurgeQuery = z.object({
+  tenant: z.string().min(1).max(128).optional().openapi({
+    description:
+      "The tenant whose cache to purge (an admin may name any tenant); default: the caller's own. Not allowed under `CACHE_TENANCY=shared`, where one cache serves everyone.",
+    example: 'acme',
+  }),
+})
+
+const PurgeSchema = z
+  .object({
+    tenant: z.string().nullable().openapi({ description: 'The purged tenant; null when shared' }),
+    generation: z.string().openapi({ description: 'The new cache generation' }),
+    since: z.string().openapi({ description: 'When it began (ISO 8601)' }),
+    deleted: z.number().openapi({
+      description:
+        'Always 0: nothing is deleted in the request; the cron removes the old objects in batches',
+    }),
+  })
+  .openapi('CachePurge')
+
 cacheRoutes.openapi(
   createRoute({
     method: 'delete',
     path: '/v1/cache',
-    summary: 'Delete every cache entry (admin)',
+    summary: "Purge a tenant's cache (admin)",
+    description:
+      "Starts a new cache generation for the tenant: one write, and every key of the tenant changes with it, so no location serves the tenant's old audio again — the purging location at once, every other within about 90 s (KV propagation plus the isolates' 30 s memo of the generation). Other tenants' entries are untouched. Nothing is deleted entry by entry in the request: the scheduled housekeeping removes the old R2 objects and index entries later, in batches within the Workers subrequest limit.",
     security: [{ bearer: [] }],
+    request: { query: PurgeQuery },
     responses: {
       200: {
-        description: 'Deleted',
-        content: { 'application/json': { schema: z.object({ deleted: z.number() }) } },
+        description: 'Purged',
+        content: { 'application/json': { schema: PurgeSchema } },
       },
-      ...problemResponses(AUTHED),
+      ...problemResponses([400, ...AUTHED]),
     },
   }),
   async (c) => {
-    const cache = createAudioCache({
-      r2: c.env.AUDIO,
-      kv: c.env.INDEX,
-      ring: await keyRingOf(c.env),
-      edgeCache: edgeCacheOf(),
-      waitUntil: (p) => c.executionCtx.waitUntil(p),
-    })
-    let deleted = 0
-    for await (const { key } of scanIndex(c.env.INDEX)) {
-      await cache.delete(key)
-      deleted++
+    const { cacheTenancy } = settingsOf(c.env)
+    const named = c.req.valid('query').tenant
+    if (named !== undefined && cacheTenancy === 'shared') {
+      throw new ProblemError(
+        'invalid_request',
+        '`tenant` cannot be named under CACHE_TENANCY=shared: one cache serves every tenant; purge without it',
+      )
     }
+    const tenant = named ?? c.get('principal').tenant
+    const generation = await bumpGeneration(c.env.INDEX, generationOwner(cacheTenancy, tenant))
     await resetCacheCounters(c.env)
-    return c.json({ deleted }, 200)
+    return c.json(
+      {
+        tenant: cacheTenancy === 'shared' ? null : tenant,
+        generation: generation.id,
+        since: new Date(generation.since).toISOString(),
+        deleted: 0,
+      },
+      200,
+    )
   },
 )

@@ -1,6 +1,6 @@
 /**
  * @module routes/problems — the OpenAPI description of our error answers: one `Problem`
- * schema (problem+json with OpenAI's `error` member) and the statuses each route can answer,
+ * schema (problem+json with the request id and OpenAI's `error` member) and the statuses each route can answer,
  * so the document lists every status a client has to handle.
  */
 import { z } from '@hono/zod-openapi'
@@ -14,8 +14,18 @@ export const ProblemSchema = z
     code: z
       .string()
       .openapi({ description: 'Stable machine-readable code', example: 'invalid_request' }),
-    detail: z.string().openapi({ description: 'What was wrong and what is allowed' }),
-    instance: z.string().optional().openapi({ description: 'The request path' }),
+    detail: z.string().openapi({
+      description:
+        'A 4xx: what was wrong and what is allowed. A 5xx: a fixed message for its code and the request id (the internal reason is logged, never sent)',
+    }),
+    instance: z.string().openapi({
+      description: 'This occurrence, by its request id',
+      example: 'urn:tts-edge:request:3f1c9a52-0b6e-4c1e-9d3a-5b8f7e2a1c44',
+    }),
+    request_id: z.string().openapi({
+      description:
+        'The same as the `x-request-id` header (the caller’s own when sane, else generated); quote it when reporting a 5xx',
+    }),
     error: z
       .object({
         message: z.string(),
@@ -36,7 +46,7 @@ const DESCRIPTIONS = {
   415: 'Wrong Content-Type (`unsupported_media_type`)',
   416: 'The Range lies outside the cached audio (`range_not_satisfiable`)',
   429: 'Too many requests for this key (`rate_limited`), its work quota is spent (`quota_exceeded`, with x-ratelimit-* headers) or its tenant’s queue is full (`queue_full`); always with Retry-After',
-  500: 'Our fault (`internal_error`); the request id is in x-request-id',
+  500: 'Our fault (`internal_error`); quote `request_id` (also in x-request-id) when reporting it',
   502: 'The upstream answered wrongly (`upstream_error`, `upstream_invalid_audio`, `upstream_truncated`)',
   503: 'No upstream can serve now (`upstream_unavailable`, `circuit_open`, `upstream_busy`, with Retry-After)',
   504: 'The upstream did not answer in time (`upstream_timeout`)',

@@ -17,6 +17,7 @@ describe('settingsOf', () => {
         url: 'http://127.0.0.1:8020',
         adapter: 'auto',
         credential: 'UPSTREAM_API_KEY',
+        name: 'default',
         weight: 1,
         maxConcurrency: 1,
       },
@@ -43,6 +44,7 @@ describe('settingsOf', () => {
       ['http://b.test', 1, 2],
     ])
     expect(config.options.breakerOpenMs).toBe(1000)
+    expect(config.upstreams.map((u) => u.name)).toEqual(['upstream-1', 'upstream-2'])
     expect(() => settingsOf({ ...env, UPSTREAMS: JSON.stringify([{ url: 'nope' }]) })).toThrow(
       /UPSTREAMS is invalid at 0\.url/,
     )
@@ -50,6 +52,33 @@ describe('settingsOf', () => {
       /POOL_OPTIONS is invalid at ttfbMs/,
     )
     expect(() => settingsOf({ ...env, POOL_OPTIONS: '{' })).toThrow(/POOL_OPTIONS must be JSON/)
+  })
+
+  it('names each upstream for callers: configured, else by position, never a host', () => {
+    const named = settingsOf({
+      ...env,
+      UPSTREAMS: JSON.stringify([
+        { url: 'http://a.test' },
+        { url: 'http://b.test', name: 'gpu-b' },
+      ]),
+    }).pool.config.upstreams
+    expect(named.map((u) => u.name)).toEqual(['upstream-1', 'gpu-b'])
+    const one = (POOL_NAME: string) =>
+      settingsOf({ ...env, UPSTREAMS: '', POOL_NAME }).pool.config.upstreams[0]?.name
+    expect(one('eu-west')).toBe('eu-west')
+    expect(one('pool.example.com')).toBe('upstream-1')
+    expect(() =>
+      settingsOf({ ...env, UPSTREAMS: JSON.stringify([{ url: 'http://a.test', name: 'a.test' }]) }),
+    ).toThrow(/UPSTREAMS is invalid at 0\.name: must be 1-64 letters/)
+    expect(() =>
+      settingsOf({
+        ...env,
+        UPSTREAMS: JSON.stringify([
+          { url: 'http://a.test', name: 'gpu' },
+          { url: 'http://b.test', name: 'gpu' },
+        ]),
+      }),
+    ).toThrow(/each upstream needs its own name/)
   })
 
   it('holds every variable to one standard: VOICE_MAP, numbers and enums name what is wrong', () => {

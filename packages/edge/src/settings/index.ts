@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod'
 import { ProblemError } from '../problem/index.ts'
-import { EnvSchema, type PoolOptionsSchema, UpstreamSchema } from './schema.ts'
+import { EnvSchema, type PoolOptionsSchema, UPSTREAM_NAME, UpstreamSchema } from './schema.ts'
 
 /**
  * How cache entries are scoped between callers: `shared` (everyone), `tenant` (keys of one
@@ -16,8 +16,8 @@ export type CacheTenancy = 'shared' | 'tenant' | 'key'
 /** Which upstream API the worker speaks. */
 export type AdapterChoice = 'auto' | 'xtts-streaming' | 'openai'
 
-/** One upstream server of the pool. */
-export type UpstreamConfig = z.infer<typeof UpstreamSchema>
+/** One upstream server of the pool, with its public name. */
+export type UpstreamConfig = z.infer<typeof UpstreamSchema> & { name: string }
 /** The pool's tuning. */
 export type PoolOptions = z.infer<typeof PoolOptionsSchema>
 
@@ -110,7 +110,9 @@ export function settingsOf(env: Env): Settings {
       url: v.UPSTREAM_URL,
       adapter: v.UPSTREAM_ADAPTER,
       credential: 'UPSTREAM_API_KEY',
-    }),
+      // The one upstream goes by the pool's name when that can be shown, else by position.
+      name: UPSTREAM_NAME.test(v.POOL_NAME) ? v.POOL_NAME : 'upstream-1',
+    }) as UpstreamConfig,
   ]
   const config: PoolConfig = {
     upstreams,

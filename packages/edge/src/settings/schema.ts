@@ -30,9 +30,20 @@ const positiveInt = (fallback: number) =>
 
 const ADAPTERS = ['auto', 'xtts-streaming', 'openai'] as const
 
+/**
+ * An upstream's public name: what `X-TTS-Upstream` and public logs show instead of its host.
+ * Letters, digits, `_` and `-` only, so a host name or URL can never pass for one.
+ */
+export const UPSTREAM_NAME = /^[A-Za-z0-9_-]{1,64}$/
+
 /** One upstream server of the pool (an item of `UPSTREAMS`). */
 export const UpstreamSchema = z.object({
   url: z.url().transform((u) => u.replace(/\/+$/, '')),
+  /** Shown in `X-TTS-Upstream`; default `upstream-<position from 1>` (never the host). */
+  name: z
+    .string()
+    .regex(UPSTREAM_NAME, 'must be 1-64 letters, digits, _ or - (it is shown to callers)')
+    .optional(),
   adapter: z.enum(ADAPTERS).default('auto'),
   /** Name of the secret (a binding of the worker) that holds this upstream's API key. */
   credential: z.string().min(1).optional(),
@@ -117,7 +128,15 @@ export const EnvSchema = z.object({
     .default('false')
     .transform((v) => v === 'true'),
   /** The pool's upstreams (empty: the one `UPSTREAM_URL`). */
-  UPSTREAMS: json(z.array(UpstreamSchema).min(1)).optional(),
+  UPSTREAMS: json(
+    z
+      .array(UpstreamSchema)
+      .min(1)
+      .transform((list) => list.map((u, i) => ({ ...u, name: u.name ?? `upstream-${i + 1}` })))
+      .refine((list) => new Set(list.map((u) => u.name)).size === list.length, {
+        message: 'each upstream needs its own name',
+      }),
+  ).optional(),
   POOL_NAME: z.string().min(1).default('default'),
   /** Who changes the speed where both could: the upstream (native speed) or the edge. */
   SPEED_BY: z.enum(['upstream', 'edge'], { error: 'must be upstream or edge' }).default('upstream'),

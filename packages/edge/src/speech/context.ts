@@ -16,6 +16,8 @@ export interface SpeechContext {
   readonly settings: Settings
   /** The cache scope of the caller (`*`, `tenant:…` or `key:…`): keys and single-flight. */
   readonly scope: string
+  /** The cache generation of the caller's tenant (`cache/generation.ts`), in every key. */
+  readonly generation: string
   readonly cache: AudioCache
   /** The upstream (through the pool); a hit never calls it. */
   readonly synthesizer: Synthesizer

@@ -24,6 +24,7 @@ function countingContext(upstreamUrl: string) {
     settings: { ...settingsOf(env), upstreamUrl, voiceMap: {} },
     principal: { tenant: 't', scopes: ['speech'], keyId: 'k' },
     scope: 'tenant:t',
+    generation: '0',
     synthesizer: {
       voiceIdentity: async () => {
         counts.identities++

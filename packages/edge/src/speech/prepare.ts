@@ -11,6 +11,7 @@ import { XTTS_SAMPLE_RATE } from '@tts/core/audio'
 import { cacheKey } from '@tts/core/crypto'
 import { normalizeText } from '@tts/core/text'
 import { LRUCache } from 'lru-cache'
+import { INITIAL_GENERATION } from '../cache/generation.ts'
 import type { ResponseFormat } from '../encode/index.ts'
 import { ProblemError } from '../problem/index.ts'
 import type { VoiceRef } from '../upstream/index.ts'
@@ -39,6 +40,8 @@ export interface PreparedSpeech extends Omit<SpeechInput, 'input' | 'voice' | 'l
   voice: VoiceRef
   voiceIdentity: string
   tenant: string
+  /** The tenant's cache generation: a purge changes it, and with it every key. */
+  generation: string
   key: string
 }
 
@@ -52,6 +55,8 @@ function keyFields(p: Omit<PreparedSpeech, 'key'>, model: string) {
     sampleRate: XTTS_SAMPLE_RATE,
     speed: p.speed,
     tenant: p.tenant,
+    // Only once purged, so keys from before generations existed (generation 0) still hold.
+    ...(p.generation !== INITIAL_GENERATION.id ? { generation: p.generation } : {}),
   }
 }
 
@@ -161,6 +166,7 @@ export async function prepareSpeech(
     ...(input.pitch !== undefined ? { pitch: input.pitch } : {}),
     stream: input.stream,
     tenant: ctx.scope,
+    generation: ctx.generation,
   }
   return { ...base, key: await responseKey(base, ctx.settings.upstreamModel) }
 }

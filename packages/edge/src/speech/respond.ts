@@ -4,6 +4,7 @@
  */
 import { MIME_TYPES, type ResponseFormat } from '../encode/index.ts'
 import { ProblemError } from '../problem/index.ts'
+import { UPSTREAM_NAME } from '../settings/schema.ts'
 import { serverTiming, type Timings } from './context.ts'
 
 /** The audio headers every speech answer carries. */
@@ -11,6 +12,7 @@ export interface AudioHeaders {
   format: ResponseFormat
   cache: 'HIT' | 'MISS' | 'COALESCED' | 'STALE'
   language: string
+  /** The upstream's configured name, or `cache`. */
   upstream: string
   etag: string
   timings: Timings
@@ -22,7 +24,8 @@ export function audioHeaders(h: AudioHeaders): Headers {
     'content-type': MIME_TYPES[h.format],
     'x-tts-cache': h.cache,
     'x-tts-language': h.language,
-    'x-tts-upstream': h.upstream,
+    // An entry stored before upstreams had names holds "adapter host:port": never shown.
+    'x-tts-upstream': UPSTREAM_NAME.test(h.upstream) ? h.upstream : 'unnamed',
     'server-timing': serverTiming(h.timings),
     etag: `"${h.etag}"`,
     'cache-control': 'private, max-age=86400',

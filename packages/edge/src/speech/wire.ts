@@ -3,6 +3,7 @@
  * synthesizer scoped to the caller's tenant, built once per request or queue message.
  */
 import type { Principal } from '../auth/index.ts'
+import { currentGeneration, generationOwner } from '../cache/generation.ts'
 import { keyRingOf } from '../cache/ring.ts'
 import { createAudioCache, edgeCacheOf } from '../cache/store.ts'
 import type { Logger } from '../observe/index.ts'
@@ -33,10 +34,16 @@ export async function wireSpeech(options: {
     options.waitUntil(
       p.catch((e: unknown) => log.error('background work failed', { error: String(e) })),
     )
+  const owner = generationOwner(settings.cacheTenancy, principal.tenant)
+  const [ring, generation] = await Promise.all([
+    keyRingOf(env),
+    currentGeneration(env.INDEX, owner),
+  ])
   const cache = createAudioCache({
     r2: env.AUDIO,
     kv: env.INDEX,
-    ring: await keyRingOf(env),
+    ring,
+    stamp: { owner, generation: generation.id },
     edgeCache: edgeCacheOf(),
     waitUntil,
     onCorrupt: (key, error) => {
@@ -46,6 +53,15 @@ export async function wireSpeech(options: {
         code: (error as { code?: string }).code ?? 'unknown',
       })
     },
+    onUnknownKey: (key) => {
+      metrics.counter('tts.edge.cache.unknown_key').inc()
+      log.warn(
+        'cache entry sealed with a key this isolate does not know; kept, treated as a miss',
+        {
+          key: key.slice(0, 16),
+        },
+      )
+    },
   })
   const scope = scopeOf(settings.cacheTenancy, principal)
   const synthesizer = createPooledSynthesizer(poolClient(env), scope)
@@ -53,6 +69,7 @@ export async function wireSpeech(options: {
     env,
     settings,
     scope,
+    generation: generation.id,
     cache,
     synthesizer,
     log,

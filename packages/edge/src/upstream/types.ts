@@ -27,7 +27,7 @@ export interface SynthesisRequest {
 
 /** The audio of a synthesis as it arrives, and where it came from. */
 export interface SynthesisResult extends PcmStream {
-  /** Adapter name and upstream origin, for `X-TTS-Upstream`. */
+  /** Adapter name and upstream origin, for logs (the pool answers callers with its name). */
   upstream: string
 }
 
