@@ -16,7 +16,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { LRUCache } from 'lru-cache'
 import { ProblemError } from '../problem/index.ts'
-import { type QuotaLimits, QuotaLimitsSchema } from '../quota/limits.ts'
+import { keyQuotaOf, type QuotaLimits } from '../quota/limits.ts'
 import { settingsOf } from '../settings/index.ts'
 import { type TokenClaims, verifyToken } from './token.ts'
 import { checkTokenUse, presentedToken } from './token-request.ts'
@@ -53,24 +53,6 @@ function fromHex(hex: string): Uint8Array | undefined {
   return out
 }
 
-/** An entry's `quota` (absent: unlimited); a malformed one stops the worker, naming the field. */
-function quotaOf(value: unknown, i: number): QuotaLimits | undefined {
-  if (value === undefined || value === null) return undefined
-  const parsed = QuotaLimitsSchema.safeParse(value)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    throw new ProblemError(
-      'internal_error',
-      `configuration API_KEYS[${i}].quota is invalid at ${issue?.path.join('.') || 'quota'}: ${issue?.message ?? 'bad value'} (charsPerMinute and charsPerDay, positive integers)`,
-    )
-  }
-  const { charsPerMinute, charsPerDay } = parsed.data
-  return Object.freeze({
-    ...(charsPerMinute === undefined ? {} : { charsPerMinute }),
-    ...(charsPerDay === undefined ? {} : { charsPerDay }),
-  })
-}
-
 function storedKeys(raw: string): StoredKey[] {
   const known = parsed.get(raw)
   if (known) return known
@@ -103,7 +85,7 @@ function storedKeys(raw: string): StoredKey[] {
       hex: (e.hash as string).toLowerCase(),
       scopes,
       tenant: typeof e.tenant === 'string' && e.tenant ? e.tenant : 'default',
-      quota: quotaOf(e.quota, i),
+      quota: keyQuotaOf(e.quota, i),
     }
   })
   parsed.set(raw, keys)

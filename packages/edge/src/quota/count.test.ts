@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { chargeUse, freshIds, type KeyUse, prunePending, refundUse } from './count.ts'
-import { limitedWindows, quotaHeaders, resetText } from './limits.ts'
+import { keyQuotaOf, limitedWindows, quotaHeaders, resetText } from './limits.ts'
 
 const MINUTE = 60_000
 const DAY = 86_400_000
@@ -80,5 +80,16 @@ describe('headers', () => {
       'x-ratelimit-reset-characters-day': '1m1s',
     })
     expect(limitedWindows(undefined)).toEqual([])
+  })
+})
+
+describe('keyQuotaOf', () => {
+  it('takes the two limits, treats absence as unlimited, and names a bad field', () => {
+    expect(keyQuotaOf(undefined, 0)).toBeUndefined()
+    expect(keyQuotaOf({ charsPerDay: 5 }, 0)).toEqual({ charsPerDay: 5 })
+    expect(() => keyQuotaOf({ charsPerDay: -1 }, 2)).toThrow(
+      /API_KEYS\[2\]\.quota is invalid at charsPerDay/,
+    )
+    expect(() => keyQuotaOf({ charsPerHour: 5 }, 0)).toThrow(/API_KEYS\[0\]\.quota is invalid/)
   })
 })

@@ -8,6 +8,7 @@
  * keeps two numbers per key rather than a log of requests.
  */
 import { z } from 'zod'
+import { ProblemError } from '../problem/index.ts'
 
 /** A key's limits; an absent limit is unlimited. */
 export interface QuotaLimits {
@@ -22,6 +23,30 @@ export const QuotaLimitsSchema = z
     charsPerDay: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   })
   .strict()
+
+/**
+ * The `quota` of `API_KEYS[i]` (absent: unlimited); a malformed one stops the worker with a
+ * message that names the field and what is allowed.
+ *
+ * @example
+ * keyQuotaOf({ charsPerDay: 200000 }, 0) // { charsPerDay: 200000 }
+ */
+export function keyQuotaOf(value: unknown, i: number): QuotaLimits | undefined {
+  if (value === undefined || value === null) return undefined
+  const parsed = QuotaLimitsSchema.safeParse(value)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new ProblemError(
+      'internal_error',
+      `configuration API_KEYS[${i}].quota is invalid at ${issue?.path.join('.') || 'quota'}: ${issue?.message ?? 'bad value'} (charsPerMinute and charsPerDay, positive integers)`,
+    )
+  }
+  const { charsPerMinute, charsPerDay } = parsed.data
+  return Object.freeze({
+    ...(charsPerMinute === undefined ? {} : { charsPerMinute }),
+    ...(charsPerDay === undefined ? {} : { charsPerDay }),
+  })
+}
 
 /** The windows a quota is counted in. */
 export type QuotaWindow = 'minute' | 'day'
