@@ -7,6 +7,7 @@ import { scheduledPurge } from './cache/scheduled.ts'
 import { consumeSynthQueue } from './queue/index.ts'
 
 export { UpstreamPool } from './pool/index.ts'
+export { WorkQuota } from './quota/object.ts'
 
 export default {
   fetch: app.fetch,

@@ -50,7 +50,7 @@ describe('prefetch through the Queue', () => {
       key: keys.speech,
     })
     expect(res.status).toBe(202)
-    expect(res.json()).toEqual({ queued: 2 })
+    expect(res.json()).toEqual({ queued: 2, duplicates: 0 })
     await warmed(
       since,
       phrases.map((input) => ({ input, format: 'mp3' })),
@@ -77,7 +77,7 @@ describe('prefetch through the Queue', () => {
       key: keys.speech,
     })
     expect(res.status).toBe(202)
-    expect(res.json()).toEqual({ queued: 2 })
+    expect(res.json()).toEqual({ queued: 2, duplicates: 0 })
     // Warmed by the queue consumer, not by the asks below: those must find it and not synthesize.
     await warmed(since, [
       { input: items[0]?.input as string, format: 'wav', language: 'en' },

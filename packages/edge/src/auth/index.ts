@@ -16,6 +16,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { LRUCache } from 'lru-cache'
 import { ProblemError } from '../problem/index.ts'
+import { keyQuotaOf, type QuotaLimits } from '../quota/limits.ts'
 import { settingsOf } from '../settings/index.ts'
 import { type TokenClaims, verifyToken } from './token.ts'
 import { checkTokenUse, presentedToken } from './token-request.ts'
@@ -30,6 +31,8 @@ export interface Principal {
   scopes: readonly Scope[]
   /** A short, non-secret id of the key (first 12 hex chars of its hash) for logs and ownership. */
   keyId: string
+  /** The key's work quota (`quota` in its API_KEYS entry); absent: unlimited. */
+  quota?: QuotaLimits
 }
 
 interface StoredKey {
@@ -37,6 +40,7 @@ interface StoredKey {
   hex: string
   scopes: Scope[]
   tenant: string
+  quota: QuotaLimits | undefined
 }
 
 const SCOPES: readonly Scope[] = ['speech', 'voices', 'admin']
@@ -61,7 +65,12 @@ function storedKeys(raw: string): StoredKey[] {
   if (!Array.isArray(list))
     throw new ProblemError('internal_error', 'configuration API_KEYS must be a JSON array')
   const keys = list.map((entry: unknown, i): StoredKey => {
-    const e = (entry ?? {}) as { hash?: unknown; scopes?: unknown; tenant?: unknown }
+    const e = (entry ?? {}) as {
+      hash?: unknown
+      scopes?: unknown
+      tenant?: unknown
+      quota?: unknown
+    }
     const hash = typeof e.hash === 'string' ? fromHex(e.hash) : undefined
     const scopes = Array.isArray(e.scopes)
       ? e.scopes.filter((s): s is Scope => SCOPES.includes(s))
@@ -76,6 +85,7 @@ function storedKeys(raw: string): StoredKey[] {
       hex: (e.hash as string).toLowerCase(),
       scopes,
       tenant: typeof e.tenant === 'string' && e.tenant ? e.tenant : 'default',
+      quota: keyQuotaOf(e.quota, i),
     }
   })
   parsed.set(raw, keys)
@@ -169,6 +179,7 @@ export async function authenticate(env: Env, header: string | null): Promise<Pri
     tenant: found.tenant,
     scopes: Object.freeze([...found.scopes]),
     keyId: found.hex.slice(0, 12),
+    ...(found.quota ? { quota: found.quota } : {}),
   })
   accepted.set(token, { apiKeys: env.API_KEYS, principal })
   return principal
@@ -182,8 +193,9 @@ export async function authenticate(env: Env, header: string | null): Promise<Pri
  * const who = await tokenPrincipal(env, await verifyToken(env, token))
  */
 export async function tokenPrincipal(env: Env, claims: TokenClaims): Promise<Principal> {
+  let minter: StoredKey | undefined
   if (env.API_KEYS) {
-    const minter = /^[0-9a-f]{12}$/.test(claims.key)
+    minter = /^[0-9a-f]{12}$/.test(claims.key)
       ? storedKeys(env.API_KEYS).find((k) => k.hex.startsWith(claims.key))
       : undefined
     if (!minter || minter.tenant !== claims.tenant || !minter.scopes.includes('speech')) {
@@ -194,10 +206,13 @@ export async function tokenPrincipal(env: Env, claims: TokenClaims): Promise<Pri
       )
     }
   }
+  // The minting key's quota: a token spends what its key may spend, no more.
+  const quota = minter?.quota
   return Object.freeze({
     tenant: claims.tenant,
     scopes: Object.freeze(['speech'] as Scope[]),
     keyId: claims.key,
+    ...(quota ? { quota } : {}),
   })
 }
 

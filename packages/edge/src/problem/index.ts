@@ -25,6 +25,8 @@ export const PROBLEM_STATUS = {
   range_not_satisfiable: 416,
   unsupported_media_type: 415,
   rate_limited: 429,
+  quota_exceeded: 429,
+  queue_full: 429,
   internal_error: 500,
   not_implemented: 501,
   upstream_error: 502,

@@ -6,6 +6,10 @@
  * `queueMaxAttempts` deliveries the Queue moves it to the dead-letter queue — logged and
  * counted here. Duplicates of one request cost one synthesis: within a batch the second finds
  * the cache, across batches the pool's single-flight joins them.
+ *
+ * Queued work is paid for when it is queued (prefetch) or by the request that could not be
+ * served (deferred), so nothing here charges the quota; a message that leaves the queue gives
+ * back its place in the tenant's ledger and what it prepaid for audio already cached.
  */
 import { isSupportedFormat } from '../encode/index.ts'
 import { type Logger, requestLogger } from '../observe/index.ts'
@@ -16,6 +20,7 @@ import { prepareSpeech } from '../speech/prepare.ts'
 import { type SpeechReport, synthesizeToCache } from '../speech/synthesize.ts'
 import { wireSpeech } from '../speech/wire.ts'
 import type { SynthMessage } from './message.ts'
+import { prepaidMeter, settleQueued } from './settle.ts'
 
 export type { SynthMessage } from './message.ts'
 
@@ -37,12 +42,14 @@ async function synthesizeIntoCache(
   env: Env,
   log: Logger,
   ctx: ExecutionContext,
+  meter: ReturnType<typeof prepaidMeter>,
 ): Promise<SpeechReport> {
   const { ctx: speech } = await wireSpeech({
     env,
     principal: body.principal,
     log,
     waitUntil: (p) => ctx.waitUntil(p),
+    meter,
   })
   const prepared = await prepareSpeech(speech, { ...body.request, stream: false })
   const whole = await synthesizeToCache(speech, prepared)
@@ -70,18 +77,27 @@ export async function consumeSynthQueue(
       message.ack()
       continue
     }
+    const meter = prepaidMeter()
+    const settle = () =>
+      settleQueued(env, body, meter.spent).catch((error: unknown) =>
+        log.warn('releasing a queued synthesis from its tenant ledger failed', {
+          error: String(error),
+        }),
+      )
     try {
-      const report = await synthesizeIntoCache(body, env, log, ctx)
+      const report = await synthesizeIntoCache(body, env, log, ctx, meter)
       log.metric('queued_synthesis', report.pieces - report.cachedPieces, 'pieces', {
         cache: report.cache,
         reason: body.reason ?? 'prefetch',
         attempts: message.attempts,
       })
+      await settle()
       message.ack()
     } catch (error) {
       const code = (error as { code?: string } | null)?.code ?? 'unknown'
       if ((isProblemError(error) && error.status < 500) || PERMANENT.test(code)) {
         log.warn('dropping a queued synthesis that can never succeed', { id: message.id, code })
+        await settle()
         message.ack()
         continue
       }
@@ -96,6 +112,7 @@ export async function consumeSynthQueue(
         await poolClient(env)
           .countDeadLetter()
           .catch(() => {})
+        await settle()
         message.retry()
         continue
       }

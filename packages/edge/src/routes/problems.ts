@@ -45,7 +45,7 @@ const DESCRIPTIONS = {
   413: 'The request body is too large (`payload_too_large`)',
   415: 'Wrong Content-Type (`unsupported_media_type`)',
   416: 'The Range lies outside the cached audio (`range_not_satisfiable`)',
-  429: 'Too many requests for this key (`rate_limited`, with Retry-After)',
+  429: 'Too many requests for this key (`rate_limited`), its work quota is spent (`quota_exceeded`, with x-ratelimit-* headers) or its tenant’s queue is full (`queue_full`); always with Retry-After',
   500: 'Our fault (`internal_error`); quote `request_id` (also in x-request-id) when reporting it',
   502: 'The upstream answered wrongly (`upstream_error`, `upstream_invalid_audio`, `upstream_truncated`)',
   503: 'No upstream can serve now (`upstream_unavailable`, `circuit_open`, `upstream_busy`, with Retry-After)',

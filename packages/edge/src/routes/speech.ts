@@ -11,6 +11,8 @@ import { isSupportedFormat, type ResponseFormat, SUPPORTED_FORMATS } from '../en
 import type { AppEnv } from '../env.ts'
 import { metrics } from '../observe/index.ts'
 import { ProblemError } from '../problem/index.ts'
+import { queuePrefetch } from '../queue/prefetch.ts'
+import { quotaHeaders } from '../quota/index.ts'
 import { answerSpeech } from '../speech/answer.ts'
 import { newTally } from '../speech/pieces.ts'
 import { prepareSpeech, type SpeechInput } from '../speech/prepare.ts'
@@ -19,6 +21,7 @@ import { labelAnswer, whenNothingServes } from '../speech/unserved.ts'
 import { wireSpeech } from '../speech/wire.ts'
 import { validationHook } from './hook.ts'
 import { AUTHED, problemResponses } from './problems.ts'
+import { QUOTA_HEADERS } from './quota-headers.ts'
 import {
   type PrefetchItemSchema,
   PrefetchSchema,
@@ -27,6 +30,8 @@ import {
 } from './speech-schema.ts'
 
 const problems = problemResponses([400, 413, 415, 416, ...AUTHED, 502, 503, 504])
+// A key over its work quota learns where it stands from the same headers as a success.
+const limited = { ...problems[429], headers: QUOTA_HEADERS }
 
 const audio = Object.fromEntries(
   SUPPORTED_FORMATS.map((f) => [
@@ -53,7 +58,11 @@ const speechRoute = createRoute({
   request: {
     body: { required: true, content: { 'application/json': { schema: SpeechRequestSchema } } },
   },
-  responses: { 200: { description: 'Audio', content: audioOrEvents }, ...problems },
+  responses: {
+    200: { description: 'Audio', content: audioOrEvents, headers: QUOTA_HEADERS },
+    ...problems,
+    429: limited,
+  },
 })
 
 const speechGetRoute = createRoute({
@@ -62,7 +71,11 @@ const speechGetRoute = createRoute({
   summary: 'Synthesize speech from query parameters (for <audio src>)',
   security: [{ bearer: [] }, { browserToken: [] }],
   request: { query: QuerySchema },
-  responses: { 200: { description: 'Audio', content: audio }, ...problems },
+  responses: {
+    200: { description: 'Audio', content: audio, headers: QUOTA_HEADERS },
+    ...problems,
+    429: limited,
+  },
 })
 
 const prefetchRoute = createRoute({
@@ -75,10 +88,17 @@ const prefetchRoute = createRoute({
   },
   responses: {
     202: {
-      description: 'Accepted',
-      content: { 'application/json': { schema: z.object({ queued: z.number() }) } },
+      description:
+        'Accepted. Items identical to one in this request or still queued are not queued again (`duplicates`); the characters of the queued ones are charged to the key’s quota, and refunded for sentences found cached.',
+      headers: QUOTA_HEADERS,
+      content: {
+        'application/json': {
+          schema: z.object({ queued: z.number(), duplicates: z.number() }),
+        },
+      },
     },
     ...problemResponses([400, 413, 415, ...AUTHED]),
+    429: { ...problemResponses([429])[429], headers: QUOTA_HEADERS },
   },
 })
 
@@ -130,6 +150,9 @@ async function speak(
   const { report } = answer
   const audioAnswer = labelAnswer(answer.response, pool)
   const response = body.stream_format === 'sse' ? toSse(audioAnswer) : audioAnswer
+  for (const [name, value] of Object.entries(quotaHeaders(report.quota ?? []))) {
+    response.headers.set(name, value)
+  }
   const latencyMs = performance.now() - started
   metrics.recordCache(report.cache === 'HIT' ? 'hit' : 'miss')
   metrics.recordOutcome('success')
@@ -183,8 +206,6 @@ speechRoutes.openapi(prefetchRoute, async (c) => {
     pitch: item.pitch ?? 1,
     stream: false,
   }))
-  await c.env.SYNTH_QUEUE.sendBatch(
-    requests.map((request) => ({ body: { kind: 'synthesize', principal, request } })),
-  )
-  return c.json({ queued: requests.length }, 202)
+  const { queued, duplicates, windows } = await queuePrefetch(c.env, principal, requests)
+  return c.json({ queued, duplicates }, 202, quotaHeaders(windows ?? []))
 })

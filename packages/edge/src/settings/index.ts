@@ -56,6 +56,8 @@ export interface Settings {
   /** Who changes the speed where both could (see speech/tempo). */
   speedBy: 'upstream' | 'edge'
   pool: PoolSettings
+  /** The most queued syntheses (prefetch + deferred) one tenant may have waiting. */
+  tenantQueueMax: number
 }
 
 const cache = new WeakMap<object, Settings>()
@@ -134,6 +136,7 @@ export function settingsOf(env: Env): Settings {
     devMode: v.DEV_MODE,
     speedBy: v.SPEED_BY,
     pool: { name: v.POOL_NAME, config, configId: hash53(JSON.stringify(config)) },
+    tenantQueueMax: v.TENANT_QUEUE_MAX,
   }
   cache.set(env, settings)
   return settings

@@ -141,6 +141,8 @@ export const EnvSchema = z.object({
   /** Who changes the speed where both could: the upstream (native speed) or the edge. */
   SPEED_BY: z.enum(['upstream', 'edge'], { error: 'must be upstream or edge' }).default('upstream'),
   POOL_OPTIONS: json(PoolOptionsSchema).default(PoolOptionsSchema.parse({})),
+  /** The most prefetch and deferred syntheses one tenant may have queued at once. */
+  TENANT_QUEUE_MAX: positiveInt(200),
 })
 
 /** The variables, parsed. */

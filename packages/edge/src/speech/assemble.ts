@@ -15,7 +15,7 @@
  * byte for byte (an Ogg serial is random, pages follow push sizes), so the entry gets its own
  * `created` and thus its own ETag, never the streamed answer's.
  */
-import type { AudioCache } from '../cache/store.ts'
+import type { AudioCache, CacheLookup } from '../cache/store.ts'
 import type { ResponseFormat } from '../encode/index.ts'
 import { bytesPcm } from '../upstream/pcm.ts'
 import { wholeEncoder } from './encode-whole.ts'
@@ -45,9 +45,15 @@ export async function assembleAnswer(
   const encoder = wholeEncoder(format)
   let sampleRate: number | undefined
   let durationMs = 0
+  // A repeated sentence is read once and kept until its last repeat (issue 18: one read per
+  // distinct sentence keeps a text of 1,024 repeats within the subrequest budget).
+  const lastUse = new Map(keys.map((key, i) => [key, i]))
+  const kept = new Map<string, CacheLookup>()
   try {
-    for (const key of keys) {
-      const found = await cache.get(key)
+    for (const [i, key] of keys.entries()) {
+      const found = kept.get(key) ?? (await cache.get(key))
+      if ((lastUse.get(key) ?? i) > i) kept.set(key, found)
+      else kept.delete(key)
       if (!('bytes' in found) || found.meta.kind !== 'segment') return undefined
       sampleRate ??= found.meta.sampleRate
       if (found.meta.sampleRate !== sampleRate) return undefined

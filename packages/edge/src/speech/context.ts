@@ -6,6 +6,7 @@
 import type { Principal } from '../auth/index.ts'
 import type { AudioCache } from '../cache/store.ts'
 import type { Logger, Metrics } from '../observe/index.ts'
+import type { WindowState } from '../quota/index.ts'
 import type { Settings } from '../settings/index.ts'
 import type { Synthesizer } from '../upstream/index.ts'
 
@@ -23,7 +24,17 @@ export interface SpeechContext {
   readonly log: Logger
   readonly metrics: Metrics
   readonly principal: Principal
+  /** Charges the characters a miss sends to synthesis (quota/); cache hits never call it. */
+  readonly meter: WorkMeter
   waitUntil(promise: Promise<unknown>): void
+}
+
+/**
+ * What synthesis costs the caller: `charge` resolves to the quota windows after the charge
+ * (undefined when unlimited) or rejects with a 429 problem before any upstream work.
+ */
+export interface WorkMeter {
+  charge(chars: number): Promise<WindowState[] | undefined>
 }
 
 /** Milliseconds spent per phase, for `Server-Timing`. */

@@ -4,8 +4,13 @@
  * So a sentence already synthesized is never synthesized again, whatever paragraph holds it.
  * The text is split and each sentence hashed once (`planSegments`); the segment key is also
  * the pool's single-flight key.
+ *
+ * A sentence the text repeats is looked up, charged to the caller's quota and synthesized
+ * once (issue 18: `"Hi! "` × 1,024 was 1,024 syntheses and ~2,000 cache reads, past a
+ * Worker's subrequest budget); its audio is kept until its last repeat.
  */
 import { concatSamples, isAudioError, validateAudio } from '@tts/core/audio'
+import type { WindowState } from '../quota/index.ts'
 import { UpstreamError } from '../upstream/index.ts'
 import { bytesPcm, pcmBytes } from '../upstream/pcm.ts'
 import type { SpeechContext, Timings } from './context.ts'
@@ -39,6 +44,8 @@ export interface Tally {
   upstream: string | undefined
   audioMs: number
   timings: Timings
+  /** The caller's quota windows after this answer's charge (a limited key's miss only). */
+  quota?: WindowState[] | undefined
 }
 
 /** A tally of nothing yet. */
@@ -67,10 +74,15 @@ export async function planSegments(
   // Segments hold the source audio: at the speed the upstream is asked for, see tempo.ts.
   const source = { ...prepared, speed: tempo.sourceSpeed }
   const sentences = sentencesOf(prepared.text, prepared.language)
-  const keys = await Promise.all(
-    sentences.map((s) => segmentKey(source, ctx.settings.upstreamModel, s)),
+  const distinct = [...new Set(sentences)]
+  const hashed = await Promise.all(
+    distinct.map((s) => segmentKey(source, ctx.settings.upstreamModel, s)),
   )
-  return { tempo, segments: sentences.map((sentence, i) => ({ sentence, key: keys[i] as string })) }
+  const keys = new Map(distinct.map((s, i) => [s, hashed[i] as string]))
+  return {
+    tempo,
+    segments: sentences.map((sentence) => ({ sentence, key: keys.get(sentence) ?? '' })),
+  }
 }
 
 function checked(
@@ -123,17 +135,27 @@ export async function* speechPieces(
 ): AsyncGenerator<PcmChunk> {
   const { segments, tempo } = plan
   tally.pieces = segments.length
+  const lastUse = new Map(segments.map((s, i) => [s.key, i]))
   const started = performance.now()
-  const lookups = await Promise.all(segments.map((s) => ctx.cache.get(s.key)))
+  const heard = await lookUpDistinct(ctx, [...lastUse.keys()])
   tally.timings.cache += performance.now() - started
+  // Charged before any upstream work: each distinct sentence the cache lacks, once.
+  let chars = 0
+  const priced = new Set<string>()
+  for (const { sentence, key } of segments) {
+    if (heard.has(key) || priced.has(key)) continue
+    priced.add(key)
+    chars += sentence.length
+  }
+  if (chars > 0) tally.quota = await ctx.meter.charge(chars)
 
   for (const [i, { sentence, key }] of segments.entries()) {
-    const lookup = lookups[i]
-    if (lookup && 'bytes' in lookup) {
+    const known = heard.get(key)
+    if (known) {
       tally.cachedPieces++
-      tally.audioMs += scaledMs(tempo, lookup.meta.durationMs)
-      const { sampleRate } = lookup.meta
-      yield* scaledSentence(tempo, { pcm: bytesPcm(lookup.bytes), sampleRate, channels: 1 })
+      tally.audioMs += scaledMs(tempo, known.durationMs)
+      if (lastUse.get(key) === i) heard.delete(key)
+      yield* scaledSentence(tempo, known.chunk)
       continue
     }
     const upstreamStarted = performance.now()
@@ -181,5 +203,30 @@ export async function* speechPieces(
     })
     ctx.waitUntil(put)
     stored.push(put)
+    if ((lastUse.get(key) ?? i) > i) {
+      heard.set(key, {
+        chunk: { pcm: whole, sampleRate: result.sampleRate, channels: 1 },
+        durationMs,
+      })
+    }
   }
+}
+
+/** A sentence's source audio, from the cache or synthesized earlier in this request. */
+interface Heard {
+  chunk: PcmChunk
+  durationMs: number
+}
+
+/** The cached source audio of each of `keys` (distinct) that the segment cache holds. */
+async function lookUpDistinct(ctx: SpeechContext, keys: string[]): Promise<Map<string, Heard>> {
+  const lookups = await Promise.all(keys.map((key) => ctx.cache.get(key)))
+  const heard = new Map<string, Heard>()
+  for (const [i, key] of keys.entries()) {
+    const lookup = lookups[i]
+    if (!lookup || !('bytes' in lookup)) continue
+    const { sampleRate, durationMs } = lookup.meta
+    heard.set(key, { chunk: { pcm: bytesPcm(lookup.bytes), sampleRate, channels: 1 }, durationMs })
+  }
+  return heard
 }

@@ -6,7 +6,7 @@
 
 import { UNSERVED_CODES } from '../pool/errors.ts'
 import type { PoolReport } from '../pool-client/index.ts'
-import { deferSynthesis } from '../queue/message.ts'
+import { deferOnce } from '../queue/message.ts'
 import type { SpeechContext } from './context.ts'
 import type { PreparedSpeech, SpeechInput } from './prepare.ts'
 import { completeAudio } from './respond.ts'
@@ -48,9 +48,13 @@ export async function whenNothingServes(
   if (!UNSERVED_CODES.has(code)) throw error
   const { options } = ctx.settings.pool.config
   if (options.deferOnFailure) {
-    ctx.waitUntil(deferSynthesis(ctx.env.SYNTH_QUEUE, ctx.principal, input, 'deferred'))
-    ctx.metrics.counter('tts.edge.queue.deferred', { code }).inc()
-    ctx.log.info('no upstream could serve; the synthesis is queued', { code })
+    // Once per answer (its cache key): a burst of the same unserved request queues one job.
+    ctx.waitUntil(
+      deferOnce(ctx.env, ctx.principal, input, prepared.key).then((outcome) => {
+        ctx.metrics.counter('tts.edge.queue.deferred', { code, outcome }).inc()
+        ctx.log.info('no upstream could serve; the synthesis is queued', { code, outcome })
+      }),
+    )
   }
   if (options.serveStale) {
     const found = await ctx.cache.get(prepared.key, { staleMaxMs: options.staleMaxMs })

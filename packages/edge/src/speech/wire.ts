@@ -9,8 +9,9 @@ import { createAudioCache, edgeCacheOf } from '../cache/store.ts'
 import type { Logger } from '../observe/index.ts'
 import { metrics } from '../observe/index.ts'
 import { createPooledSynthesizer, type PoolReport, poolClient } from '../pool-client/index.ts'
+import { chargeWork } from '../quota/index.ts'
 import { settingsOf } from '../settings/index.ts'
-import { createSpeechContext, type SpeechContext, scopeOf } from './context.ts'
+import { createSpeechContext, type SpeechContext, scopeOf, type WorkMeter } from './context.ts'
 
 /**
  * The speech context of one request or queue message, and what its pool calls will report
@@ -24,6 +25,8 @@ export async function wireSpeech(options: {
   principal: Principal
   log: Logger
   waitUntil(promise: Promise<unknown>): void
+  /** Default: the caller's key quota (quota/); the queue passes its own for prepaid work. */
+  meter?: WorkMeter
 }): Promise<{ ctx: SpeechContext; pool: PoolReport }> {
   const { env, log, principal } = options
   const settings = settingsOf(env)
@@ -72,6 +75,7 @@ export async function wireSpeech(options: {
     log,
     metrics,
     principal,
+    meter: options.meter ?? { charge: (chars) => chargeWork(env, principal, chars) },
     waitUntil,
   })
   return { ctx, pool: synthesizer.report }
