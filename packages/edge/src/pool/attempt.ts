@@ -6,6 +6,7 @@ import { isGateFullError, isGateTimeoutError, retry, withTimeout } from '@tts/co
 import { synthesisDeadlineMs } from '../settings/index.ts'
 import type { SynthesisRequest, SynthesisResult, Synthesizer } from '../upstream/index.ts'
 import { PoolError } from './errors.ts'
+import type { Ledger } from './ledger.ts'
 import type { Member } from './member.ts'
 import { busyRetryS, choose, unserved } from './selection.ts'
 import { codeOf, optionsOf, ordered, type PoolState } from './state.ts'
@@ -115,6 +116,7 @@ async function attempt(
   deadline: number,
   tried: Set<string>,
   last: { error?: unknown },
+  ledger: Ledger,
 ): Promise<Granted> {
   const opts = optionsOf(deps.state)
   const { ready, halfOpen } = choose(ordered(deps.state), tried)
@@ -139,7 +141,7 @@ async function attempt(
       )
       return { member, result, release }
     } catch (error) {
-      member.settle(error)
+      ledger.failed(member, error)
       release()
       last.error = error
       deps.state.host.log.warn('upstream attempt failed', {
@@ -154,42 +156,47 @@ async function attempt(
 
 /**
  * A synthesis's attempts: retried with backoff, failing over to untried members, within the
- * synthesis deadline. Resolves once a member's audio flows.
+ * synthesis deadline. Resolves once a member's audio flows. Failures go to `ledger`, which
+ * tells each member's breaker once, when the caller commits it.
  *
  * @example
- * const { member, result, release } = await synthesizeWithRetries(deps, request, abort.signal)
+ * const { member, result, release } = await synthesizeWithRetries(deps, request, abort.signal, ledger)
  */
 export function synthesizeWithRetries(
   deps: AttemptDeps,
   request: SynthesisRequest,
   abort: AbortSignal,
+  ledger: Ledger,
 ): Promise<Granted> {
   const opts = optionsOf(deps.state)
   const deadline = Date.now() + synthesisDeadlineMs(opts, request.text.length)
   const bodySignal = AbortSignal.any([abort, AbortSignal.timeout(deadline - Date.now())])
   const tried = new Set<string>()
   const last: { error?: unknown } = {}
-  return retry((_n, signal) => attempt(deps, request, signal, bodySignal, deadline, tried, last), {
-    maxRetries: opts.maxRetries,
-    baseMs: opts.retryBaseMs,
-    capMs: opts.retryCapMs,
-    retryAfterCapMs: opts.retryAfterCapMs,
-    deadline,
-    signal: abort,
-    isRetryable: (error) => {
-      const code = codeOf(error)
-      if (code === 'timeout') return true
-      if (BAD_AUDIO_CODES.has(code)) {
-        return choose(ordered(deps.state), tried).ready.some((m) => !tried.has(m.id))
-      }
-      if (!RETRYABLE_CODES.has(code) || error instanceof PoolError) return false
-      const status = (error as { upstreamStatus?: number }).upstreamStatus
-      return status === undefined || status === 408 || status === 429 || status >= 500
+  return retry(
+    (_n, signal) => attempt(deps, request, signal, bodySignal, deadline, tried, last, ledger),
+    {
+      maxRetries: opts.maxRetries,
+      baseMs: opts.retryBaseMs,
+      capMs: opts.retryCapMs,
+      retryAfterCapMs: opts.retryAfterCapMs,
+      deadline,
+      signal: abort,
+      isRetryable: (error) => {
+        const code = codeOf(error)
+        if (code === 'timeout') return true
+        if (BAD_AUDIO_CODES.has(code)) {
+          return choose(ordered(deps.state), tried).ready.some((m) => !tried.has(m.id))
+        }
+        if (!RETRYABLE_CODES.has(code) || error instanceof PoolError) return false
+        const status = (error as { upstreamStatus?: number }).upstreamStatus
+        return status === undefined || status === 408 || status === 429 || status >= 500
+      },
+      retryAfterMs: (error) => {
+        const s = (error as { retryAfterS?: number }).retryAfterS
+        return error instanceof PoolError || s === undefined ? undefined : s * 1000
+      },
+      onRetry: (e) => deps.state.host.count('tts.edge.pool.retries', { code: codeOf(e.error) }),
     },
-    retryAfterMs: (error) => {
-      const s = (error as { retryAfterS?: number }).retryAfterS
-      return error instanceof PoolError || s === undefined ? undefined : s * 1000
-    },
-    onRetry: (e) => deps.state.host.count('tts.edge.pool.retries', { code: codeOf(e.error) }),
-  })
+  )
 }

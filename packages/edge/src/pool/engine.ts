@@ -16,11 +16,13 @@ import { pcmBytes } from '../upstream/pcm.ts'
 import { type AttemptDeps, onAnyMember, synthesizeWithRetries } from './attempt.ts'
 import { type PoolFailure, toFailure } from './errors.ts'
 import { createFlight, type Flight, type FlightHead } from './flight.ts'
+import { createLedger } from './ledger.ts'
 import type { MemberStatus } from './member.ts'
+import { createPoisonMemo, judgeFailure, rejectInput } from './poison.ts'
 import { createProber } from './probes.ts'
 import { applyConfig } from './roster.ts'
 import { withRetryAfter } from './selection.ts'
-import { type EngineHost, optionsOf, ordered, type PoolState } from './state.ts'
+import { codeOf, type EngineHost, optionsOf, ordered, type PoolState } from './state.ts'
 
 export type { EngineHost } from './state.ts'
 
@@ -62,6 +64,7 @@ export function createPoolEngine(host: EngineHost) {
   const flights = new Map<string, Flight>()
   const prober = createProber(state)
   const deps: AttemptDeps = { state, probe: prober.probe }
+  const poison = createPoisonMemo(() => optionsOf(state).poisonTtlMs)
 
   async function fly(
     flight: Flight & { start(head: FlightHead): void },
@@ -69,10 +72,24 @@ export function createPoolEngine(host: EngineHost) {
     abort: AbortSignal,
   ): Promise<boolean> {
     let granted: Awaited<ReturnType<typeof synthesizeWithRetries>>
+    const ledger = createLedger()
     try {
-      granted = await synthesizeWithRetries(deps, request, abort)
+      granted = await synthesizeWithRetries(deps, request, abort, ledger)
+      ledger.commit()
     } catch (error) {
-      flight.fail(withRetryAfter(error, ordered(state)))
+      const verdict = await judgeFailure(
+        {
+          memo: poison,
+          ledger,
+          key: flight.key,
+          language: request.language,
+          // A caller who left proves nothing either way: no probe for them.
+          verify: (member) => (abort.aborted ? Promise.resolve(false) : prober.verify(member)),
+        },
+        error,
+      ).catch(() => error)
+      if (codeOf(verdict) === 'input_rejected') host.count('tts.edge.pool.input_rejected', {})
+      flight.fail(withRetryAfter(verdict, ordered(state)))
       return false
     }
     const { member, result, release } = granted
@@ -117,6 +134,11 @@ export function createPoolEngine(host: EngineHost) {
     key: string,
   ): Promise<PoolAudio | PoolFailure> {
     const opts = optionsOf(state)
+    // Input the upstream failed on (see pool/poison): answered at once, no upstream touched.
+    if (poison.rejected(key)) {
+      host.count('tts.edge.pool.input_rejected', {})
+      return toFailure(rejectInput(request.language))
+    }
     const existing = flights.get(key)
     if (existing) {
       host.count('tts.edge.pool.coalesced', {})

@@ -23,6 +23,7 @@ export const PROBLEM_STATUS = {
   payload_too_large: 413,
   range_not_satisfiable: 416,
   unsupported_media_type: 415,
+  input_rejected: 422,
   rate_limited: 429,
   internal_error: 500,
   not_implemented: 501,

@@ -26,7 +26,7 @@ import {
   SpeechRequestSchema,
 } from './speech-schema.ts'
 
-const problems = problemResponses([400, 413, 415, 416, ...AUTHED, 502, 503, 504])
+const problems = problemResponses([400, 413, 415, 416, 422, ...AUTHED, 502, 503, 504])
 
 const audio = Object.fromEntries(
   SUPPORTED_FORMATS.map((f) => [

@@ -65,6 +65,11 @@ export const PoolOptionsSchema = z.object({
    * flight share it; a later ask finds the cache, or synthesizes again if the entry went).
    */
   lingerMs: z.number().int().min(0).default(0),
+  /**
+   * How long input the upstream failed on repeatedly while other text succeeded (poison
+   * input) is answered 422 `input_rejected` without reaching an upstream.
+   */
+  poisonTtlMs: z.number().int().min(0).default(300_000),
   serveStale: z.boolean().default(true),
   /** How long past its expiry a cached copy may still be served as STALE. */
   staleMaxMs: z
