@@ -10,7 +10,7 @@ import { metrics, requestLogger } from '../src/observe/index.ts'
 import { prepareSpeech, type SpeechInput } from '../src/speech/prepare.ts'
 import { whenNothingServes } from '../src/speech/unserved.ts'
 import { wireSpeech } from '../src/speech/wire.ts'
-import { keys, sentence, speak, testEnv } from './helpers.ts'
+import { call, keys, sentence, speak, testEnv } from './helpers.ts'
 import { poolEmulators, poolEnv, releasePools, warm } from './pool-helpers.ts'
 
 afterEach(releasePools)
@@ -106,5 +106,32 @@ describe('deadlines', () => {
     expect(res.headers.get('x-tts-cache')).toBe('STALE')
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(audio)
     expect(Number(deferred() ?? 0)).toBe(before + 1)
+  })
+
+  it('voice calls have deadlines: listing and cloning answer 504 while the upstream hangs', async () => {
+    const [a] = await poolEmulators()
+    const pool = poolEnv([{ url: a.url }], { ttfbMs: 500, deadlineBaseMs: 1500, maxRetries: 0 })
+    const clip = await speak(
+      { input: sentence('This is my voice, recorded for cloning'), response_format: 'wav' },
+      { key: keys.voices },
+    )
+    expect(clip.status).toBe(200)
+    await a.faults({ hang: true })
+    const listed = await call('/v1/voices', { env: pool, key: keys.voices })
+    expect(listed.status).toBe(504)
+    expect(listed.json<{ code: string }>().code).toBe('upstream_timeout')
+    expect(listed.ms).toBeLessThan(10_000)
+    const form = new FormData()
+    form.append('file', new Blob([clip.body as BlobPart], { type: 'audio/wav' }), 'me.wav')
+    const cloned = await call('/v1/voices', {
+      method: 'POST',
+      body: form,
+      env: pool,
+      key: keys.voices,
+    })
+    expect(cloned.status).toBe(504)
+    expect(cloned.json<{ code: string }>().code).toBe('upstream_timeout')
+    expect(cloned.ms).toBeLessThan(10_000)
+    await a.faults({})
   })
 })

@@ -105,6 +105,11 @@ export async function onAnyMember<T>(
       release()
     }
   }
+  // A member that is still closed answered (or ran out of time): that is the answer, not
+  // "every upstream is busy" — a hung upstream is a 504, not a 503.
+  if (lastError !== undefined && ordered(deps.state).some((m) => m.breaker.state === 'closed')) {
+    throw lastError
+  }
   throw unserved(ordered(deps.state), opts, lastError)
 }
 
