@@ -4,7 +4,7 @@
  * restart with new vars) it says so, and the client sends the config once and asks again.
  */
 
-import { withTimeout } from '@tts/core/resilience'
+import { type GatePriority, withTimeout } from '@tts/core/resilience'
 import type {
   NeedsConfig,
   PoolAudio,
@@ -21,8 +21,16 @@ export { createPooledSynthesizer, flightKey, type PoolReport } from './synthesiz
 /** The pool object of one worker configuration. */
 export interface PoolClient {
   readonly settings: PoolSettings
-  /** A synthesis (or a join of the identical one in flight, same `key`). */
-  synthesize(request: SynthesisRequest, key: string): Promise<PoolAudio | PoolFailure>
+  /**
+   * A synthesis (or a join of the identical one in flight, same `key`). `priority` orders it
+   * at the gate (background work waits while a person does); aborting `signal` before the
+   * audio comes tells the pool this caller left (see `UpstreamPool.cancel`).
+   */
+  synthesize(
+    request: SynthesisRequest,
+    key: string,
+    options?: { priority?: GatePriority; signal?: AbortSignal | undefined },
+  ): Promise<PoolAudio | PoolFailure>
   /** A voice operation on a healthy upstream. */
   voice(call: VoiceCall): Promise<VoiceAnswer>
   /** Each upstream's state, for `/readyz`. */
@@ -80,8 +88,28 @@ export function poolClient(env: Env, settings: PoolSettings = settingsOf(env).po
 
   return {
     settings,
-    synthesize: (request, key) =>
-      configured<PoolAudio | PoolFailure>(() => stub.synthesize({ configId, request, key })),
+    async synthesize(request, key, options = {}) {
+      const { signal, priority } = options
+      if (signal?.aborted) throw signal.reason
+      const ticket = signal ? crypto.randomUUID() : undefined
+      const leave = () => {
+        if (ticket) stub.cancel(ticket).catch(() => {})
+      }
+      signal?.addEventListener('abort', leave, { once: true })
+      try {
+        return await configured<PoolAudio | PoolFailure>(() =>
+          stub.synthesize({
+            configId,
+            request,
+            key,
+            ...(priority ? { priority } : {}),
+            ...(ticket ? { ticket } : {}),
+          }),
+        )
+      } finally {
+        signal?.removeEventListener('abort', leave)
+      }
+    },
     voice: (call) =>
       withTimeout(
         () => configured<VoiceAnswer>(() => stub.voice(configId, call)),

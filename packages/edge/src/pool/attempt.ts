@@ -2,10 +2,16 @@
  * @module pool/attempt — one call on one member (gate slot, breaker permit, time limit, the
  * verdict recorded on the breaker), and a synthesis's attempts with retries and failover.
  */
-import { isGateFullError, isGateTimeoutError, retry, withTimeout } from '@tts/core/resilience'
-import { synthesisDeadlineMs } from '../settings/index.ts'
+import {
+  type GatePriority,
+  isGateFullError,
+  isGateTimeoutError,
+  retry,
+  withTimeout,
+} from '@tts/core/resilience'
+import { type PoolOptions, synthesisDeadlineMs } from '../settings/index.ts'
 import type { SynthesisRequest, SynthesisResult, Synthesizer } from '../upstream/index.ts'
-import { PoolError } from './errors.ts'
+import { failureCode, PoolError } from './errors.ts'
 import type { Ledger } from './ledger.ts'
 import type { Member } from './member.ts'
 import { busyRetryS, choose, unserved } from './selection.ts'
@@ -19,6 +25,31 @@ export interface Granted {
   member: Member
   result: SynthesisResult
   release: () => void
+  /** When the synthesis was sent (epoch ms), for `releaseAfterGpu`. */
+  sentAt: number
+}
+
+/**
+ * Gives a slot back once the GPU work a call started has likely ended: at once when the call
+ * ended by itself, else `ttfbMs` + `gpuMsPerChar` per character after it was sent. Our own
+ * time-out or a caller leaving closes the connection, not the server's synchronous handler.
+ *
+ * @example
+ * releaseAfterGpu(release, options, request.text.length, sentAt, abandoned)
+ */
+export function releaseAfterGpu(
+  release: () => void,
+  options: PoolOptions,
+  chars: number,
+  sentAt: number | undefined,
+  abandoned: boolean,
+): void {
+  const left =
+    abandoned && sentAt !== undefined
+      ? sentAt + options.ttfbMs + chars * options.gpuMsPerChar - Date.now()
+      : 0
+  if (left > 0) setTimeout(release, left)
+  else release()
 }
 
 /** What the attempts need besides the state: who starts probes for half-open members. */
@@ -36,10 +67,15 @@ async function admit(
   maxWaitMs: number,
   signal: AbortSignal | undefined,
   deadline: number,
+  priority?: () => GatePriority,
 ): Promise<(() => void) | undefined> {
   let release: () => void
   try {
-    release = await member.gate.acquire({ ...(signal ? { signal } : {}), deadline })
+    release = await member.gate.acquire({
+      ...(signal ? { signal } : {}),
+      ...(priority ? { priority } : {}),
+      deadline,
+    })
   } catch (error) {
     if (isGateFullError(error)) return undefined
     if (isGateTimeoutError(error)) {
@@ -122,14 +158,16 @@ async function attempt(
   tried: Set<string>,
   last: { error?: unknown },
   ledger: Ledger,
+  priority: () => GatePriority,
 ): Promise<Granted> {
   const opts = optionsOf(deps.state)
   const { ready, halfOpen } = choose(ordered(deps.state), tried)
   deps.probe(halfOpen)
   for (const member of ready) {
-    const release = await admit(member, opts.maxWaitMs, signal, deadline)
+    const release = await admit(member, opts.maxWaitMs, signal, deadline, priority)
     if (!release) continue
     tried.add(member.id)
+    let sentAt: number | undefined
     try {
       const synth = await member.synthesizer(signal)
       // Speaker latents load here, before the first-byte clock starts: a large speaker list
@@ -139,15 +177,17 @@ async function attempt(
       const firstByteMs = request.stream
         ? opts.ttfbMs
         : opts.ttfbMs + Math.ceil(request.text.length * opts.deadlinePerCharMs)
+      sentAt = Date.now()
       const result = await withTimeout(
         (ttfb) => synth.synthesize(request, { signal: AbortSignal.any([ttfb, bodySignal]) }),
         firstByteMs,
         { signal },
       )
-      return { member, result, release }
+      return { member, result, release, sentAt }
     } catch (error) {
       ledger.failed(member, error)
-      release()
+      const abandoned = failureCode(error) === 'upstream_timeout'
+      releaseAfterGpu(release, opts, request.text.length, sentAt, abandoned)
       last.error = error
       deps.state.host.log.warn('upstream attempt failed', {
         upstream: member.id,
@@ -172,6 +212,7 @@ export function synthesizeWithRetries(
   request: SynthesisRequest,
   abort: AbortSignal,
   ledger: Ledger,
+  priority: () => GatePriority = () => 'interactive',
 ): Promise<Granted> {
   const opts = optionsOf(deps.state)
   const deadline = Date.now() + synthesisDeadlineMs(opts, request.text.length)
@@ -179,7 +220,8 @@ export function synthesizeWithRetries(
   const tried = new Set<string>()
   const last: { error?: unknown } = {}
   return retry(
-    (_n, signal) => attempt(deps, request, signal, bodySignal, deadline, tried, last, ledger),
+    (_n, signal) =>
+      attempt(deps, request, signal, bodySignal, deadline, tried, last, ledger, priority),
     {
       maxRetries: opts.maxRetries,
       baseMs: opts.retryBaseMs,

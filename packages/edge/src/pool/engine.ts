@@ -4,6 +4,8 @@
  * probes — and does single-flight itself: identical syntheses in flight share one upstream
  * call.
  */
+
+import type { GatePriority } from '@tts/core/resilience'
 import type { PoolConfig } from '../settings/index.ts'
 import type {
   Latents,
@@ -13,7 +15,7 @@ import type {
   VoiceRef,
 } from '../upstream/index.ts'
 import { pcmBytes } from '../upstream/pcm.ts'
-import { type AttemptDeps, onAnyMember, synthesizeWithRetries } from './attempt.ts'
+import { type AttemptDeps, onAnyMember, releaseAfterGpu, synthesizeWithRetries } from './attempt.ts'
 import { type PoolFailure, toFailure } from './errors.ts'
 import { createFlight, type Flight, type FlightHead } from './flight.ts'
 import { createLedger } from './ledger.ts'
@@ -32,6 +34,12 @@ export interface PoolAudio extends FlightHead {
   /** True when this caller joined a synthesis another caller started. */
   coalesced: boolean
   body: ReadableStream<Uint8Array>
+}
+
+/** How a caller asks: its priority at the gate, and a ticket to `cancel` by if it leaves. */
+export interface SynthesisCallOptions {
+  priority?: GatePriority
+  ticket?: string
 }
 
 /** The pool's state for `/readyz`. */
@@ -65,6 +73,10 @@ export function createPoolEngine(host: EngineHost) {
   const prober = createProber(state)
   const deps: AttemptDeps = { state, probe: prober.probe }
   const poison = createPoisonMemo(() => optionsOf(state).poisonTtlMs)
+  /** Each flight's priority: interactive as soon as one interactive caller waits for it. */
+  const priorities = new Map<Flight, GatePriority>()
+  /** Callers still waiting for their first audio, by ticket: what `cancel` closes. */
+  const waiting = new Map<string, ReadableStream<Uint8Array>>()
 
   async function fly(
     flight: Flight & { start(head: FlightHead): void },
@@ -74,7 +86,9 @@ export function createPoolEngine(host: EngineHost) {
     let granted: Awaited<ReturnType<typeof synthesizeWithRetries>>
     const ledger = createLedger()
     try {
-      granted = await synthesizeWithRetries(deps, request, abort, ledger)
+      granted = await synthesizeWithRetries(deps, request, abort, ledger, () =>
+        priorities.get(flight) === 'background' ? 'background' : 'interactive',
+      )
       ledger.commit()
     } catch (error) {
       const verdict = await judgeFailure(
@@ -92,7 +106,7 @@ export function createPoolEngine(host: EngineHost) {
       flight.fail(withRetryAfter(verdict, ordered(state)))
       return false
     }
-    const { member, result, release } = granted
+    const { member, result, release, sentAt } = granted
     flight.start({
       sampleRate: result.sampleRate,
       channels: result.channels,
@@ -113,26 +127,48 @@ export function createPoolEngine(host: EngineHost) {
       flight.fail(cause)
       return false
     } finally {
-      release()
+      // Everyone left mid-stream: the server may still be computing what we stopped reading.
+      releaseAfterGpu(release, optionsOf(state), request.text.length, sentAt, abort.aborted)
     }
   }
 
-  async function listenTo(flight: Flight, coalesced: boolean): Promise<PoolAudio | PoolFailure> {
+  async function listenTo(
+    flight: Flight,
+    coalesced: boolean,
+    ticket: string | undefined,
+  ): Promise<PoolAudio | PoolFailure> {
     const body = flight.listen()
+    if (ticket) waiting.set(ticket, body)
     try {
       const head = await flight.head
       return { ok: true, ...head, coalesced, body }
     } catch (error) {
       await body.cancel().catch(() => {})
       return toFailure(error)
+    } finally {
+      if (ticket) waiting.delete(ticket)
     }
+  }
+
+  /**
+   * The caller holding `ticket` left before its audio came: it stops listening, and when it
+   * was the flight's last listener the flight is abandoned (its gate wait or upstream call
+   * aborted). Others waiting for the same synthesis keep it going.
+   */
+  function cancel(ticket: string): void {
+    const body = waiting.get(ticket)
+    if (!body) return
+    waiting.delete(ticket)
+    body.cancel().catch(() => {})
   }
 
   /** One synthesis through the pool, shared with identical ones in flight (same `key`). */
   async function synthesize(
     request: SynthesisRequest,
     key: string,
+    call: SynthesisCallOptions = {},
   ): Promise<PoolAudio | PoolFailure> {
+    const priority = call.priority ?? 'interactive'
     const opts = optionsOf(state)
     // Input the upstream failed on (see pool/poison): answered at once, no upstream touched.
     if (poison.rejected(key)) {
@@ -142,14 +178,17 @@ export function createPoolEngine(host: EngineHost) {
     const existing = flights.get(key)
     if (existing) {
       host.count('tts.edge.pool.coalesced', {})
-      return listenTo(existing, true)
+      if (priority === 'interactive') priorities.set(existing, 'interactive')
+      return listenTo(existing, true, call.ticket)
     }
     const abort = new AbortController()
     const flight = createFlight(key, () =>
       abort.abort(new DOMException('every listener went away', 'AbortError')),
     )
     flights.set(key, flight)
+    priorities.set(flight, priority)
     const forget = () => {
+      priorities.delete(flight)
       if (flights.get(key) === flight) flights.delete(key)
     }
     // Only syntheses in flight are shared (a finished one lingers only if configured); a failed
@@ -158,7 +197,7 @@ export function createPoolEngine(host: EngineHost) {
       if (ok && opts.lingerMs > 0) setTimeout(forget, opts.lingerMs)
       else forget()
     }, forget)
-    return listenTo(flight, false)
+    return listenTo(flight, false, call.ticket)
   }
 
   /**
@@ -218,6 +257,7 @@ export function createPoolEngine(host: EngineHost) {
   return {
     configure: (next: PoolConfig) => applyConfig(state, next),
     synthesize,
+    cancel,
     voiceCall,
     wake: prober.wake,
     status,

@@ -43,6 +43,8 @@ async function synthesizeIntoCache(
     principal: body.principal,
     log,
     waitUntil: (p) => ctx.waitUntil(p),
+    // Deferred synthesis, prefetch and warming: nobody is waiting, so people go first.
+    priority: 'background',
   })
   const prepared = await prepareSpeech(speech, { ...body.request, stream: false })
   const whole = await synthesizeToCache(speech, prepared)
