@@ -50,6 +50,32 @@ describe('poison input', () => {
     expect(other.status).toBe(200)
   })
 
+  it('a streamed input failing once per ask: the second ask, after a good probe, is the 422', async () => {
+    const [a] = await poolEmulators()
+    const pool = poolEnv([{ url: a.url }], { breakerThreshold: 2 })
+    await warm(pool)
+    const nonce = crypto.randomUUID()
+    await a.faults({ failText: nonce })
+    const poison = sentence(`Stream ${nonce} please`)
+    const ask = () => speak({ input: poison, response_format: 'pcm', stream: true }, { env: pool })
+    // A stream that breaks is not retried on the same upstream: one failure per ask.
+    const first = await ask()
+    expect(first.status).toBe(502)
+    expect((await statusOf(pool)).upstreams[0]).toMatchObject({ breaker: 'closed', failures: 1 })
+    const before = await a.synthesisRequests()
+    const statuses = []
+    for (let i = 0; i < 4; i++) statuses.push((await ask()).status)
+    expect(statuses).toEqual([422, 422, 422, 422])
+    // The second ask's synthesis and the probe; the last three never reached the upstream.
+    expect((await a.synthesisRequests()) - before).toBe(2)
+    expect((await statusOf(pool)).upstreams[0]).toMatchObject({ breaker: 'closed', failures: 0 })
+    const other = await speak(
+      { input: sentence('Fine text'), response_format: 'pcm' },
+      { env: pool },
+    )
+    expect(other.status).toBe(200)
+  })
+
   it('a streamed input that fails on two upstreams is a 422, and neither breaker counts it', async () => {
     const [a, b] = await poolEmulators()
     const pool = poolEnv([{ url: a.url }, { url: b.url }], { breakerThreshold: 1 })
