@@ -20,7 +20,8 @@ import type { SynthMessage } from './message.ts'
 export type { SynthMessage } from './message.ts'
 
 /** Codes of requests that can never succeed, however often they are tried. */
-const PERMANENT = /^(invalid_request|input_rejected|unsupported_\w+|unknown_voice|forbidden|unauthorized)$/
+const PERMANENT =
+  /^(invalid_request|input_rejected|unsupported_\w+|unknown_voice|forbidden|unauthorized)$/
 
 function isWellFormed(body: Partial<SynthMessage> | null): body is SynthMessage {
   return (
