@@ -77,6 +77,8 @@ export function createPoolEngine(host: EngineHost) {
   const priorities = new Map<Flight, GatePriority>()
   /** Callers still waiting for their first audio, by ticket: what `cancel` closes. */
   const waiting = new Map<string, ReadableStream<Uint8Array>>()
+  /** Tickets cancelled before their call arrived. */
+  const left = new Set<string>()
 
   async function fly(
     flight: Flight & { start(head: FlightHead): void },
@@ -157,7 +159,12 @@ export function createPoolEngine(host: EngineHost) {
    */
   function cancel(ticket: string): void {
     const body = waiting.get(ticket)
-    if (!body) return
+    if (!body) {
+      // The cancel overtook its call (or the audio already came): remembered a minute.
+      left.add(ticket)
+      setTimeout(() => left.delete(ticket), 60_000)
+      return
+    }
     waiting.delete(ticket)
     body.cancel().catch(() => {})
   }
@@ -169,6 +176,9 @@ export function createPoolEngine(host: EngineHost) {
     call: SynthesisCallOptions = {},
   ): Promise<PoolAudio | PoolFailure> {
     const priority = call.priority ?? 'interactive'
+    if (call.ticket && left.delete(call.ticket)) {
+      return toFailure(new DOMException('the caller left before its call arrived', 'AbortError'))
+    }
     const opts = optionsOf(state)
     // Input the upstream failed on (see pool/poison): answered at once, no upstream touched.
     if (poison.rejected(key)) {
