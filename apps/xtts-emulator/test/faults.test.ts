@@ -119,6 +119,29 @@ describe('faults', () => {
     expect(speech.body.equals(GARBAGE_BODY)).toBe(true)
   })
 
+  it('failText fails only syntheses of texts containing it, as the real server fails on bad input', async () => {
+    const poison = `poison ${crypto.randomUUID()}`
+    emulator.setFaults({ failText: poison })
+    const body = { text: `Say ${poison} now.`, language: 'en', ...latents }
+    const streamed = await raw(`${emulator.url}/tts_stream`, { json: body })
+    expect(streamed.status).toBe(200)
+    expect(streamed.body.byteLength).toBe(0)
+    expect(streamed.complete).toBe(false)
+    expect((await raw(`${emulator.url}/tts`, { json: body })).status).toBe(500)
+    const speech = await raw(`${emulator.url}/v1/audio/speech`, {
+      json: { input: poison, response_format: 'pcm' },
+    })
+    expect(speech.status).toBe(500)
+    expect(emulator.stats().syntheses).toBe(0)
+    // Any other text is served: the server is healthy.
+    const fine = await stream()
+    expect(fine.status).toBe(200)
+    expect(fine.complete).toBe(true)
+    expect(emulator.stats().syntheses).toBe(1)
+    expect(await postFaults({ failText: '' })).toMatchObject({ status: 400 })
+    expect((await postFaults({ failText: null })).body.failText).toBeNull()
+  })
+
   it('down destroys every non-admin socket until lifted; admin still answers', async () => {
     emulator.setFaults({ down: true })
     await expect(fetch(`${emulator.url}/languages`)).rejects.toThrow(/fetch failed/)

@@ -27,6 +27,7 @@ import { speechRoutes } from './routes/speech.ts'
 import { tokenRoutes } from './routes/tokens.ts'
 import { voiceRoutes } from './routes/voices.ts'
 import { settingsOf } from './settings/index.ts'
+import { isDeadlineError } from './upstream/errors.ts'
 
 /** The worker's HTTP application. */
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
@@ -156,10 +157,9 @@ function toProblem(error: unknown): ProblemError {
       ...(typeof retryAfterS === 'number' ? { retryAfterS } : {}),
     })
   }
-  if (
-    error instanceof DOMException &&
-    (error.name === 'TimeoutError' || error.name === 'AbortError')
-  ) {
+  // Every form a deadline or a departed caller takes (DOMException codes 20/23, workerd's
+  // messages, core's TimeoutError): one 504.
+  if (isDeadlineError(error)) {
     return new ProblemError('upstream_timeout', 'the upstream did not answer in time', {
       cause: error,
     })

@@ -58,6 +58,7 @@ function emulator(url: string): Emulator {
           rateLimit: null,
           garbage: false,
           down: false,
+          failText: null,
           ...faults,
         }),
       })

@@ -153,7 +153,14 @@ describe('failover', () => {
 describe('time limits', () => {
   it('a hanging upstream: the caller has an answer within TTFB × attempts plus backoff', async () => {
     const [a] = await poolEmulators()
-    const pool = poolEnv([{ url: a.url }], { ttfbMs: 1000, maxRetries: 2, retryBaseMs: 100 })
+    // gpuMsPerChar 0: a retry on the one upstream would otherwise first wait out the GPU time
+    // an abandoned call may still be using (pool-gate tests that hold).
+    const pool = poolEnv([{ url: a.url }], {
+      ttfbMs: 1000,
+      maxRetries: 2,
+      retryBaseMs: 100,
+      gpuMsPerChar: 0,
+    })
     await warm(pool)
     await a.reset()
     await a.faults({ hang: true })

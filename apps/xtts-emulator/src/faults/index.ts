@@ -26,6 +26,12 @@ export interface Faults {
   garbage: boolean
   /** Destroy every non-admin request's socket without a response: a network error. */
   down: boolean
+  /**
+   * Fail every synthesis whose text contains this (case-sensitive), as the real server fails
+   * on input its model cannot take: `/tts_stream` a 200 with no body and no last chunk, `/tts`
+   * and `/v1/audio/speech` a 500. Other texts are served: poison input, not a sick server.
+   */
+  failText: string | null
 }
 
 /** No faults. */
@@ -38,6 +44,7 @@ export const NO_FAULTS: Readonly<Faults> = Object.freeze({
   rateLimit: null,
   garbage: false,
   down: false,
+  failText: null,
 })
 
 /** A bad fault patch; `message` says which field and what is allowed. */
@@ -114,9 +121,26 @@ export function mergeFaults(base: Readonly<Faults>, patch: unknown): Faults {
       case 'down':
         next.down = boolean(value, key)
         break
+      case 'failText':
+        if (value !== null && (typeof value !== 'string' || value === '' || value.length > 1000))
+          throw new FaultsError(
+            `failText must be null or a string of 1 to 1000 characters, got ${JSON.stringify(value)}`,
+          )
+        next.failText = value
+        break
       default:
         throw new FaultsError(`unknown fault '${key}'; known: ${KEYS.join(', ')}`)
     }
   }
   return next
+}
+
+/**
+ * True when `faults.failText` makes a synthesis of `text` fail.
+ *
+ * @example
+ * if (failsOn(faults, input.text)) return sendError(res, 500)
+ */
+export function failsOn(faults: Readonly<Faults>, text: string): boolean {
+  return faults.failText !== null && text.includes(faults.failText)
 }

@@ -3,6 +3,7 @@
  * `wav` (an open-ended header, then PCM) or raw `pcm`, streamed as it is produced.
  */
 import { pcm16ToBytes, streamingWavHeader, XTTS_SAMPLE_RATE } from '@tts/core/audio'
+import { failsOn } from '../faults/index.ts'
 import { voiceForName } from '../speakers/index.ts'
 import { parseJsonBody, validateBody } from '../validate/index.ts'
 import { createBodyWriter, sendError } from './http.ts'
@@ -48,6 +49,7 @@ export async function openAiSpeech(ctx: SynthesisContext, scope: RequestScope): 
   }
   const language = checkJob(res, ctx, input.input, input.language)
   if (!language) return
+  if (failsOn(faults, input.input)) return sendError(res, 500)
   if (faults.garbage) return sendGarbage(ctx, scope, format === 'wav' ? 'audio/wav' : 'audio/pcm')
   const writer = createBodyWriter(res, faults.cutAfterBytes)
   let started = false

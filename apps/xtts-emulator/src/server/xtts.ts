@@ -11,6 +11,7 @@ import {
   XTTS_SAMPLE_RATE,
 } from '@tts/core/audio'
 import { concatBytes, encodeBase64 } from '@tts/core/bytes'
+import { failsOn } from '../faults/index.ts'
 import { EMBEDDING_SIZE, LATENT_WIDTH, voiceForLatents } from '../speakers/index.ts'
 import { type FieldSpec, parseJsonBody, validateBody } from '../validate/index.ts'
 import { createBodyWriter, sendError } from './http.ts'
@@ -79,6 +80,7 @@ export async function ttsStream(ctx: SynthesisContext, scope: RequestScope): Pro
   res.flushHeaders()
   const tokens = Number(input.stream_chunk_size)
   if (
+    failsOn(faults, input.text) ||
     !Number.isInteger(tokens) ||
     tokens < 1 ||
     (ctx.strictLatents && !latentsHaveXttsShape(input))
@@ -109,6 +111,7 @@ export async function tts(ctx: SynthesisContext, scope: RequestScope): Promise<v
   const language = checkJob(res, ctx, input.text, input.language)
   if (!language) return
   if (ctx.strictLatents && !latentsHaveXttsShape(input)) return sendError(res, 500)
+  if (failsOn(faults, input.text)) return sendError(res, 500)
   if (faults.garbage) return sendGarbage(ctx, scope, 'application/json')
   const parts: Int16Array[] = []
   await produce(

@@ -58,6 +58,29 @@ describe('createConcurrencyGate', () => {
     expect(started).toEqual(['first', 'w1', 'w2', 'w3', 'late'])
   })
 
+  it('interactive waiters go before background ones; a raised waiter counts as interactive', async () => {
+    const gate = createConcurrencyGate({ limit: 1, maxQueue: 10 })
+    const started: string[] = []
+    const names = ['first', 'bg1', 'bg2', 'raised', 'person']
+    const tasks = names.map((n) => manualTask(n, started))
+    let raised: 'interactive' | 'background' = 'background'
+    const priorities = [undefined, 'background', 'background', () => raised, 'interactive'] as const
+    const runs = tasks.map((t, i) => {
+      const priority = priorities[i]
+      return gate.run(t.fn, priority ? { priority } : {})
+    })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(gate.stats()).toMatchObject({ inFlight: 1, queued: 4 })
+    raised = 'interactive'
+    for (const name of ['first', 'raised', 'person', 'bg1', 'bg2']) {
+      await vi.advanceTimersByTimeAsync(0)
+      expect(started.at(-1)).toBe(name)
+      tasks[names.indexOf(name)]?.finish()
+    }
+    await Promise.all(runs)
+    expect(started).toEqual(['first', 'raised', 'person', 'bg1', 'bg2'])
+  })
+
   it('refuses at once with GateFullError when the queue is full', async () => {
     const gate = createConcurrencyGate({ limit: 1, maxQueue: 2 })
     const started: string[] = []

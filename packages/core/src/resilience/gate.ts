@@ -24,8 +24,17 @@ export interface ConcurrencyGateOptions {
   now?: () => number
 }
 
+/** Who waits: a person (`interactive`, the default) or work nobody waits for (`background`). */
+export type GatePriority = 'interactive' | 'background'
+
 /** Per-call options of `run` and `acquire`. */
 export interface GateWaitOptions {
+  /**
+   * A freed slot goes to the oldest interactive waiter; background waiters get one only
+   * while no interactive call waits. A function is read when a slot frees, so a waiter can
+   * be raised (a person joined work that was background).
+   */
+  priority?: GatePriority | (() => GatePriority)
   /** Aborting while queued leaves the queue and rejects with the signal's reason. */
   signal?: AbortSignal
   /** Give up waiting at this time (on the gate's `now()` clock), if before `maxWaitMs`. */
@@ -62,6 +71,7 @@ export interface ConcurrencyGate {
 
 interface Waiter {
   grant: () => void
+  priority: () => GatePriority
 }
 
 function check(name: string, value: number, min: number, integer: boolean): number {
@@ -77,7 +87,8 @@ function check(name: string, value: number, min: number, integer: boolean): numb
 
 /**
  * A gate that lets `limit` calls run at once and queues up to `maxQueue` more, first come
- * first served. A freed slot goes straight to the oldest waiter, never to a newcomer. A
+ * first served within a priority (interactive before background). A freed slot goes straight
+ * to a waiter, never to a newcomer. A
  * waiter gives up with `GateTimeoutError` after `maxWaitMs` or at its own `deadline`,
  * whichever is sooner; a call that finds the queue full gets `GateFullError` at once (both
  * code `upstream_busy`).
@@ -96,20 +107,25 @@ export function createConcurrencyGate(options: ConcurrencyGateOptions = {}): Con
   let inFlight = 0
   const counts = { admitted: 0, rejected: 0, timedOut: 0, aborted: 0 }
 
+  function takeNext(): Waiter | undefined {
+    const at = queue.findIndex((w) => w.priority() === 'interactive')
+    return queue.splice(Math.max(at, 0), 1)[0]
+  }
+
   function releaser(): () => void {
     let released = false
     return () => {
       if (released) return
       released = true
-      const next = queue.shift()
-      // The slot passes straight to the oldest waiter, so inFlight stays as it is.
+      // The slot passes straight to the next waiter, so inFlight stays as it is.
+      const next = takeNext()
       if (next) next.grant()
       else inFlight--
     }
   }
 
   function acquire(waitOptions: GateWaitOptions = {}): Promise<() => void> {
-    const { signal, deadline } = waitOptions
+    const { signal, deadline, priority } = waitOptions
     if (signal?.aborted) {
       counts.aborted++
       return Promise.reject(signal.reason)
@@ -149,6 +165,7 @@ export function createConcurrencyGate(options: ConcurrencyGateOptions = {}): Con
           counts.admitted++
           resolve(releaser())
         },
+        priority: typeof priority === 'function' ? priority : () => priority ?? 'interactive',
       }
       if (waitMs <= MAX_TIMER_MS) {
         timer = setTimeout(() => {

@@ -63,6 +63,7 @@ export {
   type ConcurrencyGate,
   type ConcurrencyGateOptions,
   createConcurrencyGate,
+  type GatePriority,
   type GateStats,
   type GateWaitOptions,
 } from './gate.ts'

@@ -3,6 +3,8 @@
  * the config's id; when the object holds another config (first call after a deploy or a
  * restart with new vars) it says so, and the client sends the config once and asks again.
  */
+
+import { type GatePriority, withTimeout } from '@tts/core/resilience'
 import type {
   NeedsConfig,
   PoolAudio,
@@ -11,7 +13,7 @@ import type {
   VoiceAnswer,
   VoiceCall,
 } from '../pool/index.ts'
-import { type PoolSettings, settingsOf } from '../settings/index.ts'
+import { type PoolOptions, type PoolSettings, settingsOf } from '../settings/index.ts'
 import type { SynthesisRequest } from '../upstream/index.ts'
 
 export { createPooledSynthesizer, flightKey, type PoolReport } from './synthesizer.ts'
@@ -19,8 +21,16 @@ export { createPooledSynthesizer, flightKey, type PoolReport } from './synthesiz
 /** The pool object of one worker configuration. */
 export interface PoolClient {
   readonly settings: PoolSettings
-  /** A synthesis (or a join of the identical one in flight, same `key`). */
-  synthesize(request: SynthesisRequest, key: string): Promise<PoolAudio | PoolFailure>
+  /**
+   * A synthesis (or a join of the identical one in flight, same `key`). `priority` orders it
+   * at the gate (background work waits while a person does); aborting `signal` before the
+   * audio comes tells the pool this caller left (see `UpstreamPool.cancel`).
+   */
+  synthesize(
+    request: SynthesisRequest,
+    key: string,
+    options?: { priority?: GatePriority; signal?: AbortSignal | undefined },
+  ): Promise<PoolAudio | PoolFailure>
   /** A voice operation on a healthy upstream. */
   voice(call: VoiceCall): Promise<VoiceAnswer>
   /** Each upstream's state, for `/readyz`. */
@@ -31,6 +41,24 @@ export interface PoolClient {
   metricsText(): Promise<string>
   /** Counts a queued synthesis that went to the dead-letter queue. */
   countDeadLetter(): Promise<void>
+}
+
+/**
+ * The longest the worker waits for a voice call's answer: what the pool object allows it
+ * (its gate wait, its own time limits) plus a second, so the object's own, more precise
+ * answer comes first. A backstop: a hung upstream or a stuck object still ends in a 504
+ * `upstream_timeout`, never a request that does not answer.
+ */
+export function voiceDeadlineMs(call: VoiceCall, options: PoolOptions): number {
+  const margin = 1000
+  switch (call.op) {
+    case 'cloneVoice':
+      return options.maxWaitMs + options.deadlineBaseMs + margin
+    case 'voiceIdentity':
+      return options.deadlineBaseMs + options.ttfbMs + margin
+    default:
+      return options.ttfbMs + margin
+  }
 }
 
 function needsConfig(value: unknown): value is NeedsConfig {
@@ -60,9 +88,33 @@ export function poolClient(env: Env, settings: PoolSettings = settingsOf(env).po
 
   return {
     settings,
-    synthesize: (request, key) =>
-      configured<PoolAudio | PoolFailure>(() => stub.synthesize({ configId, request, key })),
-    voice: (call) => configured<VoiceAnswer>(() => stub.voice(configId, call)),
+    async synthesize(request, key, options = {}) {
+      const { signal, priority } = options
+      if (signal?.aborted) throw signal.reason
+      const ticket = signal ? crypto.randomUUID() : undefined
+      const leave = () => {
+        if (ticket) stub.cancel(ticket).catch(() => {})
+      }
+      signal?.addEventListener('abort', leave, { once: true })
+      try {
+        return await configured<PoolAudio | PoolFailure>(() =>
+          stub.synthesize({
+            configId,
+            request,
+            key,
+            ...(priority ? { priority } : {}),
+            ...(ticket ? { ticket } : {}),
+          }),
+        )
+      } finally {
+        signal?.removeEventListener('abort', leave)
+      }
+    },
+    voice: (call) =>
+      withTimeout(
+        () => configured<VoiceAnswer>(() => stub.voice(configId, call)),
+        voiceDeadlineMs(call, config.options),
+      ),
     status: () => configured<PoolStatus>(() => stub.status(configId)),
     reset: async () => (await stub.reset(configId, config)) as PoolStatus,
     metricsText: () => stub.metricsText(),

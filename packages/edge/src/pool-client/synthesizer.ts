@@ -6,6 +6,7 @@
  */
 import { concatBytes } from '@tts/core/bytes'
 import { cacheKey } from '@tts/core/crypto'
+import type { GatePriority } from '@tts/core/resilience'
 import { fromFailure } from '../pool/errors.ts'
 import type { VoiceCall, VoiceValue } from '../pool/index.ts'
 import {
@@ -101,6 +102,8 @@ export function createPooledSynthesizer(
   pool: PoolClient,
   scope: string,
   report: PoolReport = { started: 0, coalesced: 0 },
+  /** `background` for work nobody waits for (queue consumer, prefetch, warming). */
+  priority: GatePriority = 'interactive',
 ): Synthesizer & { report: PoolReport } {
   const { model } = pool.settings.config
 
@@ -116,7 +119,7 @@ export function createPooledSynthesizer(
     report,
     async synthesize(request, { signal, key: given }): Promise<SynthesisResult> {
       const key = given ?? (await flightKey(request, model, scope))
-      const answer = await pool.synthesize(request, key)
+      const answer = await pool.synthesize(request, key, { priority, signal })
       if (!answer.ok) throw fromFailure(answer)
       if (answer.coalesced) report.coalesced++
       else report.started++

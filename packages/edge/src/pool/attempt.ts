@@ -2,10 +2,17 @@
  * @module pool/attempt — one call on one member (gate slot, breaker permit, time limit, the
  * verdict recorded on the breaker), and a synthesis's attempts with retries and failover.
  */
-import { isGateFullError, isGateTimeoutError, retry, withTimeout } from '@tts/core/resilience'
-import { synthesisDeadlineMs } from '../settings/index.ts'
+import {
+  type GatePriority,
+  isGateFullError,
+  isGateTimeoutError,
+  retry,
+  withTimeout,
+} from '@tts/core/resilience'
+import { type PoolOptions, synthesisDeadlineMs } from '../settings/index.ts'
 import type { SynthesisRequest, SynthesisResult, Synthesizer } from '../upstream/index.ts'
-import { PoolError } from './errors.ts'
+import { failureCode, PoolError } from './errors.ts'
+import type { Ledger } from './ledger.ts'
 import type { Member } from './member.ts'
 import { busyRetryS, choose, unserved } from './selection.ts'
 import { codeOf, optionsOf, ordered, type PoolState } from './state.ts'
@@ -18,6 +25,31 @@ export interface Granted {
   member: Member
   result: SynthesisResult
   release: () => void
+  /** When the synthesis was sent (epoch ms), for `releaseAfterGpu`. */
+  sentAt: number
+}
+
+/**
+ * Gives a slot back once the GPU work a call started has likely ended: at once when the call
+ * ended by itself, else `ttfbMs` + `gpuMsPerChar` per character after it was sent. Our own
+ * time-out or a caller leaving closes the connection, not the server's synchronous handler.
+ *
+ * @example
+ * releaseAfterGpu(release, options, request.text.length, sentAt, abandoned)
+ */
+export function releaseAfterGpu(
+  release: () => void,
+  options: PoolOptions,
+  chars: number,
+  sentAt: number | undefined,
+  abandoned: boolean,
+): void {
+  const left =
+    abandoned && sentAt !== undefined
+      ? sentAt + options.ttfbMs + chars * options.gpuMsPerChar - Date.now()
+      : 0
+  if (left > 0) setTimeout(release, left)
+  else release()
 }
 
 /** What the attempts need besides the state: who starts probes for half-open members. */
@@ -35,10 +67,15 @@ async function admit(
   maxWaitMs: number,
   signal: AbortSignal | undefined,
   deadline: number,
+  priority?: () => GatePriority,
 ): Promise<(() => void) | undefined> {
   let release: () => void
   try {
-    release = await member.gate.acquire({ ...(signal ? { signal } : {}), deadline })
+    release = await member.gate.acquire({
+      ...(signal ? { signal } : {}),
+      ...(priority ? { priority } : {}),
+      deadline,
+    })
   } catch (error) {
     if (isGateFullError(error)) return undefined
     if (isGateTimeoutError(error)) {
@@ -104,6 +141,11 @@ export async function onAnyMember<T>(
       release()
     }
   }
+  // A member that is still closed answered (or ran out of time): that is the answer, not
+  // "every upstream is busy" — a hung upstream is a 504, not a 503.
+  if (lastError !== undefined && ordered(deps.state).some((m) => m.breaker.state === 'closed')) {
+    throw lastError
+  }
   throw unserved(ordered(deps.state), opts, lastError)
 }
 
@@ -115,14 +157,17 @@ async function attempt(
   deadline: number,
   tried: Set<string>,
   last: { error?: unknown },
+  ledger: Ledger,
+  priority: () => GatePriority,
 ): Promise<Granted> {
   const opts = optionsOf(deps.state)
   const { ready, halfOpen } = choose(ordered(deps.state), tried)
   deps.probe(halfOpen)
   for (const member of ready) {
-    const release = await admit(member, opts.maxWaitMs, signal, deadline)
+    const release = await admit(member, opts.maxWaitMs, signal, deadline, priority)
     if (!release) continue
     tried.add(member.id)
+    let sentAt: number | undefined
     try {
       const synth = await member.synthesizer(signal)
       // Speaker latents load here, before the first-byte clock starts: a large speaker list
@@ -132,15 +177,17 @@ async function attempt(
       const firstByteMs = request.stream
         ? opts.ttfbMs
         : opts.ttfbMs + Math.ceil(request.text.length * opts.deadlinePerCharMs)
+      sentAt = Date.now()
       const result = await withTimeout(
         (ttfb) => synth.synthesize(request, { signal: AbortSignal.any([ttfb, bodySignal]) }),
         firstByteMs,
         { signal },
       )
-      return { member, result, release }
+      return { member, result, release, sentAt }
     } catch (error) {
-      member.settle(error)
-      release()
+      ledger.failed(member, error)
+      const abandoned = failureCode(error) === 'upstream_timeout'
+      releaseAfterGpu(release, opts, request.text.length, sentAt, abandoned)
       last.error = error
       deps.state.host.log.warn('upstream attempt failed', {
         upstream: member.id,
@@ -154,42 +201,49 @@ async function attempt(
 
 /**
  * A synthesis's attempts: retried with backoff, failing over to untried members, within the
- * synthesis deadline. Resolves once a member's audio flows.
+ * synthesis deadline. Resolves once a member's audio flows. Failures go to `ledger`, which
+ * tells each member's breaker once, when the caller commits it.
  *
  * @example
- * const { member, result, release } = await synthesizeWithRetries(deps, request, abort.signal)
+ * const { member, result, release } = await synthesizeWithRetries(deps, request, abort.signal, ledger)
  */
 export function synthesizeWithRetries(
   deps: AttemptDeps,
   request: SynthesisRequest,
   abort: AbortSignal,
+  ledger: Ledger,
+  priority: () => GatePriority = () => 'interactive',
 ): Promise<Granted> {
   const opts = optionsOf(deps.state)
   const deadline = Date.now() + synthesisDeadlineMs(opts, request.text.length)
   const bodySignal = AbortSignal.any([abort, AbortSignal.timeout(deadline - Date.now())])
   const tried = new Set<string>()
   const last: { error?: unknown } = {}
-  return retry((_n, signal) => attempt(deps, request, signal, bodySignal, deadline, tried, last), {
-    maxRetries: opts.maxRetries,
-    baseMs: opts.retryBaseMs,
-    capMs: opts.retryCapMs,
-    retryAfterCapMs: opts.retryAfterCapMs,
-    deadline,
-    signal: abort,
-    isRetryable: (error) => {
-      const code = codeOf(error)
-      if (code === 'timeout') return true
-      if (BAD_AUDIO_CODES.has(code)) {
-        return choose(ordered(deps.state), tried).ready.some((m) => !tried.has(m.id))
-      }
-      if (!RETRYABLE_CODES.has(code) || error instanceof PoolError) return false
-      const status = (error as { upstreamStatus?: number }).upstreamStatus
-      return status === undefined || status === 408 || status === 429 || status >= 500
+  return retry(
+    (_n, signal) =>
+      attempt(deps, request, signal, bodySignal, deadline, tried, last, ledger, priority),
+    {
+      maxRetries: opts.maxRetries,
+      baseMs: opts.retryBaseMs,
+      capMs: opts.retryCapMs,
+      retryAfterCapMs: opts.retryAfterCapMs,
+      deadline,
+      signal: abort,
+      isRetryable: (error) => {
+        const code = codeOf(error)
+        if (code === 'timeout') return true
+        if (BAD_AUDIO_CODES.has(code)) {
+          return choose(ordered(deps.state), tried).ready.some((m) => !tried.has(m.id))
+        }
+        if (!RETRYABLE_CODES.has(code) || error instanceof PoolError) return false
+        const status = (error as { upstreamStatus?: number }).upstreamStatus
+        return status === undefined || status === 408 || status === 429 || status >= 500
+      },
+      retryAfterMs: (error) => {
+        const s = (error as { retryAfterS?: number }).retryAfterS
+        return error instanceof PoolError || s === undefined ? undefined : s * 1000
+      },
+      onRetry: (e) => deps.state.host.count('tts.edge.pool.retries', { code: codeOf(e.error) }),
     },
-    retryAfterMs: (error) => {
-      const s = (error as { retryAfterS?: number }).retryAfterS
-      return error instanceof PoolError || s === undefined ? undefined : s * 1000
-    },
-    onRetry: (e) => deps.state.host.count('tts.edge.pool.retries', { code: codeOf(e.error) }),
-  })
+  )
 }

@@ -4,6 +4,8 @@
  * probes — and does single-flight itself: identical syntheses in flight share one upstream
  * call.
  */
+
+import type { GatePriority } from '@tts/core/resilience'
 import type { PoolConfig } from '../settings/index.ts'
 import type {
   Latents,
@@ -13,14 +15,16 @@ import type {
   VoiceRef,
 } from '../upstream/index.ts'
 import { pcmBytes } from '../upstream/pcm.ts'
-import { type AttemptDeps, onAnyMember, synthesizeWithRetries } from './attempt.ts'
+import { type AttemptDeps, onAnyMember, releaseAfterGpu, synthesizeWithRetries } from './attempt.ts'
 import { type PoolFailure, toFailure } from './errors.ts'
 import { createFlight, type Flight, type FlightHead } from './flight.ts'
+import { createLedger } from './ledger.ts'
 import type { MemberStatus } from './member.ts'
+import { createPoisonMemo, judgeFailure, rejectInput } from './poison.ts'
 import { createProber } from './probes.ts'
 import { applyConfig } from './roster.ts'
 import { withRetryAfter } from './selection.ts'
-import { type EngineHost, optionsOf, ordered, type PoolState } from './state.ts'
+import { codeOf, type EngineHost, optionsOf, ordered, type PoolState } from './state.ts'
 
 export type { EngineHost } from './state.ts'
 
@@ -30,6 +34,12 @@ export interface PoolAudio extends FlightHead {
   /** True when this caller joined a synthesis another caller started. */
   coalesced: boolean
   body: ReadableStream<Uint8Array>
+}
+
+/** How a caller asks: its priority at the gate, and a ticket to `cancel` by if it leaves. */
+export interface SynthesisCallOptions {
+  priority?: GatePriority
+  ticket?: string
 }
 
 /** The pool's state for `/readyz`. */
@@ -62,6 +72,13 @@ export function createPoolEngine(host: EngineHost) {
   const flights = new Map<string, Flight>()
   const prober = createProber(state)
   const deps: AttemptDeps = { state, probe: prober.probe }
+  const poison = createPoisonMemo(() => optionsOf(state).poisonTtlMs)
+  /** Each flight's priority: interactive as soon as one interactive caller waits for it. */
+  const priorities = new Map<Flight, GatePriority>()
+  /** Callers still waiting for their first audio, by ticket: what `cancel` closes. */
+  const waiting = new Map<string, ReadableStream<Uint8Array>>()
+  /** Tickets cancelled before their call arrived. */
+  const left = new Set<string>()
 
   async function fly(
     flight: Flight & { start(head: FlightHead): void },
@@ -69,13 +86,29 @@ export function createPoolEngine(host: EngineHost) {
     abort: AbortSignal,
   ): Promise<boolean> {
     let granted: Awaited<ReturnType<typeof synthesizeWithRetries>>
+    const ledger = createLedger()
     try {
-      granted = await synthesizeWithRetries(deps, request, abort)
+      granted = await synthesizeWithRetries(deps, request, abort, ledger, () =>
+        priorities.get(flight) === 'background' ? 'background' : 'interactive',
+      )
+      ledger.commit()
     } catch (error) {
-      flight.fail(withRetryAfter(error, ordered(state)))
+      const verdict = await judgeFailure(
+        {
+          memo: poison,
+          ledger,
+          key: flight.key,
+          language: request.language,
+          // A caller who left proves nothing either way: no probe for them.
+          verify: (member) => (abort.aborted ? Promise.resolve(false) : prober.verify(member)),
+        },
+        error,
+      ).catch(() => error)
+      if (codeOf(verdict) === 'input_rejected') host.count('tts.edge.pool.input_rejected', {})
+      flight.fail(withRetryAfter(verdict, ordered(state)))
       return false
     }
-    const { member, result, release } = granted
+    const { member, result, release, sentAt } = granted
     flight.start({
       sampleRate: result.sampleRate,
       channels: result.channels,
@@ -97,38 +130,76 @@ export function createPoolEngine(host: EngineHost) {
       flight.fail(cause)
       return false
     } finally {
-      release()
+      // Everyone left mid-stream: the server may still be computing what we stopped reading.
+      releaseAfterGpu(release, optionsOf(state), request.text.length, sentAt, abort.aborted)
     }
   }
 
-  async function listenTo(flight: Flight, coalesced: boolean): Promise<PoolAudio | PoolFailure> {
+  async function listenTo(
+    flight: Flight,
+    coalesced: boolean,
+    ticket: string | undefined,
+  ): Promise<PoolAudio | PoolFailure> {
     const body = flight.listen()
+    if (ticket) waiting.set(ticket, body)
     try {
       const head = await flight.head
       return { ok: true, ...head, coalesced, body }
     } catch (error) {
       await body.cancel().catch(() => {})
       return toFailure(error)
+    } finally {
+      if (ticket) waiting.delete(ticket)
     }
+  }
+
+  /**
+   * The caller holding `ticket` left before its audio came: it stops listening, and when it
+   * was the flight's last listener the flight is abandoned (its gate wait or upstream call
+   * aborted). Others waiting for the same synthesis keep it going.
+   */
+  function cancel(ticket: string): void {
+    const body = waiting.get(ticket)
+    if (!body) {
+      // The cancel overtook its call (or the audio already came): remembered a minute.
+      left.add(ticket)
+      setTimeout(() => left.delete(ticket), 60_000)
+      return
+    }
+    waiting.delete(ticket)
+    body.cancel().catch(() => {})
   }
 
   /** One synthesis through the pool, shared with identical ones in flight (same `key`). */
   async function synthesize(
     request: SynthesisRequest,
     key: string,
+    call: SynthesisCallOptions = {},
   ): Promise<PoolAudio | PoolFailure> {
+    const priority = call.priority ?? 'interactive'
+    if (call.ticket && left.delete(call.ticket)) {
+      return toFailure(new DOMException('the caller left before its call arrived', 'AbortError'))
+    }
     const opts = optionsOf(state)
+    // Input the upstream failed on (see pool/poison): answered at once, no upstream touched.
+    if (poison.rejected(key)) {
+      host.count('tts.edge.pool.input_rejected', {})
+      return toFailure(rejectInput(request.language))
+    }
     const existing = flights.get(key)
     if (existing) {
       host.count('tts.edge.pool.coalesced', {})
-      return listenTo(existing, true)
+      if (priority === 'interactive') priorities.set(existing, 'interactive')
+      return listenTo(existing, true, call.ticket)
     }
     const abort = new AbortController()
     const flight = createFlight(key, () =>
       abort.abort(new DOMException('every listener went away', 'AbortError')),
     )
     flights.set(key, flight)
+    priorities.set(flight, priority)
     const forget = () => {
+      priorities.delete(flight)
       if (flights.get(key) === flight) flights.delete(key)
     }
     // Only syntheses in flight are shared (a finished one lingers only if configured); a failed
@@ -137,7 +208,7 @@ export function createPoolEngine(host: EngineHost) {
       if (ok && opts.lingerMs > 0) setTimeout(forget, opts.lingerMs)
       else forget()
     }, forget)
-    return listenTo(flight, false)
+    return listenTo(flight, false, call.ticket)
   }
 
   /**
@@ -197,6 +268,7 @@ export function createPoolEngine(host: EngineHost) {
   return {
     configure: (next: PoolConfig) => applyConfig(state, next),
     synthesize,
+    cancel,
     voiceCall,
     wake: prober.wake,
     status,

@@ -4,7 +4,7 @@
  * a problem+json answer with `Retry-After`.
  */
 import { TtsError } from '@tts/core/errors'
-import { isTimeoutError } from '@tts/core/resilience'
+import { isDeadlineError } from '../upstream/errors.ts'
 
 /** Codes the pool answers with when no upstream served. */
 export type PoolErrorCode =
@@ -13,6 +13,7 @@ export type PoolErrorCode =
   | 'upstream_unavailable'
   | 'upstream_timeout'
   | 'upstream_error'
+  | 'input_rejected'
   | 'upstream_invalid_audio'
   | 'upstream_truncated'
   | 'unknown_voice'
@@ -33,6 +34,7 @@ const KNOWN = new Set<string>([
   'upstream_unavailable',
   'upstream_timeout',
   'upstream_error',
+  'input_rejected',
   'upstream_invalid_audio',
   'upstream_truncated',
   'unknown_voice',
@@ -71,18 +73,28 @@ export const UNSERVED_CODES: ReadonlySet<string> = new Set([
  * return toFailure(error) // { ok: false, code: 'upstream_timeout', message: '…' }
  */
 export function toFailure(error: unknown, retryAfterS?: number): PoolFailure {
-  const e = error as { code?: string; message?: string; retryAfterS?: number } | null
-  const code: PoolErrorCode = isTimeoutError(error)
-    ? 'upstream_timeout'
-    : e?.code && KNOWN.has(e.code)
-      ? (e.code as PoolErrorCode)
-      : 'upstream_error'
+  const e = error as { message?: string; retryAfterS?: number } | null
+  const code = failureCode(error)
   const message =
     code === 'upstream_timeout'
       ? 'the upstream did not answer in time'
       : (e?.message ?? 'the upstream failed')
   const after = retryAfterS ?? e?.retryAfterS
   return { ok: false, code, message, ...(after === undefined ? {} : { retryAfterS: after }) }
+}
+
+/**
+ * The pool code of any error: a deadline or a caller's departure in whatever form it took
+ * (see `isDeadlineError`) is `upstream_timeout`, a known code is itself, anything else
+ * `upstream_error`.
+ *
+ * @example
+ * failureCode(new DOMException('The operation was aborted due to timeout', 'TimeoutError')) // 'upstream_timeout'
+ */
+export function failureCode(error: unknown): PoolErrorCode {
+  if (isDeadlineError(error)) return 'upstream_timeout'
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && KNOWN.has(code) ? (code as PoolErrorCode) : 'upstream_error'
 }
 
 /** The error for a failure that came back over RPC. */

@@ -19,12 +19,19 @@ import {
   type PoolAudio,
   type PoolEngine,
   type PoolStatus,
+  type SynthesisCallOptions,
   type VoiceCall,
   type VoiceValue,
 } from './engine.ts'
 import { type PoolFailure, toFailure } from './errors.ts'
 
-export type { PoolAudio, PoolStatus, VoiceCall, VoiceValue } from './engine.ts'
+export type {
+  PoolAudio,
+  PoolStatus,
+  SynthesisCallOptions,
+  VoiceCall,
+  VoiceValue,
+} from './engine.ts'
 export type { PoolFailure } from './errors.ts'
 
 /** Hit and miss counts since the last reset. */
@@ -123,19 +130,34 @@ export class UpstreamPool extends DurableObject<Env> {
   /**
    * Synthesizes `request` through the pool (or joins the identical synthesis in flight, keyed
    * by `key`). Resolves once audio flows, with a stream of s16le PCM bytes, or with a failure.
+   * `priority` orders it at the gate; `ticket` names it for `cancel`.
    */
-  async synthesize(call: {
-    configId: string
-    request: SynthesisRequest
-    key: string
-  }): Promise<PoolAudio | PoolFailure | NeedsConfig> {
+  async synthesize(
+    call: {
+      configId: string
+      request: SynthesisRequest
+      key: string
+    } & SynthesisCallOptions,
+  ): Promise<PoolAudio | PoolFailure | NeedsConfig> {
     const stale = await this.stale(call.configId)
     if (stale) return stale
     try {
-      return await this.engine.synthesize(call.request, call.key)
+      const options: SynthesisCallOptions = {
+        ...(call.priority ? { priority: call.priority } : {}),
+        ...(call.ticket ? { ticket: call.ticket } : {}),
+      }
+      return await this.engine.synthesize(call.request, call.key, options)
     } catch (error) {
       return toFailure(error)
     }
+  }
+
+  /**
+   * The caller of the synthesis named `ticket` left before its audio came: an AbortSignal
+   * cannot cross RPC, so the worker sends this instead.
+   */
+  async cancel(ticket: string): Promise<void> {
+    this.engine.cancel(ticket)
   }
 
   /** Voice identity, voices, languages or a clone, from a healthy upstream. */

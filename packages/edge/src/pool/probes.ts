@@ -16,6 +16,12 @@ export interface Prober {
   probe(members: readonly Member[]): void
   /** Probes every upstream whose open time is up; re-arms the wake-up for the others. */
   wake(): void
+  /**
+   * Probes `member` now (a closed one: did an input fail, or the upstream?); true when it
+   * served the fixed phrase. A success closes the count of consecutive failures; a failure
+   * is not counted here (the request that asked already counts once).
+   */
+  verify(member: Member): Promise<boolean>
 }
 
 /**
@@ -91,7 +97,30 @@ export function createProber(state: PoolState): Prober {
     )
   }
 
+  async function verify(member: Member): Promise<boolean> {
+    const started = Date.now()
+    try {
+      await run(member)
+    } catch (error) {
+      host.log.info('verifying probe failed: the upstream, not the input', {
+        event: 'probe',
+        upstream: member.id,
+        code: codeOf(error),
+      })
+      return false
+    }
+    member.breaker.success()
+    member.noteSuccess()
+    host.log.info('verifying probe succeeded: the input is at fault', {
+      event: 'probe',
+      upstream: member.id,
+      ms: Date.now() - started,
+    })
+    return true
+  }
+
   return {
+    verify,
     probe(members) {
       for (const m of members) start(m)
     },

@@ -24,6 +24,7 @@ export const PROBLEM_STATUS = {
   payload_too_large: 413,
   range_not_satisfiable: 416,
   unsupported_media_type: 415,
+  input_rejected: 422,
   rate_limited: 429,
   quota_exceeded: 429,
   queue_full: 429,

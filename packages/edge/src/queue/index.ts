@@ -25,7 +25,8 @@ import { prepaidMeter, settleQueued } from './settle.ts'
 export type { SynthMessage } from './message.ts'
 
 /** Codes of requests that can never succeed, however often they are tried. */
-const PERMANENT = /^(invalid_request|unsupported_\w+|unknown_voice|forbidden|unauthorized)$/
+const PERMANENT =
+  /^(invalid_request|input_rejected|unsupported_\w+|unknown_voice|forbidden|unauthorized)$/
 
 function isWellFormed(body: Partial<SynthMessage> | null): body is SynthMessage {
   return (
@@ -50,6 +51,8 @@ async function synthesizeIntoCache(
     log,
     waitUntil: (p) => ctx.waitUntil(p),
     meter,
+    // Deferred synthesis, prefetch and warming: nobody is waiting, so people go first.
+    priority: 'background',
   })
   const prepared = await prepareSpeech(speech, { ...body.request, stream: false })
   const whole = await synthesizeToCache(speech, prepared)

@@ -29,7 +29,7 @@ import {
   SpeechRequestSchema,
 } from './speech-schema.ts'
 
-const problems = problemResponses([400, 413, 415, 416, ...AUTHED, 502, 503, 504])
+const problems = problemResponses([400, 413, 415, 416, 422, ...AUTHED, 502, 503, 504])
 // A key over its work quota learns where it stands from the same headers as a success.
 const limited = { ...problems[429], headers: QUOTA_HEADERS }
 

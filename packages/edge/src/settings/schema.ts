@@ -64,6 +64,14 @@ export const PoolOptionsSchema = z.object({
   /** Total deadline of one synthesis: base plus a per-character allowance. */
   deadlineBaseMs: z.number().int().min(1).default(15_000),
   deadlinePerCharMs: z.number().min(0).default(60),
+  /**
+   * An estimate of the GPU time a synthesis takes per character (about 15 characters a second
+   * of speech at XTTS's real-time factor ~0.3, rounded up). A slot whose call we gave up on
+   * (a time-out, a caller who left) stays taken until `ttfbMs` plus this per character have
+   * passed since it was sent: the server's synchronous handler keeps computing after the
+   * connection closes, and a second call then would overlap it on a GPU that cannot take two.
+   */
+  gpuMsPerChar: z.number().min(0).default(25),
   maxRetries: z.number().int().min(0).max(10).default(3),
   retryBaseMs: z.number().int().min(0).default(200),
   retryCapMs: z.number().int().min(0).default(2000),
@@ -76,6 +84,11 @@ export const PoolOptionsSchema = z.object({
    * flight share it; a later ask finds the cache, or synthesizes again if the entry went).
    */
   lingerMs: z.number().int().min(0).default(0),
+  /**
+   * How long input the upstream failed on repeatedly while other text succeeded (poison
+   * input) is answered 422 `input_rejected` without reaching an upstream.
+   */
+  poisonTtlMs: z.number().int().min(0).default(300_000),
   serveStale: z.boolean().default(true),
   /** How long past its expiry a cached copy may still be served as STALE. */
   staleMaxMs: z

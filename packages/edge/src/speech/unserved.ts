@@ -4,7 +4,7 @@
  * kept, the request queued for deferred synthesis, and otherwise the 503 with `Retry-After`).
  */
 
-import { UNSERVED_CODES } from '../pool/errors.ts'
+import { failureCode, UNSERVED_CODES } from '../pool/errors.ts'
 import type { PoolReport } from '../pool-client/index.ts'
 import { deferOnce } from '../queue/message.ts'
 import type { SpeechContext } from './context.ts'
@@ -44,7 +44,7 @@ export async function whenNothingServes(
   input: SpeechInput,
   error: unknown,
 ): Promise<Response> {
-  const code = (error as { code?: string } | null)?.code ?? ''
+  const code = failureCode(error)
   if (!UNSERVED_CODES.has(code)) throw error
   const { options } = ctx.settings.pool.config
   if (options.deferOnFailure) {

@@ -2,6 +2,8 @@
  * @module speech/wire — the real parts of a speech context: the sealed cache and the pooled
  * synthesizer scoped to the caller's tenant, built once per request or queue message.
  */
+
+import type { GatePriority } from '@tts/core/resilience'
 import type { Principal } from '../auth/index.ts'
 import { currentGeneration, generationOwner } from '../cache/generation.ts'
 import { keyRingOf } from '../cache/ring.ts'
@@ -27,6 +29,8 @@ export async function wireSpeech(options: {
   waitUntil(promise: Promise<unknown>): void
   /** Default: the caller's key quota (quota/); the queue passes its own for prepaid work. */
   meter?: WorkMeter
+  /** `background` for work nobody waits for: it waits at the gate while a person does. */
+  priority?: GatePriority
 }): Promise<{ ctx: SpeechContext; pool: PoolReport }> {
   const { env, log, principal } = options
   const settings = settingsOf(env)
@@ -64,7 +68,7 @@ export async function wireSpeech(options: {
     },
   })
   const scope = scopeOf(settings.cacheTenancy, principal)
-  const synthesizer = createPooledSynthesizer(poolClient(env), scope)
+  const synthesizer = createPooledSynthesizer(poolClient(env), scope, undefined, options.priority)
   const ctx = createSpeechContext({
     env,
     settings,

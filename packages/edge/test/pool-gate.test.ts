@@ -1,0 +1,148 @@
+/**
+ * The gate: interactive work before background work, a caller's abort reaching the pool (a
+ * queued synthesis only it waited for is dropped), and a slot held after a caller left while
+ * the server may still be computing.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import type { PoolAudio, PoolFailure } from '../src/pool/index.ts'
+import { poolClient } from '../src/pool-client/index.ts'
+import { settingsOf } from '../src/settings/index.ts'
+import { emulatorFetch, sentence, testEnv } from './helpers.ts'
+import {
+  type Emulator,
+  eventually,
+  poolEmulators,
+  poolEnv,
+  releasePools,
+  warm,
+} from './pool-helpers.ts'
+
+const slowed: Emulator[] = []
+afterEach(async () => {
+  await Promise.all(slowed.splice(0).map((e) => latency(e, { ttfbMs: 0, rtf: 0 })))
+  await releasePools()
+})
+
+async function latency(e: Emulator, model: { ttfbMs: number; rtf: number }) {
+  const res = await emulatorFetch(`${e.url}/__config`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(model),
+  })
+  await res.body?.cancel()
+  if (!res.ok) throw new Error(`setting the latency failed: ${res.status}`)
+}
+
+/** A fresh one-slot pool over `a`, warmed, with the emulator slowed to `model`. */
+async function slowPool(a: Emulator, model: { ttfbMs: number; rtf: number }, options = {}) {
+  const pool = poolEnv([{ url: a.url, maxConcurrency: 1 }], {
+    ttfbMs: 10_000,
+    maxWaitMs: 30_000,
+    ...options,
+  })
+  await warm(pool)
+  slowed.push(a)
+  await latency(a, model)
+  const env = testEnv(pool)
+  const client = poolClient(env)
+  const name = settingsOf(env).voiceMap.alloy ?? 'Claribel Dervla'
+  const ask = (
+    text: string,
+    how: { priority?: 'interactive' | 'background'; signal?: AbortSignal; key?: string } = {},
+  ) =>
+    client.synthesize(
+      { text, language: 'en', voice: { kind: 'speaker', name }, speed: 1, stream: true },
+      how.key ?? crypto.randomUUID(),
+      { ...(how.priority ? { priority: how.priority } : {}), signal: how.signal },
+    )
+  const gate = async () => (await client.status()).upstreams[0] ?? { inFlight: -1, queued: -1 }
+  return { pool, ask, gate }
+}
+
+async function drain(answer: PoolAudio | PoolFailure): Promise<void> {
+  if (answer.ok) await new Response(answer.body).arrayBuffer()
+}
+
+describe('the gate', () => {
+  it('a person waiting goes before background work that queued first', async () => {
+    const [a] = await poolEmulators()
+    const { ask, gate } = await slowPool(a, { ttfbMs: 600, rtf: 0 })
+    const order: string[] = []
+    const track = (name: string, p: Promise<PoolAudio | PoolFailure>) =>
+      p.then(async (answer) => {
+        order.push(name)
+        expect(answer.ok).toBe(true)
+        await drain(answer)
+      })
+    const first = track('first', ask(sentence('Holding the slot')))
+    await eventually(
+      async () => (await gate()).inFlight === 1,
+      10_000,
+      'the first to hold the slot',
+    )
+    const background = track('background', ask(sentence('Warming'), { priority: 'background' }))
+    await eventually(async () => (await gate()).queued === 1, 10_000, 'background to queue')
+    const person = track('person', ask(sentence('A person asks')))
+    await eventually(async () => (await gate()).queued === 2, 10_000, 'the person to queue')
+    await Promise.all([first, background, person])
+    expect(order).toEqual(['first', 'person', 'background'])
+  })
+
+  it('a caller leaving drops queued work it alone waited for; a shared one goes on', async () => {
+    const [a] = await poolEmulators()
+    const { ask, gate } = await slowPool(a, { ttfbMs: 1500, rtf: 0 })
+    const before = await a.synthesisRequests()
+    const first = ask(sentence('Holding the slot again'))
+    await eventually(
+      async () => (await gate()).inFlight === 1,
+      10_000,
+      'the first to hold the slot',
+    )
+    // Two callers of one synthesis; one leaves, the other still gets it.
+    const key = crypto.randomUUID()
+    const shared = sentence('Shared by two')
+    const leaving = new AbortController()
+    const left = ask(shared, { key, signal: leaving.signal })
+    const staying = ask(shared, { key })
+    // One caller alone, who leaves.
+    const alone = new AbortController()
+    const lonely = ask(sentence('Nobody else wants this'), { signal: alone.signal })
+    await eventually(async () => (await gate()).queued === 2, 10_000, 'both syntheses to queue')
+    leaving.abort()
+    alone.abort()
+    await eventually(async () => (await gate()).queued === 1, 10_000, 'the lonely one to leave')
+    expect((await gate()).inFlight).toBe(1)
+    await drain(await first)
+    const kept = await staying
+    expect(kept.ok).toBe(true)
+    await drain(kept)
+    expect((await lonely).ok).toBe(false)
+    await left
+    // The first and the shared synthesis reached the upstream; the abandoned one never did.
+    expect((await a.synthesisRequests()) - before).toBe(2)
+  })
+
+  it('a slot stays taken after its caller left, while the server may still compute', async () => {
+    const [a] = await poolEmulators()
+    // 60 characters × 100 ms + ttfb 1 s: the server may be busy ~7 s after the call was sent.
+    const { ask, gate } = await slowPool(
+      a,
+      { ttfbMs: 200, rtf: 1 },
+      { ttfbMs: 1000, gpuMsPerChar: 100 },
+    )
+    const text = sentence('Long enough to keep a GPU busy for a while')
+    const answer = await ask(text)
+    expect(answer.ok).toBe(true)
+    if (!answer.ok) return
+    const reader = answer.body.getReader()
+    await reader.read()
+    await reader.cancel()
+    const leftAt = performance.now()
+    const next = await ask(sentence('Next in line'))
+    const waitedMs = performance.now() - leftAt
+    await drain(next)
+    // Before, the slot was free at once (~0.2 s to the next first byte).
+    expect(waitedMs).toBeGreaterThan(3000)
+    expect((await gate()).inFlight).toBe(0)
+  })
+})
