@@ -5,10 +5,10 @@
  */
 import { z } from '@hono/zod-openapi'
 import { SUPPORTED_FORMATS } from '../encode/index.ts'
+import { MAX_INPUT } from '../speech/limits.ts'
 import { STREAM_FORMATS } from '../speech/sse.ts'
 
-/** The longest `input` (OpenAI's limit), in characters. */
-export const MAX_INPUT = 4096
+export { MAX_INPUT }
 
 /** The request body of `POST /v1/audio/speech`. */
 export const SpeechRequestSchema = z

@@ -1,0 +1,48 @@
+/**
+ * @module speech/limits — how much one speech request may ask for, checked where the work is
+ * decided: the input's length before normalisation (the route's schema) and after it (a few
+ * code points grow under NFC: U+FB2C becomes three), and the number of sentences a miss may
+ * synthesize. Each sentence costs a cache lookup, a pool call and a cache write (about six
+ * subrequests), so the sentence cap keeps one request inside a Worker's subrequest budget and
+ * one caller from queueing hundreds of syntheses at once.
+ */
+import { ProblemError } from '../problem/index.ts'
+
+/** The longest `input` (OpenAI's limit), in characters (UTF-16 code units), before and after NFC. */
+export const MAX_INPUT = 4096
+
+/**
+ * The most distinct sentences (pieces for the upstream or the segment cache) per request. A
+ * sentence repeated counts once: one request synthesizes each distinct sentence once.
+ */
+export const MAX_SENTENCES = 100
+
+/**
+ * Throws a 400 when the normalised text is longer than `MAX_INPUT`.
+ *
+ * @example
+ * checkNormalisedLength(normalizeText('\uFB2C'.repeat(4096))) // throws: 12288 characters after normalisation
+ */
+export function checkNormalisedLength(text: string): void {
+  if (text.length <= MAX_INPUT) return
+  throw new ProblemError(
+    'invalid_request',
+    `\`input\` is ${text.length} characters after Unicode normalisation (NFC); it must be at most ${MAX_INPUT}`,
+    { details: { normalisedLength: text.length, maxLength: MAX_INPUT }, param: 'input' },
+  )
+}
+
+/**
+ * Throws a 400 when a text has more than `MAX_SENTENCES` distinct sentences.
+ *
+ * @example
+ * checkSentenceCount(new Set(sentences).size) // throws past 100
+ */
+export function checkSentenceCount(count: number): void {
+  if (count <= MAX_SENTENCES) return
+  throw new ProblemError(
+    'invalid_request',
+    `\`input\` has ${count} distinct sentences; one request may have at most ${MAX_SENTENCES} distinct sentences (send longer texts in several requests)`,
+    { details: { sentences: count, maxSentences: MAX_SENTENCES }, param: 'input' },
+  )
+}
