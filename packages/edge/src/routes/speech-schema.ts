@@ -5,7 +5,7 @@
  */
 import { z } from '@hono/zod-openapi'
 import { SUPPORTED_FORMATS } from '../encode/index.ts'
-import { MAX_INPUT } from '../speech/limits.ts'
+import { MAX_INPUT, MAX_SENTENCES } from '../speech/limits.ts'
 import { STREAM_FORMATS } from '../speech/sse.ts'
 
 export { MAX_INPUT }
@@ -18,7 +18,10 @@ export const SpeechRequestSchema = z
       .string({ error: '`input` is required and must be a string' })
       .min(1, '`input` must not be empty')
       .max(MAX_INPUT, `\`input\` must be at most ${MAX_INPUT} characters`)
-      .openapi({ example: 'Hello from the edge.' }),
+      .openapi({
+        example: 'Hello from the edge.',
+        description: `At most ${MAX_INPUT} characters, as sent and after Unicode normalisation (NFC), and at most ${MAX_SENTENCES} distinct sentences.`,
+      }),
     voice: z
       .string({
         error:
