@@ -5,7 +5,7 @@
  * A named speaker's identity is remembered by the isolate (bounded LRU, 5 min TTL) on top of
  * KV's day-long memo, so a warm hit takes no KV read and no hashing for it. Five minutes is
  * far inside KV's own TTL, which already lets an identity be a day old. Cloned voices are
- * not remembered: a deleted one must stop working at once, in every isolate.
+ * remembered by speech/voices-store for 60 s, KV's own propagation delay (see there).
  */
 import { XTTS_SAMPLE_RATE } from '@tts/core/audio'
 import { cacheKey } from '@tts/core/crypto'
