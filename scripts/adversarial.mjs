@@ -168,9 +168,19 @@ const stats = {
   transport: 0,
 }
 const findings = []
+/** The `input` of a JSON body, described (length and an escaped start), for a finding. */
+function inputOf(c) {
+  try {
+    const { input } = JSON.parse(c.body)
+    if (typeof input !== 'string') return ''
+    return ` input ${input.length} chars ${JSON.stringify(input.slice(0, 24))}${input.length > 24 ? '…' : ''}`
+  } catch {
+    return ''
+  }
+}
 const note = (kind, c, detail) =>
   findings.push(
-    `${kind}: [${c.family}] ${c.method} ${mask(c.path).slice(0, 120)} → ${mask(detail).slice(0, 240)}`,
+    `${kind}: [${c.family}] ${c.method} ${mask(c.path).slice(0, 120)}${inputOf(c)} → ${mask(detail).slice(0, 200)}`,
   )
 
 async function runOne(c) {

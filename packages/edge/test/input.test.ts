@@ -45,6 +45,10 @@ describe('names of Object.prototype members', () => {
       })
       expectUnknownVoice(shorthand)
       expect((await synthesesOf(input)).total).toBe(0)
+      // The voices route knows only cloned ids: such a name is no voice of this key.
+      const deleted = await call(`/v1/voices/${voice}`, { method: 'DELETE', key: keys.voices })
+      expect(deleted.status).toBe(404)
+      expect(deleted.json<Problem>().code).toBe('not_found')
     })
   }
 
@@ -95,6 +99,14 @@ describe('input limits', () => {
     expect(problem.normalisedLength).toBeGreaterThan(4096)
     expect(problem.maxLength).toBe(4096)
     expect(problem.error.param).toBe('input')
+  })
+
+  it('refuses a text with no letter or digit (invisible, combining or symbol characters only)', async () => {
+    for (const input of ['\u200B\u0301\u200D', '\u0000\u0001', '… — !?', '\u202E\uFEFF']) {
+      const res = await speak({ input, response_format: 'wav' })
+      expect(res.status).toBe(400)
+      expect(res.json<Problem>().detail).toMatch(/no letters or digits/)
+    }
   })
 
   it(`refuses more than ${MAX_SENTENCES} distinct sentences before any synthesis`, async () => {

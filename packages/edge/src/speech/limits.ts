@@ -46,3 +46,20 @@ export function checkSentenceCount(count: number): void {
     { details: { sentences: count, maxSentences: MAX_SENTENCES }, param: 'input' },
   )
 }
+
+/**
+ * Throws a 400 when the text has no letter or digit: zero-width, control or combining marks
+ * alone, or bare symbols, make silence or a spelled-out character name, never speech, and a
+ * GPU would be spent on it for a 502.
+ *
+ * @example
+ * checkSpeakable('\u200B\u0301') // throws
+ */
+export function checkSpeakable(text: string): void {
+  if (/[\p{L}\p{N}]/u.test(text)) return
+  throw new ProblemError(
+    'invalid_request',
+    '`input` has no letters or digits to speak (only marks, symbols, punctuation or invisible characters)',
+    { param: 'input' },
+  )
+}

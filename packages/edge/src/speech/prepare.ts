@@ -16,7 +16,7 @@ import { ProblemError } from '../problem/index.ts'
 import type { VoiceRef } from '../upstream/index.ts'
 import type { SpeechContext } from './context.ts'
 import { resolveLanguage } from './language.ts'
-import { checkNormalisedLength } from './limits.ts'
+import { checkNormalisedLength, checkSpeakable } from './limits.ts'
 import { isClonedVoiceId, loadVoice } from './voices-store.ts'
 
 /** A speech request after validation. */
@@ -173,6 +173,7 @@ export async function prepareSpeech(
       '`input` must contain text to speak, not only whitespace',
     )
   checkNormalisedLength(text)
+  checkSpeakable(text)
   const [language, voice] = await Promise.all([
     resolveLanguage(input.language, text, input.languageHint),
     resolveVoice(ctx, input.voice),
