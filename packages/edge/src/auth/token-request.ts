@@ -54,11 +54,17 @@ function pageOrigin(headers: Headers): string | undefined {
   }
 }
 
+/** As sent or after NFC, whichever is longer: a budget of 10 must not buy 10 × U+FB2C (30). */
+const counted = (input: string) => Math.max(input.length, input.normalize('NFC').length)
+
 async function inputLength(c: Context): Promise<number | undefined> {
-  if (c.req.method === 'GET') return c.req.query('input')?.length
+  if (c.req.method === 'GET') {
+    const input = c.req.query('input')
+    return input === undefined ? undefined : counted(input)
+  }
   try {
     const body = (await c.req.json()) as { input?: unknown }
-    return typeof body?.input === 'string' ? body.input.length : undefined
+    return typeof body?.input === 'string' ? counted(body.input) : undefined
   } catch {
     return undefined // not JSON: the route's validation answers that
   }
