@@ -75,14 +75,29 @@ writeFileSync(
 )
 
 const logLines = []
-const stack = await startStack({
-  ports: { emulator: 0, edge: 0 },
-  demo: false,
-  persistTo: join(dir, 'state'),
-  secretsFile,
-  emulator: { ttfbMs: 100, rtf: 0.05 },
-  log: (name, line) => logLines.push(`[${name}] ${line}`),
-})
+// Whatever happens next, the temporary secrets and storage go, and the stack stops.
+let stack
+const cleanUp = async () => {
+  await stack?.stop()
+  rmSync(dir, { recursive: true, force: true })
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => cleanUp().finally(() => process.exit(130)))
+}
+try {
+  stack = await startStack({
+    ports: { emulator: 0, edge: 0 },
+    demo: false,
+    persistTo: join(dir, 'state'),
+    secretsFile,
+    emulator: { ttfbMs: 100, rtf: 0.05 },
+    log: (name, line) => logLines.push(`[${name}] ${line}`),
+  })
+} catch (error) {
+  await cleanUp()
+  console.error(`adversarial: the stack did not start: ${error.message}`)
+  process.exit(1)
+}
 const edge = stack.urls.edge
 let turn = 0
 const keyOf = (role) => {
@@ -255,10 +270,9 @@ await Promise.all(
   }),
 )
 const seconds = ((performance.now() - started) / 1000).toFixed(1)
-await stack.stop()
+await cleanUp()
 if (process.env.ADVERSARIAL_KEEP_LOG)
   writeFileSync(join(process.cwd(), 'adversarial.log'), mask(logLines.join('\n')))
-rmSync(dir, { recursive: true, force: true })
 
 console.log(`\n${count} requests in ${seconds} s (seed ${seed})`)
 console.log(

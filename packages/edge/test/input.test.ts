@@ -109,6 +109,28 @@ describe('input limits', () => {
     }
   })
 
+  it('speaks the sentences around ones with nothing to speak (emoji, dots) instead of failing', async () => {
+    const before = sentence('Before the emoji')
+    const after = sentence('After the dots')
+    const res = await speak({
+      input: `${before} 👩‍👩‍👧‍👦👍. … ?! ${after}`,
+      language: 'en',
+      response_format: 'wav',
+    })
+    expect(res.status).toBe(200)
+    expect((await synthesesOf(before)).total).toBe(1)
+    expect((await synthesesOf(after)).total).toBe(1)
+  })
+
+  it('counts characters as code points, as the schema does: 4096 emoji pass the length checks', async () => {
+    const res = await speak({
+      input: `${'👍'.repeat(4096 - 40)} ${crypto.randomUUID()}`,
+      voice: 'constructor',
+    })
+    // Past both length checks, it reaches the voice, which is the first thing wrong with it.
+    expect(res.json<Problem>().code).toBe('unknown_voice')
+  })
+
   it(`refuses more than ${MAX_SENTENCES} distinct sentences before any synthesis`, async () => {
     const lead = sentence('Too many sentences')
     const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel']

@@ -18,6 +18,7 @@
  */
 import type { Context } from 'hono'
 import { ProblemError } from '../problem/index.ts'
+import { codePoints } from '../speech/limits.ts'
 import { looksLikeToken, type TokenClaims } from './token.ts'
 
 /** The only route a browser token works on. */
@@ -54,8 +55,8 @@ function pageOrigin(headers: Headers): string | undefined {
   }
 }
 
-/** As sent or after NFC, whichever is longer: a budget of 10 must not buy 10 × U+FB2C (30). */
-const counted = (input: string) => Math.max(input.length, input.normalize('NFC').length)
+/** Code points as sent or after NFC, whichever is more: a budget of 10 must not buy 10 × U+FB2C (30). */
+const counted = (input: string) => Math.max(codePoints(input), codePoints(input.normalize('NFC')))
 
 async function inputLength(c: Context): Promise<number | undefined> {
   if (c.req.method === 'GET') {

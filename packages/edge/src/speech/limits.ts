@@ -8,8 +8,31 @@
  */
 import { ProblemError } from '../problem/index.ts'
 
-/** The longest `input` (OpenAI's limit), in characters (UTF-16 code units), before and after NFC. */
+/**
+ * The longest `input` (OpenAI's limit), in characters — Unicode code points, as the route's
+ * schema (zod) and XTTS count them — before and after NFC.
+ */
 export const MAX_INPUT = 4096
+
+/**
+ * Code points of `text` (a surrogate pair is one character).
+ *
+ * @example
+ * codePoints('👍a') // 2
+ */
+export function codePoints(text: string): number {
+  let n = 0
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    // A high surrogate followed by a low one is one code point.
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) i++
+    }
+    n++
+  }
+  return n
+}
 
 /**
  * The most distinct sentences (pieces for the upstream or the segment cache) per request. A
@@ -24,11 +47,13 @@ export const MAX_SENTENCES = 100
  * checkNormalisedLength(normalizeText('\uFB2C'.repeat(4096))) // throws: 12288 characters after normalisation
  */
 export function checkNormalisedLength(text: string): void {
-  if (text.length <= MAX_INPUT) return
+  // Cheap first: a text of at most MAX_INPUT units has at most MAX_INPUT code points.
+  const length = text.length <= MAX_INPUT ? text.length : codePoints(text)
+  if (length <= MAX_INPUT) return
   throw new ProblemError(
     'invalid_request',
-    `\`input\` is ${text.length} characters after Unicode normalisation (NFC); it must be at most ${MAX_INPUT}`,
-    { details: { normalisedLength: text.length, maxLength: MAX_INPUT }, param: 'input' },
+    `\`input\` is ${length} characters after Unicode normalisation (NFC); it must be at most ${MAX_INPUT}`,
+    { details: { normalisedLength: length, maxLength: MAX_INPUT }, param: 'input' },
   )
 }
 
