@@ -114,6 +114,19 @@ describe('clone uploads', () => {
       detail: expect.stringMatching(/MAX_VOICES_PER_KEY/),
     })
 
+    // Sealed under its own KV name: the same bytes under another name do not open.
+    const moved = `voice:${await ownerOf(keys.voices)}:voice_${'0'.repeat(20)}`
+    await env.INDEX.put(moved, raw as ArrayBuffer, {
+      metadata: { name: 'Moved', created: 1, sealed: 1 },
+    })
+    const refused = await speak(
+      { input: sentence('Moved voice'), voice: `voice_${'0'.repeat(20)}` },
+      { key: keys.voices },
+    )
+    expect(refused.status).toBe(400)
+    expect(refused.json<{ code: string; detail: string }>().detail).toMatch(/can no longer be read/)
+    await env.INDEX.delete(moved)
+
     const input = sentence('Spoken in a sealed voice')
     const spoken = await speak({ input, voice: id, response_format: 'wav' }, { key: keys.voices })
     expect(spoken.status).toBe(200)

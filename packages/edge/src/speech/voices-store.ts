@@ -8,9 +8,10 @@
  * isolate). Voices stored unsealed by an older release are still read, and sealed on first read.
  */
 
-import { openEnvelope, sealEnvelope, sha256Hex } from '@tts/core/crypto'
+import { isCryptoError, openEnvelope, sealEnvelope, sha256Hex } from '@tts/core/crypto'
 import { LRUCache } from 'lru-cache'
 import { keyRingOf } from '../cache/ring.ts'
+import { ProblemError } from '../problem/index.ts'
 import type { Latents } from '../upstream/index.ts'
 
 /** A cloned voice as stored. */
@@ -87,8 +88,8 @@ export async function saveVoice(
 }
 
 /**
- * A voice of `owner`, or undefined. Throws a `CryptoError` when its envelope does not open
- * (tampered, or sealed with a key no longer in the ring).
+ * A voice of `owner`, or undefined. Throws a 400 `unknown_voice` when its envelope does not
+ * open (altered, or sealed with a key no longer in the ring).
  *
  * @example
  * const voice = await loadVoice(env, principal.keyId, 'voice_0123456789abcdef0123')
@@ -105,7 +106,18 @@ export async function loadVoice(
   if (value === null) return undefined
   let voice: StoredVoice
   if (metadata?.sealed === 1) {
-    const plain = await openEnvelope(await keyRingOf(env), new Uint8Array(value), kvName)
+    let plain: Uint8Array
+    try {
+      plain = await openEnvelope(await keyRingOf(env), new Uint8Array(value), kvName)
+    } catch (error) {
+      if (!isCryptoError(error)) throw error
+      // Sealed with a key the ring no longer lists, or altered: it cannot be used again.
+      throw new ProblemError(
+        'unknown_voice',
+        `voice "${id}" can no longer be read (its key left CACHE_KEYS, or it was altered); clone it again`,
+        { cause: error },
+      )
+    }
     voice = JSON.parse(new TextDecoder().decode(plain)) as StoredVoice
   } else {
     // Stored by a release before sealing: read it, and seal it now (once).
