@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 /**
  * @module adversarial — `pnpm adversarial [--seed N] [--count 1200] [--concurrency 4]
- * [--deadline-ms 60000]`: starts the stack (XTTS emulator + the edge under `wrangler dev`, local
+ * [--deadline-ms 130000]`: starts the stack (XTTS emulator + the edge under `wrangler dev`, local
  * storage in a temporary directory, free ports; scripts/stack.mjs) and sends it generated
  * requests across every route (scripts/lib/adversarial-cases.mjs), then reports what no answer
  * may do: a 5xx, an error that is not `application/problem+json`, an API key or token echoed in
  * headers or body, or no answer within the deadline (a hang). The seed is printed, so a run can
  * be repeated exactly. Exit code 1 when any of the four counts is not 0.
+ *
+ * The default deadline is the edge's own time budget for a whole answer (120 s, DEADLINE_MS in
+ * speech/synthesize.ts) plus 10 s: an answer later than that is work the edge failed to bound,
+ * not a long text taking its time.
  *
  * Secrets: the run makes its own API keys in a temporary secrets file, never prints them, and
  * masks them in the findings it prints.
@@ -24,7 +28,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     count: { type: 'string', default: '1200' },
     concurrency: { type: 'string', default: '4' },
-    'deadline-ms': { type: 'string', default: '60000' },
+    'deadline-ms': { type: 'string', default: '130000' },
   },
 })
 const seed = values.seed === undefined ? randomBytes(4).readUInt32BE() : Number(values.seed)
