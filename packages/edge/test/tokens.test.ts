@@ -179,6 +179,11 @@ describe('a token is refused', () => {
     )
     const posted = await speak({ input: long }, { key: token })
     expectRefused(posted, 403, 'token_budget_exceeded', token)
+    // Counted after Unicode normalisation too: 30 × U+FB2C are 90 characters in NFC.
+    const grows = `${'\uFB2C'.repeat(30)} ${crypto.randomUUID()}`.slice(0, 66)
+    expect(grows.length).toBeLessThanOrEqual(80)
+    const grown = await speak({ input: grows }, { key: token })
+    expect(expectRefused(grown, 403, 'token_budget_exceeded', token)).toMatch(/has 1\d\d/)
   })
 
   it('on any other route', async () => {

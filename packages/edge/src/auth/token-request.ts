@@ -18,6 +18,7 @@
  */
 import type { Context } from 'hono'
 import { ProblemError } from '../problem/index.ts'
+import { codePoints } from '../speech/limits.ts'
 import { looksLikeToken, type TokenClaims } from './token.ts'
 
 /** The only route a browser token works on. */
@@ -54,11 +55,17 @@ function pageOrigin(headers: Headers): string | undefined {
   }
 }
 
+/** Code points as sent or after NFC, whichever is more: a budget of 10 must not buy 10 × U+FB2C (30). */
+const counted = (input: string) => Math.max(codePoints(input), codePoints(input.normalize('NFC')))
+
 async function inputLength(c: Context): Promise<number | undefined> {
-  if (c.req.method === 'GET') return c.req.query('input')?.length
+  if (c.req.method === 'GET') {
+    const input = c.req.query('input')
+    return input === undefined ? undefined : counted(input)
+  }
   try {
     const body = (await c.req.json()) as { input?: unknown }
-    return typeof body?.input === 'string' ? body.input.length : undefined
+    return typeof body?.input === 'string' ? counted(body.input) : undefined
   } catch {
     return undefined // not JSON: the route's validation answers that
   }

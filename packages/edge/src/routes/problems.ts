@@ -38,10 +38,11 @@ export const ProblemSchema = z
   .openapi('Problem')
 
 const DESCRIPTIONS = {
-  400: 'Invalid request (`invalid_request`, `unsupported_format`, `unknown_voice`, `unsupported_language`)',
+  400: 'Invalid request (`invalid_request`, `unsupported_format`, `unknown_voice`, `unsupported_language`); `input` is at most 4096 characters before and after Unicode normalisation and at most 100 distinct sentences',
   401: 'No valid API key (`unauthorized`)',
   403: 'The API key lacks the scope (`forbidden`)',
   404: 'No such resource (`not_found`)',
+  409: 'The API key owns as many cloned voices as it may (`too_many_voices`; MAX_VOICES_PER_KEY)',
   413: 'The request body is too large (`payload_too_large`)',
   415: 'Wrong Content-Type (`unsupported_media_type`)',
   416: 'The Range lies outside the cached audio (`range_not_satisfiable`)',

@@ -5,10 +5,10 @@
  */
 import { z } from '@hono/zod-openapi'
 import { SUPPORTED_FORMATS } from '../encode/index.ts'
+import { MAX_INPUT, MAX_SENTENCES } from '../speech/limits.ts'
 import { STREAM_FORMATS } from '../speech/sse.ts'
 
-/** The longest `input` (OpenAI's limit), in characters. */
-export const MAX_INPUT = 4096
+export { MAX_INPUT }
 
 /** The request body of `POST /v1/audio/speech`. */
 export const SpeechRequestSchema = z
@@ -18,7 +18,10 @@ export const SpeechRequestSchema = z
       .string({ error: '`input` is required and must be a string' })
       .min(1, '`input` must not be empty')
       .max(MAX_INPUT, `\`input\` must be at most ${MAX_INPUT} characters`)
-      .openapi({ example: 'Hello from the edge.' }),
+      .openapi({
+        example: 'Hello from the edge.',
+        description: `At most ${MAX_INPUT} characters, as sent and after Unicode normalisation (NFC), and at most ${MAX_SENTENCES} distinct sentences.`,
+      }),
     voice: z
       .string({
         error:

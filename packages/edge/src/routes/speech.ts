@@ -14,8 +14,9 @@ import { ProblemError } from '../problem/index.ts'
 import { queuePrefetch } from '../queue/prefetch.ts'
 import { quotaHeaders } from '../quota/index.ts'
 import { answerSpeech } from '../speech/answer.ts'
+import { resolveLanguage } from '../speech/language.ts'
 import { newTally } from '../speech/pieces.ts'
-import { prepareSpeech, type SpeechInput } from '../speech/prepare.ts'
+import { prepareSpeech, resolveVoice, type SpeechInput } from '../speech/prepare.ts'
 import { toSse } from '../speech/sse.ts'
 import { labelAnswer, whenNothingServes } from '../speech/unserved.ts'
 import { wireSpeech } from '../speech/wire.ts'
@@ -206,6 +207,14 @@ speechRoutes.openapi(prefetchRoute, async (c) => {
     pitch: item.pitch ?? 1,
     stream: false,
   }))
+  // A voice or language that can never be synthesized is refused now, not retried in the queue.
+  const { ctx } = await speechContext(c)
+  await Promise.all([
+    ...[...new Set(requests.map((r) => r.voice))].map((voice) => resolveVoice(ctx, voice)),
+    ...[...new Set(requests.map((r) => r.language))]
+      .filter((language) => language !== 'auto')
+      .map((language) => resolveLanguage(language, '')),
+  ])
   const { queued, duplicates, windows } = await queuePrefetch(c.env, principal, requests)
   return c.json({ queued, duplicates }, 202, quotaHeaders(windows ?? []))
 })

@@ -85,7 +85,7 @@ voiceRoutes.openapi(
     },
     responses: {
       201: { description: 'Created', content: { 'application/json': { schema: VoiceSchema } } },
-      ...problemResponses([400, 413, 415, ...AUTHED, 502, 503, 504]),
+      ...problemResponses([400, 409, 413, 415, ...AUTHED, 502, 503, 504]),
     },
   }),
   async (c) => {
@@ -98,6 +98,12 @@ voiceRoutes.openapi(
       )
     }
     const settings = settingsOf(c.env)
+    if (file.size === 0) {
+      throw new ProblemError(
+        'invalid_request',
+        'the reference clip is empty; send 1 to 120 s of speech as a WAV, MP3, Ogg or FLAC file',
+      )
+    }
     if (file.size > settings.maxCloneBytes) {
       throw new ProblemError(
         'payload_too_large',
@@ -108,9 +114,18 @@ voiceRoutes.openapi(
     const clip = new Uint8Array(await file.arrayBuffer())
     // Checked here, before the pool: a GPU never sees a clip that is not audio of a sane length.
     checkClip(clip)
+    const owner = c.get('principal').keyId
+    const owned = (await listVoices(c.env.INDEX, owner)).length
+    if (owned >= settings.maxVoicesPerKey) {
+      throw new ProblemError(
+        'too_many_voices',
+        `this API key owns ${owned} cloned voices, the most it may (MAX_VOICES_PER_KEY = ${settings.maxVoicesPerKey}); delete one (DELETE /v1/voices/{id}) before cloning another`,
+        { details: { voices: owned, maxVoices: settings.maxVoicesPerKey } },
+      )
+    }
     const upstream = pooled(c.env, settings, c.get('principal'))
     const latents = await upstream.cloneVoice(clip, {})
-    const voice = await saveVoice(c.env.INDEX, c.get('principal').keyId, name, latents)
+    const voice = await saveVoice(c.env, owner, name, latents)
     return c.json({ id: voice.id, name: voice.name, kind: 'cloned' as const }, 201)
   },
 )
@@ -126,7 +141,7 @@ voiceRoutes.openapi(
   }),
   async (c) => {
     const { id } = c.req.valid('param')
-    if (!isClonedVoiceId(id) || !(await deleteVoice(c.env.INDEX, c.get('principal').keyId, id))) {
+    if (!isClonedVoiceId(id) || !(await deleteVoice(c.env, c.get('principal').keyId, id))) {
       throw new ProblemError('not_found', `voice "${id}" does not exist for this API key`)
     }
     return c.body(null, 204)

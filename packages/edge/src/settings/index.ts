@@ -50,6 +50,8 @@ export interface Settings {
   cacheTenancy: CacheTenancy
   maxBodyBytes: number
   maxCloneBytes: number
+  /** Cloned voices one API key may own. */
+  maxVoicesPerKey: number
   corsOrigins: string[]
   logLevel: 'debug' | 'info' | 'warn' | 'error'
   devMode: boolean
@@ -131,6 +133,7 @@ export function settingsOf(env: Env): Settings {
     cacheTenancy: v.CACHE_TENANCY,
     maxBodyBytes: v.MAX_BODY_BYTES,
     maxCloneBytes: v.MAX_CLONE_BYTES,
+    maxVoicesPerKey: v.MAX_VOICES_PER_KEY,
     corsOrigins: v.CORS_ORIGINS,
     logLevel: v.LOG_LEVEL,
     devMode: v.DEV_MODE,

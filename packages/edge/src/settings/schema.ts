@@ -124,6 +124,8 @@ export const EnvSchema = z.object({
     .default('tenant'),
   MAX_BODY_BYTES: positiveInt(65_536),
   MAX_CLONE_BYTES: positiveInt(10 * 1024 * 1024),
+  /** Cloned voices one API key may own (a new clone past it: 409). */
+  MAX_VOICES_PER_KEY: positiveInt(20),
   CORS_ORIGINS: z
     .string()
     .default('')

@@ -14,6 +14,7 @@ import type { WindowState } from '../quota/index.ts'
 import { UpstreamError } from '../upstream/index.ts'
 import { bytesPcm, pcmBytes } from '../upstream/pcm.ts'
 import type { SpeechContext, Timings } from './context.ts'
+import { checkSentenceCount } from './limits.ts'
 import { type PreparedSpeech, segmentKey } from './prepare.ts'
 import { sentencesOf } from './sentences.ts'
 import { planTempo, scaledMs, scaledSentence, sentenceScaler, type TempoPlan } from './tempo.ts'
@@ -70,10 +71,12 @@ export async function planSegments(
   ctx: SpeechContext,
   prepared: PreparedSpeech,
 ): Promise<SpeechPlan> {
+  const sentences = sentencesOf(prepared.text, prepared.language)
+  // Distinct ones: a repeated sentence is synthesized once (issue 18), so it costs once.
+  checkSentenceCount(new Set(sentences).size)
   const tempo = await planTempo(ctx, prepared)
   // Segments hold the source audio: at the speed the upstream is asked for, see tempo.ts.
   const source = { ...prepared, speed: tempo.sourceSpeed }
-  const sentences = sentencesOf(prepared.text, prepared.language)
   const distinct = [...new Set(sentences)]
   const hashed = await Promise.all(
     distinct.map((s) => segmentKey(source, ctx.settings.upstreamModel, s)),

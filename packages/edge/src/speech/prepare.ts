@@ -5,7 +5,7 @@
  * A named speaker's identity is remembered by the isolate (bounded LRU, 5 min TTL) on top of
  * KV's day-long memo, so a warm hit takes no KV read and no hashing for it. Five minutes is
  * far inside KV's own TTL, which already lets an identity be a day old. Cloned voices are
- * not remembered: a deleted one must stop working at once, in every isolate.
+ * remembered by speech/voices-store for 60 s, KV's own propagation delay (see there).
  */
 import { XTTS_SAMPLE_RATE } from '@tts/core/audio'
 import { cacheKey } from '@tts/core/crypto'
@@ -17,6 +17,7 @@ import { ProblemError } from '../problem/index.ts'
 import type { VoiceRef } from '../upstream/index.ts'
 import type { SpeechContext } from './context.ts'
 import { resolveLanguage } from './language.ts'
+import { checkNormalisedLength, checkSpeakable } from './limits.ts'
 import { isClonedVoiceId, loadVoice } from './voices-store.ts'
 
 /** A speech request after validation. */
@@ -103,12 +104,31 @@ export function resetSpeakerMemo(now?: () => number): void {
   })
 }
 
-async function resolveVoice(
+/** The 400 for a voice nobody offers, naming what is allowed. */
+function unknownVoice(ctx: SpeechContext, voice: string, cause?: unknown): ProblemError {
+  const named = Object.keys(ctx.settings.voiceMap)
+  const names = named.length > 0 ? `an OpenAI name (${named.join(', ')}), ` : ''
+  return new ProblemError(
+    'unknown_voice',
+    `voice ${JSON.stringify(voice)} is not a voice here; use ${names}a speaker of the upstream or a cloned voice id of this API key (GET /v1/voices lists them all)`,
+    { details: { voices: named }, param: 'voice', ...(cause === undefined ? {} : { cause }) },
+  )
+}
+
+/**
+ * The voice a request names and its identity; a 400 naming the allowed voices when there is no
+ * such voice. Every lookup by the caller's name is an own-property one: `constructor` or
+ * `__proto__` is a name like any other, never something inherited.
+ *
+ * @example
+ * await resolveVoice(ctx, 'alloy') // { ref: { kind: 'speaker', name: 'Claribel Dervla' }, identity: '…' }
+ */
+export async function resolveVoice(
   ctx: SpeechContext,
   voice: string,
 ): Promise<{ ref: VoiceRef; identity: string }> {
   if (isClonedVoiceId(voice)) {
-    const stored = await loadVoice(ctx.env.INDEX, ctx.principal.keyId, voice)
+    const stored = await loadVoice(ctx.env, ctx.principal.keyId, voice)
     if (!stored)
       throw new ProblemError('unknown_voice', `voice "${voice}" does not exist for this API key`)
     return {
@@ -117,7 +137,8 @@ async function resolveVoice(
     }
   }
   // VOICE_MAP is per deployment: empty for an OpenAI-style upstream that knows OpenAI's names.
-  const name = ctx.settings.voiceMap[voice] ?? voice
+  const { voiceMap } = ctx.settings
+  const name = Object.hasOwn(voiceMap, voice) ? (voiceMap[voice] as string) : voice
   const ref: VoiceRef = { kind: 'speaker', name }
   // JSON of the pair: no separator in a URL or a name can make two pairs one key.
   const local = JSON.stringify([ctx.settings.upstreamUrl, name])
@@ -130,7 +151,11 @@ async function resolveVoice(
     speakers.set(local, known)
     return { ref, identity: known }
   }
-  const identity = await ctx.synthesizer.voiceIdentity(ref, {})
+  const identity = await ctx.synthesizer.voiceIdentity(ref, {}).catch((error: unknown) => {
+    if ((error as { code?: unknown } | null)?.code === 'unknown_voice')
+      throw unknownVoice(ctx, voice, error)
+    throw error
+  })
   speakers.set(local, identity)
   ctx.waitUntil(ctx.env.INDEX.put(memo, identity, { expirationTtl: 86_400 }))
   return { ref, identity }
@@ -152,6 +177,8 @@ export async function prepareSpeech(
       'invalid_request',
       '`input` must contain text to speak, not only whitespace',
     )
+  checkNormalisedLength(text)
+  checkSpeakable(text)
   const [language, voice] = await Promise.all([
     resolveLanguage(input.language, text, input.languageHint),
     resolveVoice(ctx, input.voice),

@@ -1,6 +1,7 @@
 /**
- * @module speech/respond — audio answers with their headers; `If-None-Match` (304) and a single
- * `Range` (206) on complete audio, as browsers' `<audio>` elements need.
+ * @module speech/respond — audio answers with their headers; `If-None-Match` (304, on audio
+ * served from the cache only) and a single `Range` (206) on complete audio, as browsers'
+ * `<audio>` elements need.
  */
 import { MIME_TYPES, type ResponseFormat } from '../encode/index.ts'
 import { ProblemError } from '../problem/index.ts'
@@ -66,7 +67,10 @@ function parseRange(
 export function completeAudio(request: Request, bytes: Uint8Array, h: AudioHeaders): Response {
   const headers = audioHeaders(h)
   headers.set('accept-ranges', 'bytes')
-  if (matchesEtag(request.headers.get('if-none-match'), h.etag)) {
+  // Only audio that was already cached can be "not modified": a miss (or a joined synthesis)
+  // has just made new audio, which the caller cannot hold, whatever `If-None-Match: *` says.
+  const fromCache = h.cache === 'HIT' || h.cache === 'STALE'
+  if (fromCache && matchesEtag(request.headers.get('if-none-match'), h.etag)) {
     headers.delete('content-type')
     return new Response(null, { status: 304, headers })
   }

@@ -7,6 +7,8 @@
  */
 import { splitForSynthesis } from '@tts/core/text'
 
+const SPEAKABLE = /[\p{L}\p{N}]/u
+
 /**
  * The normalised text's sentences, each under the language's limit.
  *
@@ -19,7 +21,12 @@ export function sentencesOf(text: string, language: string): string[] {
   const out: string[] = []
   for (const { segment } of segmenter.segment(text)) {
     const sentence = segment.trim()
-    if (sentence !== '') out.push(...splitForSynthesis(sentence, language))
+    // A sentence with no letter or digit ("…", an emoji, a lone mark) has nothing XTTS can
+    // speak: sent on its own it comes back as silence or noise, fails validation and would
+    // fail the whole answer with a 502, so it is left out, as a pause between its neighbours.
+    if (!SPEAKABLE.test(sentence)) continue
+    for (const piece of splitForSynthesis(sentence, language))
+      if (SPEAKABLE.test(piece)) out.push(piece)
   }
   return out
 }

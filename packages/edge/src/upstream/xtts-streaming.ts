@@ -59,7 +59,9 @@ export function createXttsStreaming(target: UpstreamTarget, model: string): Synt
 
   async function latentsOf(voice: VoiceRef, signal: AbortSignal | undefined): Promise<Latents> {
     if (voice.kind === 'latents') return voice.latents
-    const latents = (await speakers(signal))[voice.name]
+    const known = await speakers(signal)
+    // Own names only: `constructor` must not find Object's.
+    const latents = Object.hasOwn(known, voice.name) ? known[voice.name] : undefined
     if (!latents)
       throw new TtsError('unknown_voice', `the upstream has no speaker named "${voice.name}"`)
     return latents
