@@ -5,11 +5,14 @@
  * The text is split and each sentence hashed once (`planSegments`); the segment key is also
  * the pool's single-flight key.
  */
+
 import { concatSamples, isAudioError, validateAudio } from '@tts/core/audio'
+import type { CacheLookup } from '../cache/store.ts'
 import { UpstreamError } from '../upstream/index.ts'
 import { bytesPcm, pcmBytes } from '../upstream/pcm.ts'
 import type { SpeechContext, Timings } from './context.ts'
 import { type PreparedSpeech, segmentKey } from './prepare.ts'
+import { type RunAhead, runAhead } from './runahead.ts'
 import { sentencesOf } from './sentences.ts'
 import { planTempo, scaledMs, scaledSentence, sentenceScaler, type TempoPlan } from './tempo.ts'
 
@@ -104,11 +107,35 @@ function checked(
   }
 }
 
+/** A sentence asked of the upstream: its audio being read, and its entry once it ended. */
+interface Asked {
+  ahead: RunAhead
+  /** The sentence's validated duration once its audio ended and its entry write began. */
+  entry: Promise<number>
+}
+
+/**
+ * How many uncached sentences may be asked of the pool at once: one more than the one playing
+ * only when the pool has a second slot (XTTS serves one synthesis per process; a request
+ * parked at a full gate would only hold a queue place and run down its wait).
+ */
+function slotsOf(ctx: SpeechContext): number {
+  const upstreams = ctx.settings.pool.config.upstreams
+  return upstreams.reduce((n, u) => n + u.maxConcurrency, 0)
+}
+
 /**
  * Yields the audio of `plan` in order, as it becomes available. Throws an `UpstreamError`
  * when the upstream fails or its audio is invalid; nothing of a failed piece is cached. Each
  * new segment's cache write is pushed onto `stored`, so a caller can wait until the segments
  * are readable.
+ *
+ * Uncached sentences run ahead of the caller (runahead.ts): the first is asked for before the
+ * cached ones before it are handed out, and the next one as soon as the upstream has sent the
+ * current one whole (or at once, with a second pool slot) — never more than one sentence ahead
+ * of the one being handed out, so the edge holds at most two sentences of audio. Each new
+ * sentence is validated and written as its own segment when its audio has arrived, whether or
+ * not the caller has taken it yet. Ending the iteration early aborts what is still being read.
  *
  * @example
  * for await (const chunk of speechPieces(ctx, prepared, plan, tally, signal, [])) encoder.push(chunk.pcm)
@@ -124,18 +151,41 @@ export async function* speechPieces(
   const { segments, tempo } = plan
   tally.pieces = segments.length
   const started = performance.now()
-  const lookups = await Promise.all(segments.map((s) => ctx.cache.get(s.key)))
+  // Each cached sentence's bytes are dropped from here once handed out.
+  const lookups: Array<CacheLookup | undefined> = await Promise.all(
+    segments.map((s) => ctx.cache.get(s.key)),
+  )
   tally.timings.cache += performance.now() - started
 
-  for (const [i, { sentence, key }] of segments.entries()) {
-    const lookup = lookups[i]
-    if (lookup && 'bytes' in lookup) {
-      tally.cachedPieces++
-      tally.audioMs += scaledMs(tempo, lookup.meta.durationMs)
-      const { sampleRate } = lookup.meta
-      yield* scaledSentence(tempo, { pcm: bytesPcm(lookup.bytes), sampleRate, channels: 1 })
-      continue
-    }
+  const stop = new AbortController()
+  const reading = AbortSignal.any([signal, stop.signal])
+  const source = { ...prepared, speed: tempo.sourceSpeed }
+  const uncached = segments.flatMap((_, i) => (lookups[i] && 'bytes' in lookups[i] ? [] : [i]))
+  const asked = new Map<number, Promise<Asked>>()
+  const early = slotsOf(ctx) > 1
+  let nextAsk = 0
+  /** Index (into `segments`) of the sentence being handed out. */
+  let playing = -1
+
+  let inFlight = 0
+  // Asks for the next uncached sentence while fewer than two are held (the one playing and one
+  // ahead) and the pool has a slot for it.
+  const askNext = () => {
+    const i = uncached[nextAsk]
+    if (i === undefined || reading.aborted) return
+    const held = uncached.slice(0, nextAsk).filter((j) => j >= playing).length
+    if (held >= 2 || inFlight >= (early ? 2 : 1)) return
+    nextAsk++
+    inFlight++
+    const one = ask(i)
+    one.catch(() => {
+      inFlight--
+    })
+    asked.set(i, one)
+  }
+
+  const ask = async (i: number): Promise<Asked> => {
+    const { sentence, key } = segments[i] as Segment
     const upstreamStarted = performance.now()
     const result = await ctx.synthesizer.synthesize(
       {
@@ -145,41 +195,74 @@ export async function* speechPieces(
         speed: tempo.sourceSpeed,
         stream: prepared.stream,
       },
-      { signal, key },
+      { signal: reading, key },
     )
-    tally.upstream = result.upstream
-    const parts: Int16Array[] = []
-    const scale = sentenceScaler(tempo, result.sampleRate)
-    const chunkOf = (pcm: Int16Array) => ({
-      pcm,
-      sampleRate: result.sampleRate,
-      channels: result.channels,
+    const ahead = runAhead(result)
+    if (early) askNext()
+    void ahead.ended.then(() => {
+      inFlight--
+      tally.timings.upstream += performance.now() - upstreamStarted
+      askNext()
     })
-    for await (const pcm of result.chunks) {
-      parts.push(pcm)
-      for (const out of scale.push(pcm)) yield chunkOf(out)
+    const entry = ahead.whole.then((parts) => {
+      // Joined once, for its validation and entry (a one-chunk sentence is not copied).
+      const whole = parts.length === 1 && parts[0] ? parts[0] : concatSamples(parts)
+      parts.length = 0
+      const durationMs = checked(whole, result.sampleRate, result.channels, sentence, source)
+      const created = Date.now()
+      const put = ctx.cache.put(key, pcmBytes(whole), {
+        kind: 'segment',
+        format: 'pcm',
+        language: prepared.language,
+        sampleRate: result.sampleRate,
+        durationMs,
+        created,
+        expires: created + ctx.settings.cacheTtlMs,
+        etag: `${key.slice(0, 16)}.${created.toString(36)}`,
+        upstream: result.upstream,
+      })
+      ctx.waitUntil(put)
+      stored.push(put)
+      return durationMs
+    })
+    entry.catch(() => {})
+    return { ahead, entry }
+  }
+
+  try {
+    askNext()
+    for (const [i, lookup] of lookups.entries()) {
+      playing = i
+      askNext()
+      if (lookup && 'bytes' in lookup) {
+        tally.cachedPieces++
+        tally.audioMs += scaledMs(tempo, lookup.meta.durationMs)
+        const { sampleRate } = lookup.meta
+        lookups[i] = undefined
+        yield* scaledSentence(tempo, { pcm: bytesPcm(lookup.bytes), sampleRate, channels: 1 })
+        continue
+      }
+      const pending = asked.get(i)
+      if (!pending) throw new Error(`sentence ${i} was never asked for`)
+      const { ahead, entry } = await pending
+      asked.delete(i)
+      const { result } = ahead
+      tally.upstream = result.upstream
+      const scale = sentenceScaler(tempo, result.sampleRate)
+      const chunkOf = (pcm: Int16Array) => ({
+        pcm,
+        sampleRate: result.sampleRate,
+        channels: result.channels,
+      })
+      for await (const pcm of ahead.chunks()) {
+        for (const out of scale.push(pcm)) yield chunkOf(out)
+      }
+      const tail = scale.end()
+      if (tail.length > 0) yield chunkOf(tail)
+      tally.audioMs += scaledMs(tempo, await entry)
     }
-    const tail = scale.end()
-    if (tail.length > 0) yield chunkOf(tail)
-    tally.timings.upstream += performance.now() - upstreamStarted
-    // Joined once, for its validation and entry (a one-chunk sentence is not copied).
-    const whole = parts.length === 1 && parts[0] ? parts[0] : concatSamples(parts)
-    const source = { ...prepared, speed: tempo.sourceSpeed }
-    const durationMs = checked(whole, result.sampleRate, result.channels, sentence, source)
-    tally.audioMs += scaledMs(tempo, durationMs)
-    const created = Date.now()
-    const put = ctx.cache.put(key, pcmBytes(whole), {
-      kind: 'segment',
-      format: 'pcm',
-      language: prepared.language,
-      sampleRate: result.sampleRate,
-      durationMs,
-      created,
-      expires: created + ctx.settings.cacheTtlMs,
-      etag: `${key.slice(0, 16)}.${created.toString(36)}`,
-      upstream: result.upstream,
-    })
-    ctx.waitUntil(put)
-    stored.push(put)
+  } finally {
+    // Early end (the caller went away, a failure): stop what is still being read.
+    stop.abort(new DOMException('the answer ended', 'AbortError'))
   }
 }
