@@ -151,16 +151,16 @@ export async function* speechPieces(
   const { segments, tempo } = plan
   tally.pieces = segments.length
   const started = performance.now()
+  const looking = segments.map((s) => ctx.cache.get(s.key))
+  for (const p of looking) p.catch(() => {})
   // Each cached sentence's bytes are dropped from here once handed out.
-  const lookups: Array<CacheLookup | undefined> = await Promise.all(
-    segments.map((s) => ctx.cache.get(s.key)),
-  )
-  tally.timings.cache += performance.now() - started
+  const lookups: Array<CacheLookup | undefined> = []
+  /** The uncached sentences (indices into `segments`) known so far, in order. */
+  const uncached: number[] = []
 
   const stop = new AbortController()
   const reading = AbortSignal.any([signal, stop.signal])
   const source = { ...prepared, speed: tempo.sourceSpeed }
-  const uncached = segments.flatMap((_, i) => (lookups[i] && 'bytes' in lookups[i] ? [] : [i]))
   const asked = new Map<number, Promise<Asked>>()
   const early = slotsOf(ctx) > 1
   let nextAsk = 0
@@ -230,7 +230,17 @@ export async function* speechPieces(
   }
 
   try {
-    askNext()
+    // Read in order: the first uncached sentence is asked for the moment its lookup missed,
+    // while the lookups after it are still under way.
+    for (const [i, lookup] of looking.entries()) {
+      const found = await lookup
+      lookups.push(found)
+      if (!('bytes' in found)) {
+        uncached.push(i)
+        askNext()
+      }
+    }
+    tally.timings.cache += performance.now() - started
     for (const [i, lookup] of lookups.entries()) {
       playing = i
       askNext()
