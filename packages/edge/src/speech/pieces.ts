@@ -115,25 +115,16 @@ interface Asked {
 }
 
 /**
- * How many uncached sentences may be asked of the pool at once: one more than the one playing
- * only when the pool has a second slot (XTTS serves one synthesis per process; a request
- * parked at a full gate would only hold a queue place and run down its wait).
- */
-function slotsOf(ctx: SpeechContext): number {
-  const upstreams = ctx.settings.pool.config.upstreams
-  return upstreams.reduce((n, u) => n + u.maxConcurrency, 0)
-}
-
-/**
  * Yields the audio of `plan` in order, as it becomes available. Throws an `UpstreamError`
  * when the upstream fails or its audio is invalid; nothing of a failed piece is cached. Each
  * new segment's cache write is pushed onto `stored`, so a caller can wait until the segments
  * are readable.
  *
- * Uncached sentences run ahead of the caller (runahead.ts): the first is asked for before the
- * cached ones before it are handed out, and the next one as soon as the upstream has sent the
- * current one whole (or at once, with a second pool slot) — never more than one sentence ahead
- * of the one being handed out, so the edge holds at most two sentences of audio. Each new
+ * Uncached sentences run ahead of the caller (runahead.ts): the first is asked for as soon as
+ * its lookup missed, before the cached ones before it are handed out, and the next one as soon
+ * as the current one's audio flows (with one GPU slot it waits at the pool's gate, so no
+ * round trip separates two sentences on the GPU) — never more than one sentence ahead of the
+ * one being handed out, so the edge holds at most two sentences of audio. Each new
  * sentence is validated and written as its own segment when its audio has arrived, whether or
  * not the caller has taken it yet. Ending the iteration early aborts what is still being read.
  *
@@ -162,22 +153,30 @@ export async function* speechPieces(
   const reading = AbortSignal.any([signal, stop.signal])
   const source = { ...prepared, speed: tempo.sourceSpeed }
   const asked = new Map<number, Promise<Asked>>()
-  const early = slotsOf(ctx) > 1
+  /** The end of the audio being read last: where a refused early ask is asked again. */
+  let lastEnded: Promise<void> | undefined
   let nextAsk = 0
   /** Index (into `segments`) of the sentence being handed out. */
   let playing = -1
 
   let inFlight = 0
   // Asks for the next uncached sentence while fewer than two are held (the one playing and one
-  // ahead) and the pool has a slot for it.
+  // ahead). With one GPU slot the ask waits at the pool's gate and takes the slot the moment
+  // the sentence before frees it; should the gate turn it away (its wait is bounded), it is
+  // asked again once the audio before it has arrived.
   const askNext = () => {
     const i = uncached[nextAsk]
     if (i === undefined || reading.aborted) return
     const held = uncached.slice(0, nextAsk).filter((j) => j >= playing).length
-    if (held >= 2 || inFlight >= (early ? 2 : 1)) return
+    if (held >= 2 || inFlight >= 2) return
     nextAsk++
     inFlight++
-    const one = ask(i)
+    const after = lastEnded
+    const one = ask(i).catch(async (error: unknown) => {
+      if (!after || (error as { code?: string }).code !== 'upstream_busy') throw error
+      await after
+      return ask(i)
+    })
     one.catch(() => {
       inFlight--
     })
@@ -198,7 +197,8 @@ export async function* speechPieces(
       { signal: reading, key },
     )
     const ahead = runAhead(result)
-    if (early) askNext()
+    lastEnded = ahead.ended
+    askNext()
     void ahead.ended.then(() => {
       inFlight--
       tally.timings.upstream += performance.now() - upstreamStarted
