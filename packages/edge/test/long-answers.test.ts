@@ -1,16 +1,24 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { concatBytes } from '@tts/core/bytes'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import worker from '../src/index.ts'
-import { keys, sentence, speak, synthesesOf, testEnv } from './helpers.ts'
-import { eventually } from './pool-helpers.ts'
+import {
+  emulatorFetch,
+  keys,
+  sentence,
+  speak,
+  synthesesOf,
+  testEnv,
+  upstreamUrl,
+} from './helpers.ts'
+import { eventually, poolEnv, releasePools } from './pool-helpers.ts'
 
 // A first sentence long enough to arrive in many chunks, so a caller that reads one chunk is
 // still inside it.
 const LONG = 'The quick brown fox jumps over the lazy dog and then runs all the way to the river'
 
 /** A streamed PCM answer whose body the test reads at its own pace. */
-async function open(input: string) {
+async function open(input: string, env: Partial<Env> = {}) {
   const ctx = createExecutionContext()
   const res = await worker.fetch(
     new Request('http://edge.test/v1/audio/speech', {
@@ -24,7 +32,7 @@ async function open(input: string) {
         stream: true,
       }),
     }),
-    testEnv(),
+    testEnv(env),
     ctx,
   )
   expect(res.status).toBe(200)
@@ -44,15 +52,31 @@ async function readAll(reader: ReadableStreamDefaultReader<Uint8Array>, first: U
 const total = async (text: string) => (await synthesesOf(text)).total
 
 /** Each sentence alone, as PCM (their segments are cached: no new synthesis). */
-async function alone(parts: string[]): Promise<Uint8Array> {
+async function alone(parts: string[], env: Partial<Env> = {}): Promise<Uint8Array> {
   const bodies: Uint8Array[] = []
   for (const part of parts) {
-    const a = await speak({ input: part, response_format: 'pcm' }, { key: keys.speech })
+    const a = await speak({ input: part, response_format: 'pcm' }, { key: keys.speech, env })
     expect(a.status).toBe(200)
     bodies.push(a.body)
   }
   return concatBytes(bodies)
 }
+
+/** The shared emulator's latency model (restored to none after the test that sets it). */
+async function latency(model: { ttfbMs: number; rtf: number }): Promise<void> {
+  const res = await emulatorFetch(`${upstreamUrl()}/__config`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(model),
+  })
+  if (!res.ok) throw new Error(`setting the emulator latency failed: ${res.status}`)
+  await res.body?.cancel()
+}
+
+afterEach(async () => {
+  await latency({ ttfbMs: 0, rtf: 0 })
+  await releasePools()
+})
 
 describe('long answers run ahead of the caller', () => {
   it('asks for the next sentence before the caller took the current one, one ahead at most, in order', async () => {
@@ -102,5 +126,18 @@ describe('long answers run ahead of the caller', () => {
     const counts = await Promise.all(parts.map(total))
     expect(counts[2]).toBe(1)
     for (const n of counts) expect([1, 2]).toContain(n)
+  })
+
+  it('a next sentence the full gate turns away is asked again once the one before has arrived', async () => {
+    // The GPU paced at 0.3 × real time: the long first sentence holds the one slot for a second
+    // or more, and a gate that lets no one wait refuses the early ask of the second.
+    await latency({ ttfbMs: 0, rtf: 0.3 })
+    const pool = poolEnv([{ url: upstreamUrl() }], { maxWaitMs: 0 })
+    const parts = [sentence(LONG), sentence('Turned away first'), sentence('Then the end')]
+    const { ctx, reader } = await open(parts.join(' '), pool)
+    const streamed = await readAll(reader, [])
+    await waitOnExecutionContext(ctx)
+    expect(await Promise.all(parts.map(total))).toEqual([1, 1, 1])
+    expect(streamed).toEqual(await alone(parts, pool))
   })
 })

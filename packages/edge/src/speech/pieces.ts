@@ -160,6 +160,8 @@ export async function* speechPieces(
   let playing = -1
 
   let inFlight = 0
+  /** An ask whose audio does not flow yet: the next waits for it (one at the pool's gate). */
+  let waiting = false
   // Asks for the next uncached sentence while fewer than two are held (the one playing and one
   // ahead). With one GPU slot the ask waits at the pool's gate and takes the slot the moment
   // the sentence before frees it; should the gate turn it away (its wait is bounded), it is
@@ -168,9 +170,10 @@ export async function* speechPieces(
     const i = uncached[nextAsk]
     if (i === undefined || reading.aborted) return
     const held = uncached.slice(0, nextAsk).filter((j) => j >= playing).length
-    if (held >= 2 || inFlight >= 2) return
+    if (held >= 2 || inFlight >= 2 || waiting) return
     nextAsk++
     inFlight++
+    waiting = true
     const after = lastEnded
     const one = ask(i).catch(async (error: unknown) => {
       if (!after || (error as { code?: string }).code !== 'upstream_busy') throw error
@@ -179,6 +182,7 @@ export async function* speechPieces(
     })
     one.catch(() => {
       inFlight--
+      waiting = false
     })
     asked.set(i, one)
   }
@@ -197,6 +201,7 @@ export async function* speechPieces(
       { signal: reading, key },
     )
     const ahead = runAhead(result)
+    waiting = false
     lastEnded = ahead.ended
     askNext()
     void ahead.ended.then(() => {
