@@ -166,11 +166,12 @@ export async function* speechPieces(
   // ahead). With one GPU slot the ask waits at the pool's gate and takes the slot the moment
   // the sentence before frees it; should the gate turn it away (its wait is bounded), it is
   // asked again once the audio before it has arrived.
-  const askNext = () => {
+  // `now`: the caller has reached it (the bookkeeping of the audio before may lag a tick).
+  const askNext = (now = false) => {
     const i = uncached[nextAsk]
     if (i === undefined || reading.aborted) return
     const held = uncached.slice(0, nextAsk).filter((j) => j >= playing).length
-    if (held >= 2 || inFlight >= 2 || waiting) return
+    if (!now && (held >= 2 || inFlight >= 2 || waiting)) return
     nextAsk++
     inFlight++
     waiting = true
@@ -257,8 +258,10 @@ export async function* speechPieces(
         yield* scaledSentence(tempo, { pcm: bytesPcm(lookup.bytes), sampleRate, channels: 1 })
         continue
       }
+      if (!asked.has(i)) askNext(true)
       const pending = asked.get(i)
-      if (!pending) throw new Error(`sentence ${i} was never asked for`)
+      if (!pending)
+        throw reading.aborted ? reading.reason : new Error(`sentence ${i} was not asked for`)
       const { ahead, entry } = await pending
       asked.delete(i)
       const { result } = ahead
