@@ -22,6 +22,7 @@ import { FAST_PROFILE, freshTexts, type RowContext, XTTS_PROFILE } from './rows/
 import { fallbackRow } from './rows/fallback.ts'
 import { footprintRow } from './rows/footprint.ts'
 import { formatsRow } from './rows/formats.ts'
+import { longAnswerRow } from './rows/long-answer.ts'
 import { memoryRow } from './rows/memory.ts'
 import { offloadRow } from './rows/offload.ts'
 import { tempoRow } from './rows/tempo.ts'
@@ -41,6 +42,7 @@ const ROWS: Record<number, (ctx: RowContext) => Promise<RowResult>> = {
   8: memoryRow,
   9: browserTtfaRow,
   10: tempoRow,
+  11: longAnswerRow,
 }
 
 function git(args: string[]): string {
@@ -62,16 +64,16 @@ async function main(): Promise<number> {
   })
   if (values.help) {
     console.log(
-      'usage: pnpm bench [--quick] [--only 1,2,...]   (rows 1-10; see bench/results/README.md)',
+      'usage: pnpm bench [--quick] [--only 1,2,...]   (rows 1-11; see bench/results/README.md)',
     )
     return 0
   }
   const only = values.only
     ? new Set(values.only.split(',').map((s) => Number(s.trim())))
-    : new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    : new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
   for (const n of only) {
-    if (!Number.isInteger(n) || n < 1 || n > 10)
-      throw new UsageError(`--only takes row numbers 1 to 10, got "${values.only}"`)
+    if (!Number.isInteger(n) || n < 1 || n > 11)
+      throw new UsageError(`--only takes row numbers 1 to 11, got "${values.only}"`)
   }
   const quick = values.quick ?? false
   const limitS = quick ? 240 : 1800
@@ -159,7 +161,7 @@ async function main(): Promise<number> {
       edgeBundleBytes = edge.bundleBytes
       edgeRateLimits = edge.rateLimits
       const ctx: RowContext = { ...partial, emulator, edge, nginx, baselineEmulator }
-      for (const id of [1, 2, 3, 4, 5, 6, 8, 9, 10]) {
+      for (const id of [1, 2, 3, 4, 5, 6, 8, 9, 10, 11]) {
         const run = ROWS[id]
         if (only.has(id) && run) await runRow(id, () => run(ctx))
       }

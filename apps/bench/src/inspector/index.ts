@@ -14,6 +14,12 @@ export interface HeapUsage {
 /** A DevTools session with the worker isolate. */
 export interface IsolateInspector {
   heap(): Promise<HeapUsage>
+  /**
+   * A full garbage collection, then the heap: what is retained. `HeapProfiler.collectGarbage`
+   * when the runtime answers it, else a heap snapshot (V8 collects garbage before taking one;
+   * its chunks are read and dropped). Says which way it went.
+   */
+  retained(): Promise<HeapUsage & { how: 'collectGarbage' | 'heapSnapshot' }>
   close(): void
 }
 
@@ -41,26 +47,50 @@ export async function connectInspector(base: string): Promise<IsolateInspector> 
     ws.addEventListener('error', () => reject(new Error(`cannot open ${url}`)), { once: true })
   })
   let next = 1
-  const pending = new Map<number, (result: unknown) => void>()
+  const pending = new Map<number, (result: unknown, error?: unknown) => void>()
   ws.addEventListener('message', (event) => {
-    const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown }
-    if (message.id !== undefined) pending.get(message.id)?.(message.result)
+    // Snapshot chunks (HeapProfiler.addHeapSnapshotChunk) carry no id and are dropped here.
+    const message = JSON.parse(String(event.data)) as {
+      id?: number
+      result?: unknown
+      error?: unknown
+    }
+    if (message.id !== undefined) pending.get(message.id)?.(message.result, message.error)
   })
-  const call = (method: string) =>
+  const call = (method: string, params?: unknown, timeoutMs = 10_000) =>
     new Promise<unknown>((resolve, reject) => {
       const id = next++
-      const timer = setTimeout(() => reject(new Error(`${method} timed out`)), 10_000)
-      pending.set(id, (result) => {
+      const timer = setTimeout(() => {
+        pending.delete(id)
+        reject(new Error(`${method} timed out`))
+      }, timeoutMs)
+      pending.set(id, (result, error) => {
         clearTimeout(timer)
         pending.delete(id)
-        resolve(result)
+        if (error) reject(new Error(`${method}: ${JSON.stringify(error)}`))
+        else resolve(result)
       })
-      ws.send(JSON.stringify({ id, method }))
+      ws.send(JSON.stringify({ id, method, params }))
     })
+  const heap = async () => {
+    const r = (await call('Runtime.getHeapUsage')) as Partial<HeapUsage>
+    return { usedSize: r.usedSize ?? Number.NaN, backingStorageSize: r.backingStorageSize ?? 0 }
+  }
+  let gcAnswered: boolean | undefined
   return {
-    heap: async () => {
-      const r = (await call('Runtime.getHeapUsage')) as Partial<HeapUsage>
-      return { usedSize: r.usedSize ?? Number.NaN, backingStorageSize: r.backingStorageSize ?? 0 }
+    heap,
+    async retained() {
+      if (gcAnswered !== false) {
+        try {
+          await call('HeapProfiler.collectGarbage', undefined, 5_000)
+          gcAnswered = true
+          return { ...(await heap()), how: 'collectGarbage' as const }
+        } catch {
+          gcAnswered = false
+        }
+      }
+      await call('HeapProfiler.takeHeapSnapshot', { reportProgress: false }, 120_000)
+      return { ...(await heap()), how: 'heapSnapshot' as const }
     },
     close: () => ws.close(),
   }

@@ -9,13 +9,14 @@
  * once (issue 18: `"Hi! "` × 1,024 was 1,024 syntheses and ~2,000 cache reads, past a
  * Worker's subrequest budget); its audio is kept until its last repeat.
  */
-import { concatSamples, isAudioError, validateAudio } from '@tts/core/audio'
+import { concatSamples } from '@tts/core/audio'
 import type { WindowState } from '../quota/index.ts'
-import { UpstreamError } from '../upstream/index.ts'
-import { bytesPcm, pcmBytes } from '../upstream/pcm.ts'
+import { pcmBytes } from '../upstream/pcm.ts'
 import type { SpeechContext, Timings } from './context.ts'
 import { checkSentenceCount } from './limits.ts'
 import { type PreparedSpeech, segmentKey } from './prepare.ts'
+import { type RunAhead, runAhead } from './runahead.ts'
+import { checked, type Heard, lookUpDistinct } from './segment-audio.ts'
 import { sentencesOf } from './sentences.ts'
 import { planTempo, scaledMs, scaledSentence, sentenceScaler, type TempoPlan } from './tempo.ts'
 
@@ -88,35 +89,11 @@ export async function planSegments(
   }
 }
 
-function checked(
-  pcm: Int16Array,
-  sampleRate: number,
-  channels: number,
-  sentence: string,
-  prepared: PreparedSpeech,
-): number {
-  try {
-    const audio = { sampleRate, channels, encoding: 'pcm16' as const, data: pcmBytes(pcm) }
-    const { durationMs } = validateAudio(audio, {
-      text: sentence,
-      language: prepared.language,
-      speed: prepared.speed,
-    })
-    if (channels !== 1) {
-      throw new UpstreamError(
-        'upstream_invalid_audio',
-        `the upstream sent ${channels} channels; XTTS speaks mono`,
-      )
-    }
-    return durationMs
-  } catch (cause) {
-    if (!isAudioError(cause)) throw cause
-    throw new UpstreamError(
-      'upstream_invalid_audio',
-      `the upstream audio failed validation: ${cause.message}`,
-      { cause },
-    )
-  }
+/** A sentence asked of the upstream: its audio being read, and its entry once it ended. */
+interface Asked {
+  ahead: RunAhead
+  /** The sentence's validated audio once it ended and its entry write began. */
+  entry: Promise<Heard>
 }
 
 /**
@@ -124,6 +101,16 @@ function checked(
  * when the upstream fails or its audio is invalid; nothing of a failed piece is cached. Each
  * new segment's cache write is pushed onto `stored`, so a caller can wait until the segments
  * are readable.
+ *
+ * Uncached sentences run ahead of the caller (runahead.ts): the first is asked for as soon as
+ * its lookup missed, before the cached ones before it are handed out, and the next one as soon
+ * as the current one's audio flows (with one GPU slot it waits at the pool's gate, so no
+ * round trip separates two sentences on the GPU) — never more than one sentence ahead of the
+ * one being handed out, so the edge holds at most two sentences of audio. Each new
+ * sentence is validated and written as its own segment when its audio has arrived, whether or
+ * not the caller has taken it yet. Ending the iteration early aborts what is still being read.
+ * A sentence the text repeats is looked up, charged and asked for once; its audio is kept
+ * until its last repeat.
  *
  * @example
  * for await (const chunk of speechPieces(ctx, prepared, plan, tally, signal, [])) encoder.push(chunk.pcm)
@@ -142,25 +129,60 @@ export async function* speechPieces(
   const started = performance.now()
   const heard = await lookUpDistinct(ctx, [...lastUse.keys()])
   tally.timings.cache += performance.now() - started
+  /** The first use of each sentence the cache lacks (indices into `segments`), in order. */
+  const uncached: number[] = []
   // Charged before any upstream work: each distinct sentence the cache lacks, once.
   let chars = 0
-  const priced = new Set<string>()
-  for (const { sentence, key } of segments) {
-    if (heard.has(key) || priced.has(key)) continue
-    priced.add(key)
+  const firsts = new Set<string>()
+  for (const [i, { sentence, key }] of segments.entries()) {
+    if (heard.has(key) || firsts.has(key)) continue
+    firsts.add(key)
+    uncached.push(i)
     chars += sentence.length
   }
   if (chars > 0) tally.quota = await ctx.meter.charge(chars)
 
-  for (const [i, { sentence, key }] of segments.entries()) {
-    const known = heard.get(key)
-    if (known) {
-      tally.cachedPieces++
-      tally.audioMs += scaledMs(tempo, known.durationMs)
-      if (lastUse.get(key) === i) heard.delete(key)
-      yield* scaledSentence(tempo, known.chunk)
-      continue
-    }
+  const stop = new AbortController()
+  const reading = AbortSignal.any([signal, stop.signal])
+  const source = { ...prepared, speed: tempo.sourceSpeed }
+  const asked = new Map<number, Promise<Asked>>()
+  /** The end of the audio being read last: where a refused early ask is asked again. */
+  let lastEnded: Promise<void> | undefined
+  let nextAsk = 0
+  /** Index (into `segments`) of the sentence being handed out. */
+  let playing = -1
+
+  let inFlight = 0
+  /** An ask whose audio does not flow yet: the next waits for it (one at the pool's gate). */
+  let waiting = false
+  // Asks for the next uncached sentence while fewer than two are held (the one playing and one
+  // ahead). With one GPU slot the ask waits at the pool's gate and takes the slot the moment
+  // the sentence before frees it; should the gate turn it away (its wait is bounded), it is
+  // asked again once the audio before it has arrived.
+  // `now`: the caller has reached it (the bookkeeping of the audio before may lag a tick).
+  const askNext = (now = false) => {
+    const i = uncached[nextAsk]
+    if (i === undefined || reading.aborted) return
+    const held = uncached.slice(0, nextAsk).filter((j) => j >= playing).length
+    if (!now && (held >= 2 || inFlight >= 2 || waiting)) return
+    nextAsk++
+    inFlight++
+    waiting = true
+    const after = lastEnded
+    const one = ask(i).catch(async (error: unknown) => {
+      if (!after || (error as { code?: string }).code !== 'upstream_busy') throw error
+      await after
+      return ask(i)
+    })
+    one.catch(() => {
+      inFlight--
+      waiting = false
+    })
+    asked.set(i, one)
+  }
+
+  const ask = async (i: number): Promise<Asked> => {
+    const { sentence, key } = segments[i] as Segment
     const upstreamStarted = performance.now()
     const result = await ctx.synthesizer.synthesize(
       {
@@ -170,66 +192,81 @@ export async function* speechPieces(
         speed: tempo.sourceSpeed,
         stream: prepared.stream,
       },
-      { signal, key },
+      { signal: reading, key },
     )
-    tally.upstream = result.upstream
-    const parts: Int16Array[] = []
-    const scale = sentenceScaler(tempo, result.sampleRate)
-    const chunkOf = (pcm: Int16Array) => ({
-      pcm,
-      sampleRate: result.sampleRate,
-      channels: result.channels,
+    const ahead = runAhead(result)
+    waiting = false
+    lastEnded = ahead.ended
+    askNext()
+    void ahead.ended.then(() => {
+      inFlight--
+      tally.timings.upstream += performance.now() - upstreamStarted
+      askNext()
     })
-    for await (const pcm of result.chunks) {
-      parts.push(pcm)
-      for (const out of scale.push(pcm)) yield chunkOf(out)
-    }
-    const tail = scale.end()
-    if (tail.length > 0) yield chunkOf(tail)
-    tally.timings.upstream += performance.now() - upstreamStarted
-    // Joined once, for its validation and entry (a one-chunk sentence is not copied).
-    const whole = parts.length === 1 && parts[0] ? parts[0] : concatSamples(parts)
-    const source = { ...prepared, speed: tempo.sourceSpeed }
-    const durationMs = checked(whole, result.sampleRate, result.channels, sentence, source)
-    tally.audioMs += scaledMs(tempo, durationMs)
-    const created = Date.now()
-    const put = ctx.cache.put(key, pcmBytes(whole), {
-      kind: 'segment',
-      format: 'pcm',
-      language: prepared.language,
-      sampleRate: result.sampleRate,
-      durationMs,
-      created,
-      expires: created + ctx.settings.cacheTtlMs,
-      etag: `${key.slice(0, 16)}.${created.toString(36)}`,
-      upstream: result.upstream,
-    })
-    ctx.waitUntil(put)
-    stored.push(put)
-    if ((lastUse.get(key) ?? i) > i) {
-      heard.set(key, {
-        chunk: { pcm: whole, sampleRate: result.sampleRate, channels: 1 },
+    const entry = ahead.whole.then((parts) => {
+      // Joined once, for its validation and entry (a one-chunk sentence is not copied).
+      const whole = parts.length === 1 && parts[0] ? parts[0] : concatSamples(parts)
+      parts.length = 0
+      const durationMs = checked(whole, result.sampleRate, result.channels, sentence, source)
+      const created = Date.now()
+      const put = ctx.cache.put(key, pcmBytes(whole), {
+        kind: 'segment',
+        format: 'pcm',
+        language: prepared.language,
+        sampleRate: result.sampleRate,
         durationMs,
+        created,
+        expires: created + ctx.settings.cacheTtlMs,
+        etag: `${key.slice(0, 16)}.${created.toString(36)}`,
+        upstream: result.upstream,
       })
+      ctx.waitUntil(put)
+      stored.push(put)
+      return { chunk: { pcm: whole, sampleRate: result.sampleRate, channels: 1 }, durationMs }
+    })
+    entry.catch(() => {})
+    return { ahead, entry }
+  }
+
+  try {
+    askNext()
+    for (const [i, { key }] of segments.entries()) {
+      playing = i
+      askNext()
+      const known = heard.get(key)
+      if (known) {
+        tally.cachedPieces++
+        tally.audioMs += scaledMs(tempo, known.durationMs)
+        // Each sentence's audio is dropped from here once its last repeat is handed out.
+        if (lastUse.get(key) === i) heard.delete(key)
+        yield* scaledSentence(tempo, known.chunk)
+        continue
+      }
+      if (!asked.has(i)) askNext(true)
+      const pending = asked.get(i)
+      if (!pending)
+        throw reading.aborted ? reading.reason : new Error(`sentence ${i} was not asked for`)
+      const { ahead, entry } = await pending
+      asked.delete(i)
+      const { result } = ahead
+      tally.upstream = result.upstream
+      const scale = sentenceScaler(tempo, result.sampleRate)
+      const chunkOf = (pcm: Int16Array) => ({
+        pcm,
+        sampleRate: result.sampleRate,
+        channels: result.channels,
+      })
+      for await (const pcm of ahead.chunks()) {
+        for (const out of scale.push(pcm)) yield chunkOf(out)
+      }
+      const tail = scale.end()
+      if (tail.length > 0) yield chunkOf(tail)
+      const audio = await entry
+      tally.audioMs += scaledMs(tempo, audio.durationMs)
+      if ((lastUse.get(key) ?? i) > i) heard.set(key, audio)
     }
+  } finally {
+    // Early end (the caller went away, a failure): stop what is still being read.
+    stop.abort(new DOMException('the answer ended', 'AbortError'))
   }
-}
-
-/** A sentence's source audio, from the cache or synthesized earlier in this request. */
-interface Heard {
-  chunk: PcmChunk
-  durationMs: number
-}
-
-/** The cached source audio of each of `keys` (distinct) that the segment cache holds. */
-async function lookUpDistinct(ctx: SpeechContext, keys: string[]): Promise<Map<string, Heard>> {
-  const lookups = await Promise.all(keys.map((key) => ctx.cache.get(key)))
-  const heard = new Map<string, Heard>()
-  for (const [i, key] of keys.entries()) {
-    const lookup = lookups[i]
-    if (!lookup || !('bytes' in lookup)) continue
-    const { sampleRate, durationMs } = lookup.meta
-    heard.set(key, { chunk: { pcm: bytesPcm(lookup.bytes), sampleRate, channels: 1 }, durationMs })
-  }
-  return heard
 }

@@ -1,0 +1,155 @@
+/**
+ * @module rows/long-answer — row 11: a long uncached answer streamed through the edge, sentence
+ * by sentence (each its own upstream call and segment), against the upstream's own stream of
+ * the whole text: time to first audio, time to the end, and the isolate heap the edge still
+ * retains once the answer and its `waitUntil` work are over (after a full collection).
+ */
+import { speechInit, type Timed, timedFetch } from '../http/index.ts'
+import { connectInspector, type IsolateInspector } from '../inspector/index.ts'
+import { type Figure, type Loss, measured, notMeasured, type RowResult } from '../result/index.ts'
+import { round } from '../stats/index.ts'
+import { type RowContext, XTTS_PROFILE } from './context.ts'
+
+const WAV_HEADER = 44
+/** The emulator's stream chunk: XTTS's default `stream_chunk_size` 20 × 1,024 samples at 24 kHz. */
+const CHUNK_S = (20 * 1024) / 24_000
+
+/** Retained heap + buffers after full collections, once two readings agree within 1 %. */
+async function settledRetained(inspector: IsolateInspector) {
+  let previous = await inspector.retained()
+  for (let i = 0; i < 10; i++) {
+    await new Promise((r) => setTimeout(r, 500))
+    const now = await inspector.retained()
+    const total = (h: typeof now) => h.usedSize + h.backingStorageSize
+    if (Math.abs(total(now) - total(previous)) <= 0.01 * total(previous)) return now
+    previous = now
+  }
+  return previous
+}
+
+const sentencesIn = (text: string) => text.split(/(?<=\.)\s+/u).length
+
+/**
+ * @example
+ * const row = await longAnswerRow(ctx)
+ */
+export async function longAnswerRow(ctx: RowContext): Promise<RowResult> {
+  const chars = ctx.quick ? 600 : 2000
+  const base = {
+    id: 11,
+    title: 'Long answer: sentence-split stream vs one whole-text synthesis, and retained heap',
+    findings: [] as string[],
+    settings: { chars, format: 'wav', emulatorProfile: XTTS_PROFILE },
+    method:
+      "Edge: `stream: true`, WAV, a text none of whose sentences is cached; first audio = first body byte past the 44-byte header, complete = end of body, at the harness. Upstream: the same emulator asked for an equally long fresh text as one streamed synthesis (its `/v1/audio/speech`), run right after the edge's answer, so both meet the same one-at-a-time GPU model. Retained: the worker isolate's heap in use + ArrayBuffer backing stores over wrangler's inspector after a full collection (HeapProfiler.collectGarbage, or a heap snapshot where workerd does not answer it), read once the previous readings agree within 1 %, before the answer (after a warm-up answer) and after it and its waitUntil work; 'one sentence' = the answer's PCM over its sentence count.",
+    durationS: 0,
+  }
+  await ctx.emulator.latency(XTTS_PROFILE)
+  const speech = `${ctx.edge.url}/v1/audio/speech`
+  const edge = (text: string) =>
+    timedFetch(speech, speechInit(text, { apiKey: ctx.edge.apiKey, format: 'wav', stream: true }), {
+      skipBytes: WAV_HEADER,
+    })
+  // First use in the isolate (key import, encoder, module state) is not this answer's.
+  await edge(ctx.freshText(120))
+
+  let inspector: IsolateInspector | undefined
+  let inspectorWhy = ''
+  try {
+    inspector = await connectInspector(ctx.edge.inspectorUrl)
+  } catch (error) {
+    inspectorWhy = `no inspector session: ${error instanceof Error ? error.message : String(error)}`
+  }
+  try {
+    const before = inspector ? await settledRetained(inspector) : undefined
+    const text = ctx.freshText(chars)
+    ctx.log(`row 11: ${chars} chars (${sentencesIn(text)} sentences) through the edge`)
+    const split: Timed = await edge(text)
+    if (split.status !== 200) throw new Error(`edge answered ${split.status}`)
+    // The whole-answer entry is assembled in waitUntil after the body ended; let it finish.
+    await new Promise((r) => setTimeout(r, 3000))
+    const after = inspector ? await settledRetained(inspector) : undefined
+
+    ctx.log('row 11: the same length as one whole-text upstream stream')
+    const whole = await timedFetch(
+      `${ctx.emulator.url}/v1/audio/speech`,
+      speechInit(ctx.freshText(chars), { format: 'wav' }),
+      { skipBytes: WAV_HEADER },
+    )
+    if (whole.status !== 200) throw new Error(`emulator answered ${whole.status}`)
+
+    const ratio = split.totalMs / whole.totalMs
+    const sentences = sentencesIn(text)
+    // The emulator waits ttfbMs for a call's first chunk where producing it takes rtf × its
+    // length: every call after the first adds the difference, however well calls follow each
+    // other on its one GPU. The best any sentence-per-call stream can do against it:
+    const perCallMs = Math.max(0, XTTS_PROFILE.ttfbMs - XTTS_PROFILE.rtf * CHUNK_S * 1000)
+    const floorMs = whole.totalMs + (sentences - 1) * perCallMs
+    const firstLate = split.firstAudioMs - whole.firstAudioMs
+    const sentenceBytes = (split.bytes - WAV_HEADER) / sentences
+    const figures: Figure[] = [
+      measured('edge split stream: first audio', round(split.firstAudioMs), 'ms'),
+      measured('upstream whole-text stream: first audio', round(whole.firstAudioMs), 'ms'),
+      measured('edge first audio minus upstream first audio', round(firstLate), 'ms'),
+      measured('edge split stream: complete', round(split.totalMs), 'ms'),
+      measured('upstream whole-text stream: complete', round(whole.totalMs), 'ms'),
+      measured('complete, edge / upstream whole-text', round(ratio), '×'),
+      measured(
+        "complete, the emulator's floor for one call per sentence",
+        round(floorMs),
+        'ms',
+        `whole-text complete + ${sentences - 1} × ${round(perCallMs)} ms of first-chunk wait per further call`,
+      ),
+      measured('complete, edge / that floor', round(split.totalMs / floorMs), '×'),
+      measured('answer size', round(split.bytes / 2 ** 20), 'MiB', 'WAV, 24 kHz 16-bit mono'),
+      measured('one sentence of audio (mean)', round(sentenceBytes / 2 ** 20), 'MiB'),
+    ]
+    const losses: Loss[] = []
+    if (before && after) {
+      const retained = after.usedSize + after.backingStorageSize
+      const baseline = before.usedSize + before.backingStorageSize
+      const grown = retained - baseline
+      figures.push(
+        measured('isolate retained before the answer', round(baseline / 2 ** 20), 'MiB'),
+        measured(
+          'isolate retained after the answer, growth',
+          round(grown / 2 ** 20),
+          'MiB',
+          `after a full collection (${after.how}); of which backing stores ${round((after.backingStorageSize - before.backingStorageSize) / 2 ** 20)} MiB`,
+        ),
+        measured('retained growth / one sentence of audio', round(grown / sentenceBytes), '×'),
+      )
+      if (grown > 2 * sentenceBytes) {
+        losses.push({
+          what: `the isolate retains ${round(grown / 2 ** 20)} MiB after a ${round(split.bytes / 2 ** 20)} MiB answer, more than 2 sentences of audio`,
+          close: 'find what holds it in a heap snapshot taken after the answer',
+        })
+      } else {
+        base.findings.push(
+          `retained after the answer: ${round(grown / 2 ** 20)} MiB (${round(grown / sentenceBytes)}× one sentence of audio)`,
+        )
+      }
+    } else {
+      figures.push(notMeasured('isolate retained after the answer, growth', 'MiB', inspectorWhy))
+    }
+    if (ratio > 1) {
+      losses.push({
+        what: `the edge's sentence-split stream completes in ${round(ratio)}× the time of one whole-text synthesis`,
+        close: `${round(floorMs / whole.totalMs)}× is the emulator's own floor for one call per sentence (it charges ${XTTS_PROFILE.ttfbMs} ms to every call's first chunk, ${round(perCallMs)} ms more than producing it); the edge is at ${round(split.totalMs / floorMs)}× that floor, since the next sentence already waits at the pool's gate while the current one streams. Closing the rest takes a second GPU slot (the next sentence's first-chunk wait then overlaps the current one), not the edge: one upstream call for several sentences cannot be cut back into per-sentence segments, because xtts-streaming-server marks no boundaries (it regroups sentences into ≤ 250-character pieces itself)`,
+      })
+    }
+    if (firstLate > 50) {
+      losses.push({
+        what: `first audio ${round(firstLate)} ms later than the upstream's own whole-text stream`,
+        close:
+          "three steps in a row before the upstream is asked: the whole answer's cache lookup, the first sentence's segment lookup (measured at 250-350 ms each on this box under load, local R2 and Cache API), the edge-to-pool-to-upstream hop; overlapping the first two would cost every streamed cache hit a wasted segment lookup",
+      })
+    }
+    base.findings.push(
+      `complete in ${round(ratio)}× one whole-text synthesis; first audio ${round(firstLate)} ms after the upstream's own`,
+    )
+    return { ...base, figures, losses }
+  } finally {
+    inspector?.close()
+  }
+}
