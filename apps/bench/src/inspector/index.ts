@@ -14,6 +14,8 @@ export interface HeapUsage {
 /** A DevTools session with the worker isolate. */
 export interface IsolateInspector {
   heap(): Promise<HeapUsage>
+  /** Any DevTools method (`Profiler.start`, ...), with its parameters. */
+  send(method: string, params?: Record<string, unknown>): Promise<unknown>
   close(): void
 }
 
@@ -46,22 +48,24 @@ export async function connectInspector(base: string): Promise<IsolateInspector> 
     const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown }
     if (message.id !== undefined) pending.get(message.id)?.(message.result)
   })
-  const call = (method: string) =>
+  const call = (method: string, params?: Record<string, unknown>) =>
     new Promise<unknown>((resolve, reject) => {
       const id = next++
-      const timer = setTimeout(() => reject(new Error(`${method} timed out`)), 10_000)
+      // A profile of a loaded isolate is several MB of JSON: it gets longer to arrive.
+      const timer = setTimeout(() => reject(new Error(`${method} timed out`)), 60_000)
       pending.set(id, (result) => {
         clearTimeout(timer)
         pending.delete(id)
         resolve(result)
       })
-      ws.send(JSON.stringify({ id, method }))
+      ws.send(JSON.stringify({ id, method, ...(params ? { params } : {}) }))
     })
   return {
     heap: async () => {
       const r = (await call('Runtime.getHeapUsage')) as Partial<HeapUsage>
       return { usedSize: r.usedSize ?? Number.NaN, backingStorageSize: r.backingStorageSize ?? 0 }
     },
+    send: call,
     close: () => ws.close(),
   }
 }
