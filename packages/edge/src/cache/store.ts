@@ -5,8 +5,13 @@
  * that is corrupted, truncated or sealed with an unknown key is a miss and is deleted, so the
  * miss path replaces it; an expired one is a miss that stays (for STALE serving) until the
  * miss path overwrites it or the cron purges it.
+ *
+ * A warm isolate answers a hit from its own recent plaintext first (cache/memory.ts), and
+ * rewrites an entry's `lastUsed` at most once an hour per isolate, however often it is hit.
  */
 import { isCryptoError, type KeyRing, openEnvelope, sealEnvelope } from '@tts/core/crypto'
+import { LRUCache } from 'lru-cache'
+import { recentAudioOf } from './memory.ts'
 
 /** What the index knows about an entry — never the text. */
 export interface EntryMeta {
@@ -29,8 +34,8 @@ export interface EntryMeta {
 export interface CacheHit {
   bytes: Uint8Array
   meta: EntryMeta
-  /** Which layer answered. */
-  layer: 'cache-api' | 'r2'
+  /** Which layer answered (`memory`: this isolate's recent plaintext). */
+  layer: 'memory' | 'cache-api' | 'r2'
   /** Past its expiry, returned only because the read allowed it (`staleMaxMs`). */
   stale?: true
 }
@@ -58,6 +63,8 @@ export interface AudioCacheDeps {
   now?: () => number
   /** Told about corrupt entries (for logs/metrics). */
   onCorrupt?: (key: string, error: unknown) => void
+  /** Bytes of recent plaintext this isolate keeps (default 32 MiB; 0: none). */
+  memoryBytes?: number
 }
 
 /** The encrypted audio cache. */
@@ -80,6 +87,10 @@ export const kvName = (key: string) => `cache:${key}`
 const edgeUrl = (key: string) => `https://tts-edge.cache/audio/${key}`
 const TOUCH_EVERY_MS = 60 * 60 * 1000
 
+// Keys whose `lastUsed` this isolate rewrote within the hour: the Cache API copy's metadata
+// keeps the stored `lastUsed`, so without this every hit of an entry over an hour old wrote KV.
+const touched = new LRUCache<string, true>({ max: 4096, ttl: TOUCH_EVERY_MS, ttlResolution: 0 })
+
 function parseMeta(raw: string | null | undefined): EntryMeta | undefined {
   if (!raw) return undefined
   try {
@@ -99,8 +110,17 @@ function parseMeta(raw: string | null | undefined): EntryMeta | undefined {
  */
 export function createAudioCache(deps: AudioCacheDeps): AudioCache {
   const now = deps.now ?? Date.now
+  const recent = recentAudioOf<EntryMeta>(deps.ring, deps.memoryBytes)
+
+  // Eviction and purge read `lastUsed`: an hour's precision is all they need.
+  function touch(key: string, meta: EntryMeta, at: number): void {
+    if (at - meta.lastUsed <= TOUCH_EVERY_MS || touched.has(key)) return
+    touched.set(key, true)
+    deps.waitUntil(deps.kv.put(kvName(key), '', { metadata: { ...meta, lastUsed: at } }))
+  }
 
   async function remove(key: string): Promise<void> {
+    recent.delete(key)
     await Promise.all([
       deps.r2.delete(r2Name(key)),
       deps.kv.delete(kvName(key)),
@@ -139,6 +159,11 @@ export function createAudioCache(deps: AudioCacheDeps): AudioCache {
 
   return {
     async get(key, options = {}) {
+      const remembered = recent.get(key, now())
+      if (remembered) {
+        touch(key, remembered.meta, now())
+        return { bytes: remembered.bytes, meta: remembered.meta, layer: 'memory' }
+      }
       const found = await read(key)
       if (!found) return { miss: 'absent' }
       const { sealed, meta, layer } = found
@@ -161,11 +186,8 @@ export function createAudioCache(deps: AudioCacheDeps): AudioCache {
       }
       if (expired) return { bytes, meta, layer, stale: true }
       if (layer === 'r2') deps.waitUntil(remember(key, sealed, meta))
-      const at = now()
-      if (at - meta.lastUsed > TOUCH_EVERY_MS) {
-        const touched = { ...meta, lastUsed: at }
-        deps.waitUntil(deps.kv.put(kvName(key), '', { metadata: touched }))
-      }
+      recent.set(key, { bytes, meta }, now())
+      touch(key, meta, now())
       return { bytes, meta, layer }
     },
     async put(key, plaintext, partial) {

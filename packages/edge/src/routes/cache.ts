@@ -6,6 +6,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { requireScope } from '../auth/index.ts'
 import { readCacheCounters, resetCacheCounters } from '../cache/counters.ts'
 import { scanIndex } from '../cache/index-scan.ts'
+import { forgetRecentAudio } from '../cache/memory.ts'
 import { keyRingOf } from '../cache/ring.ts'
 import { createAudioCache, edgeCacheOf } from '../cache/store.ts'
 import type { AppEnv } from '../env.ts'
@@ -85,6 +86,7 @@ cacheRoutes.openapi(
       await cache.delete(key)
       deleted++
     }
+    forgetRecentAudio()
     await resetCacheCounters(c.env)
     return c.json({ deleted }, 200)
   },

@@ -47,6 +47,8 @@ export interface Settings {
   voiceMap: Record<string, string>
   cacheTtlMs: number
   cacheMaxBytes: number
+  /** Bytes of recent plaintext kept per isolate (0: none). */
+  cacheMemoryBytes: number
   cacheTenancy: CacheTenancy
   maxBodyBytes: number
   maxCloneBytes: number
@@ -124,6 +126,7 @@ export function settingsOf(env: Env): Settings {
     voiceMap: v.VOICE_MAP,
     cacheTtlMs: v.CACHE_TTL_SECONDS * 1000,
     cacheMaxBytes: v.CACHE_MAX_BYTES,
+    cacheMemoryBytes: v.CACHE_MEMORY_BYTES,
     cacheTenancy: v.CACHE_TENANCY,
     maxBodyBytes: v.MAX_BODY_BYTES,
     maxCloneBytes: v.MAX_CLONE_BYTES,

@@ -36,6 +36,7 @@ export async function wireSpeech(options: {
     ring: await keyRingOf(env),
     edgeCache: edgeCacheOf(),
     waitUntil,
+    memoryBytes: settings.cacheMemoryBytes,
     onCorrupt: (key, error) => {
       metrics.counter('tts.edge.cache.corrupt').inc()
       log.warn('cache entry failed to open; deleted, treated as a miss', {
