@@ -28,6 +28,8 @@ export interface EntryMeta {
   lastUsed: number
   etag: string
   upstream: string
+  /** The cache scope (tenant) that stored it, for per-tenant stats; absent on older entries. */
+  scope?: string
 }
 
 /** A cache hit: the decrypted bytes and their metadata. */
@@ -65,6 +67,8 @@ export interface AudioCacheDeps {
   onCorrupt?: (key: string, error: unknown) => void
   /** Bytes of recent plaintext this isolate keeps (default 32 MiB; 0: none). */
   memoryBytes?: number
+  /** The caller's cache scope, recorded in what it stores (for per-tenant stats). */
+  scope?: string
 }
 
 /** The encrypted audio cache. */
@@ -192,7 +196,12 @@ export function createAudioCache(deps: AudioCacheDeps): AudioCache {
     },
     async put(key, plaintext, partial) {
       const sealed = await sealEnvelope(deps.ring, plaintext, key)
-      const meta: EntryMeta = { ...partial, size: sealed.byteLength, lastUsed: partial.created }
+      const meta: EntryMeta = {
+        ...partial,
+        ...(deps.scope === undefined ? {} : { scope: deps.scope }),
+        size: sealed.byteLength,
+        lastUsed: partial.created,
+      }
       await deps.r2.put(r2Name(key), sealed, { customMetadata: { meta: JSON.stringify(meta) } })
       await deps.kv.put(kvName(key), '', { metadata: meta })
       await remember(key, sealed, meta)

@@ -1,6 +1,6 @@
 /**
- * @module routes/cache — `GET /v1/cache/stats` (entries, bytes, hit rate) and
- * `DELETE /v1/cache` (admin: drops every entry).
+ * @module routes/cache — `GET /v1/cache/stats` (entries, bytes, hit rate: the caller's own
+ * cache scope, every scope for an admin key) and `DELETE /v1/cache` (admin: drops every entry).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { requireScope } from '../auth/index.ts'
@@ -10,6 +10,8 @@ import { forgetRecentAudio } from '../cache/memory.ts'
 import { keyRingOf } from '../cache/ring.ts'
 import { createAudioCache, edgeCacheOf } from '../cache/store.ts'
 import type { AppEnv } from '../env.ts'
+import { settingsOf } from '../settings/index.ts'
+import { scopeOf } from '../speech/context.ts'
 import { validationHook } from './hook.ts'
 import { AUTHED, problemResponses } from './problems.ts'
 
@@ -27,6 +29,10 @@ const StatsSchema = z
     hits: z.number(),
     misses: z.number(),
     hitRate: z.number().nullable(),
+    scope: z.string().nullable().openapi({
+      description:
+        'The cache scope counted (`tenant:…`, `key:…` or `*` under CACHE_TENANCY=shared); null for an admin key, which sees every scope',
+    }),
   })
   .openapi('CacheStats')
 
@@ -42,18 +48,24 @@ cacheRoutes.openapi(
     },
   }),
   async (c) => {
+    const principal = c.get('principal')
+    // A speech key sees its own scope only (issue 18): other tenants' volumes are not its business.
+    const scope = principal.scopes.includes('admin')
+      ? null
+      : scopeOf(settingsOf(c.env).cacheTenancy, principal)
     let entries = 0
     let bytes = 0
     let responses = 0
     for await (const { meta } of scanIndex(c.env.INDEX)) {
+      if (scope !== null && meta.scope !== scope) continue
       entries++
       bytes += meta.size
       if (meta.kind === 'response') responses++
     }
-    const { hits, misses } = await readCacheCounters(c.env)
+    const { hits, misses } = await readCacheCounters(c.env, scope)
     const hitRate = hits + misses === 0 ? null : hits / (hits + misses)
     return c.json(
-      { entries, bytes, responses, segments: entries - responses, hits, misses, hitRate },
+      { entries, bytes, responses, segments: entries - responses, hits, misses, hitRate, scope },
       200,
     )
   },

@@ -145,7 +145,13 @@ async function speak(
     .counter('tts.edge.pieces', { source: 'upstream' })
     .inc(report.pieces - report.cachedPieces)
   metrics.counter('tts.edge.pieces', { source: 'cache' }).inc(report.cachedPieces)
-  c.executionCtx.waitUntil(countCacheLookup(c.env, report.cache === 'HIT'))
+  countCacheLookup(
+    c.env,
+    ctx.scope,
+    report.cache === 'HIT',
+    (p) => c.executionCtx.waitUntil(p),
+    ctx.settings.cacheStatsFlushMs,
+  )
   ctx.log.metric('speech_request', Math.round(latencyMs), 'ms', {
     cache: report.cache,
     format,

@@ -30,6 +30,7 @@ export async function wireSpeech(options: {
     options.waitUntil(
       p.catch((e: unknown) => log.error('background work failed', { error: String(e) })),
     )
+  const scope = scopeOf(settings.cacheTenancy, principal)
   const cache = createAudioCache({
     r2: env.AUDIO,
     kv: env.INDEX,
@@ -37,6 +38,7 @@ export async function wireSpeech(options: {
     edgeCache: edgeCacheOf(),
     waitUntil,
     memoryBytes: settings.cacheMemoryBytes,
+    scope,
     onCorrupt: (key, error) => {
       metrics.counter('tts.edge.cache.corrupt').inc()
       log.warn('cache entry failed to open; deleted, treated as a miss', {
@@ -45,7 +47,6 @@ export async function wireSpeech(options: {
       })
     },
   })
-  const scope = scopeOf(settings.cacheTenancy, principal)
   const synthesizer = createPooledSynthesizer(poolClient(env), scope)
   const ctx = createSpeechContext({
     env,
