@@ -13,7 +13,8 @@ import { metrics } from '../observe/index.ts'
 import { ProblemError } from '../problem/index.ts'
 import { answerSpeech } from '../speech/answer.ts'
 import { newTally } from '../speech/pieces.ts'
-import { prepareSpeech, type SpeechInput } from '../speech/prepare.ts'
+import type { SpeechInput } from '../speech/prepare.ts'
+import { prepareSpeechRemembered } from '../speech/prepared-memo.ts'
 import { toSse } from '../speech/sse.ts'
 import { labelAnswer, whenNothingServes } from '../speech/unserved.ts'
 import { wireSpeech } from '../speech/wire.ts'
@@ -122,7 +123,7 @@ async function speak(
     // Either OpenAI form streams; `sse` is only a wrapping of the same audio (speech/sse.ts).
     stream: body.stream || body.stream_format !== undefined,
   }
-  const prepared = await prepareSpeech(ctx, input)
+  const prepared = await prepareSpeechRemembered(ctx, input)
   const answer = await answerSpeech(ctx, c.req.raw, prepared).catch(async (error: unknown) => ({
     response: await whenNothingServes(ctx, c.req.raw, prepared, input, error),
     report: { ...newTally(), cache: 'MISS' as const, bytes: 0 },
