@@ -195,6 +195,8 @@ export function createAudioCache(deps: AudioCacheDeps): AudioCache {
       return { bytes, meta, layer }
     },
     async put(key, plaintext, partial) {
+      // A replaced entry (a new ETag) must not be answered in its older form from memory.
+      recent.delete(key)
       const sealed = await sealEnvelope(deps.ring, plaintext, key)
       const meta: EntryMeta = {
         ...partial,
