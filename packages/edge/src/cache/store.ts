@@ -59,8 +59,11 @@ export interface AudioCacheDeps {
   r2: R2Bucket
   kv: KVNamespace
   ring: KeyRing
-  /** Per-location HTTP cache; `undefined` where there is none. */
-  edgeCache: Cache | undefined
+  /**
+   * Per-location HTTP cache; `undefined` where there is none. As a function it is looked up on
+   * first use only (`caches.default` costs a lookup that a hit from memory need not pay).
+   */
+  edgeCache: Cache | undefined | (() => Cache | undefined)
   waitUntil(promise: Promise<unknown>): void
   now?: () => number
   /** Told about corrupt entries (for logs/metrics). */
@@ -105,6 +108,24 @@ function parseMeta(raw: string | null | undefined): EntryMeta | undefined {
   }
 }
 
+/** `deps` whose edge cache, when given as a function, is looked up once, on first use. */
+function lazyEdgeCache(deps: AudioCacheDeps): AudioCacheDeps & { edgeCache: Cache | undefined } {
+  const { edgeCache } = deps
+  if (typeof edgeCache !== 'function') return { ...deps, edgeCache }
+  let found: Cache | undefined
+  let looked = false
+  return {
+    ...deps,
+    get edgeCache() {
+      if (!looked) {
+        found = edgeCache()
+        looked = true
+      }
+      return found
+    },
+  }
+}
+
 /**
  * A cache over the given bindings and key ring.
  *
@@ -112,7 +133,8 @@ function parseMeta(raw: string | null | undefined): EntryMeta | undefined {
  * const cache = createAudioCache({ r2: env.AUDIO, kv: env.INDEX, ring, edgeCache: caches.default, waitUntil: (p) => ctx.waitUntil(p) })
  * const found = await cache.get(key)
  */
-export function createAudioCache(deps: AudioCacheDeps): AudioCache {
+export function createAudioCache(options: AudioCacheDeps): AudioCache {
+  const deps = lazyEdgeCache(options)
   const now = deps.now ?? Date.now
   const recent = recentAudioOf<EntryMeta>(deps.ring, deps.memoryBytes)
 

@@ -35,7 +35,7 @@ export async function wireSpeech(options: {
     r2: env.AUDIO,
     kv: env.INDEX,
     ring: await keyRingOf(env),
-    edgeCache: edgeCacheOf(),
+    edgeCache: edgeCacheOf,
     waitUntil,
     memoryBytes: settings.cacheMemoryBytes,
     scope,
