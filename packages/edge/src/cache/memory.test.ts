@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test'
 import { generateKeyBase64, importKeyRing, type KeyRing } from '@tts/core/crypto'
 import { describe, expect, it } from 'vitest'
-import { forgetRecentAudio, recentAudioOf } from './memory.ts'
+import { forgetRecentAudio, RECENT_AUDIO_MAX_AGE_MS, recentAudioOf } from './memory.ts'
 import { createAudioCache, type EntryMeta, r2Name } from './store.ts'
 
 const ringOf = () => importKeyRing(`m${crypto.randomUUID().slice(0, 8)}:${generateKeyBase64()}`)
@@ -33,6 +33,18 @@ describe('recent plaintext (cache/memory)', () => {
     expect(recent.get(key, 5_000)).toBeUndefined()
     recent.set(key, entry(100, 5_000), 5_000)
     expect(recent.get(key, 1_000)).toBeUndefined()
+  })
+
+  it('asks storage again after 5 minutes, however long the entry lives', async () => {
+    // lru-cache reads a start time of 0 as "no ttl": the fake clock starts later.
+    let now = 1_000
+    const recent = recentAudioOf(await ringOf(), 8000, () => now)
+    const key = uniqueKey()
+    recent.set(key, entry(100, 7 * 24 * 3600_000), now)
+    now += RECENT_AUDIO_MAX_AGE_MS - 1
+    expect(recent.get(key, now)).toBeDefined()
+    now += 2
+    expect(recent.get(key, now)).toBeUndefined()
   })
 
   it('starts empty for another key ring, and forgets everything on a purge', async () => {

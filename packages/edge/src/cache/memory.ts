@@ -8,8 +8,9 @@
  * default (`CACHE_MEMORY_BYTES`), a quarter of a Worker isolate's 128 MB, which leaves room for
  * the encoders, a stream in flight and the language model; that holds ~300 WAV or ~3,000 MP3
  * phrases of ~2 s. One entry may take at most an eighth of it, so one long answer cannot flush
- * the rest. The entry's own expiry is checked on every read (the store's clock); the LRU's ttl
- * only lets an expired entry's memory go early.
+ * the rest. The entry's own expiry is checked on every read (the store's clock), and no entry
+ * stays longer than 5 minutes: a purge or eviction run by another isolate (which cannot reach
+ * this one's memory) is honoured here within that time.
  *
  * It is the store's (cache/store.ts): it is filled by hits and emptied by the store's delete.
  * It belongs to one key ring: when `CACHE_KEYS` changes (a key revoked or added), what was
@@ -21,6 +22,8 @@ import { LRUCache } from 'lru-cache'
 
 /** Default byte budget of the isolate's recent plaintext. */
 export const RECENT_AUDIO_MAX_BYTES = 32 * 1024 * 1024
+/** The longest an entry is answered from memory before storage is asked again. */
+export const RECENT_AUDIO_MAX_AGE_MS = 5 * 60_000
 
 /** What is remembered of an entry: its plaintext and when it expires (ms since epoch). */
 export interface RecentEntry<M extends { expires: number }> {
@@ -55,9 +58,11 @@ let current: { ring: KeyRing; maxBytes: number; lru: Lru } | undefined
 export function recentAudioOf<M extends { expires: number }>(
   ring: KeyRing,
   budget?: number,
+  /** The clock of the 5-minute bound (tests use a fake one; it starts the memory afresh). */
+  clock?: () => number,
 ): RecentAudio<M> {
   const maxBytes = budget ?? current?.maxBytes ?? RECENT_AUDIO_MAX_BYTES
-  if (!current || current.ring !== ring || current.maxBytes !== maxBytes) {
+  if (!current || current.ring !== ring || current.maxBytes !== maxBytes || clock) {
     current?.lru.clear()
     current =
       maxBytes > 0
@@ -68,6 +73,7 @@ export function recentAudioOf<M extends { expires: number }>(
               maxSize: maxBytes,
               maxEntrySize: Math.max(1, Math.floor(maxBytes / 8)),
               sizeCalculation: (e) => Math.max(1, e.bytes.byteLength),
+              ...(clock ? { perf: { now: clock }, ttlResolution: 0 } : {}),
             }),
           }
         : { ring, maxBytes, lru: new LRUCache({ max: 1 }) }
@@ -87,7 +93,7 @@ export function recentAudioOf<M extends { expires: number }>(
     set(key, entry, now) {
       const ttl = entry.meta.expires - now
       if (!keeps || !(ttl > 0)) return
-      lru.set(key, entry, { ttl })
+      lru.set(key, entry, { ttl: Math.min(ttl, RECENT_AUDIO_MAX_AGE_MS) })
     },
     delete(key) {
       lru.delete(key)

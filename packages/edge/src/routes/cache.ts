@@ -12,6 +12,7 @@ import { createAudioCache, edgeCacheOf } from '../cache/store.ts'
 import type { AppEnv } from '../env.ts'
 import { settingsOf } from '../settings/index.ts'
 import { scopeOf } from '../speech/context.ts'
+import { forgetPreparedRequests } from '../speech/prepared-memo.ts'
 import { validationHook } from './hook.ts'
 import { AUTHED, problemResponses } from './problems.ts'
 
@@ -99,6 +100,7 @@ cacheRoutes.openapi(
       deleted++
     }
     forgetRecentAudio()
+    forgetPreparedRequests()
     await resetCacheCounters(c.env)
     return c.json({ deleted }, 200)
   },

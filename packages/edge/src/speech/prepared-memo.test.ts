@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { settingsOf } from '../settings/index.ts'
 import type { SpeechContext } from './context.ts'
 import { resetSpeakerMemo } from './prepare.ts'
-import { prepareSpeechRemembered } from './prepared-memo.ts'
+import { forgetPreparedRequests, prepareSpeechRemembered } from './prepared-memo.ts'
 import { deleteVoice, saveVoice } from './voices-store.ts'
 
 /** A context that counts what resolving the voice costs (KV reads, upstream identity calls). */
@@ -57,6 +57,16 @@ describe('prepared requests remembered by the isolate', () => {
     expect(again.key).toBe(first.key)
     expect(again.stream).toBe(true)
     expect(counts).toEqual({ kvGets: 1, identities: 1 })
+  })
+
+  it('prepares afresh after a purge', async () => {
+    const { ctx, counts } = countingContext(`tenant:${crypto.randomUUID()}`)
+    const input = request(`Purged ${crypto.randomUUID()}.`)
+    await prepareSpeechRemembered(ctx, input)
+    resetSpeakerMemo()
+    forgetPreparedRequests()
+    await prepareSpeechRemembered(ctx, input)
+    expect(counts.kvGets).toBe(2)
   })
 
   it('keeps scopes and request fields apart', async () => {

@@ -26,10 +26,11 @@ import { isClonedVoiceId } from './voices-store.ts'
 const MEMO_MAX_CHARS = 2 * 1024 * 1024
 
 type Memo = LRUCache<string, Omit<PreparedSpeech, 'stream'>>
-const memos = new WeakMap<Settings, Memo>()
+const memos = new WeakMap<Settings, { memo: Memo; generation: number }>()
+let generation = 0
 
 function memoOf(settings: Settings): Memo {
-  let memo = memos.get(settings)
+  let memo = memos.get(settings)?.generation === generation ? memos.get(settings)?.memo : undefined
   if (!memo) {
     memo = new LRUCache({
       maxSize: MEMO_MAX_CHARS,
@@ -37,9 +38,20 @@ function memoOf(settings: Settings): Memo {
       sizeCalculation: (_value, key) => key.length + 256,
       ttl: SPEAKER_MEMO_TTL_MS,
     })
-    memos.set(settings, memo)
+    memos.set(settings, { memo, generation })
   }
   return memo
+}
+
+/**
+ * Forgets every remembered request of this isolate (with a purge: a key that folds in state a
+ * purge changes must be computed afresh).
+ *
+ * @example
+ * forgetPreparedRequests()
+ */
+export function forgetPreparedRequests(): void {
+  generation++
 }
 
 /**
