@@ -35,6 +35,9 @@ export default defineConfig({
           TOKEN_KEYS: ring('t1'),
           UPSTREAM_API_KEY: '',
           TEST_KEYS: JSON.stringify(keys),
+          // Cache counts written after each request, not batched for 5 s: a test's waitUntil
+          // work would otherwise wait out the batching window (test/cache-stats tests batching).
+          CACHE_STATS_FLUSH_MS: '0',
           TEST_OTHER_RING: `${ring('k2')},${ring('k0')}`,
         },
       },

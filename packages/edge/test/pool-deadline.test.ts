@@ -91,7 +91,7 @@ describe('deadlines', () => {
       sentence('Deadline form'),
     )
     const deferred = () =>
-      /tts_edge_queue_deferred_total\{code="upstream_timeout"\} (\d+)/.exec(
+      /tts_edge_queue_deferred_total\{code="upstream_timeout",outcome="queued"\} (\d+)/.exec(
         metrics.toPrometheus(),
       )?.[1]
     const before = Number(deferred() ?? 0)

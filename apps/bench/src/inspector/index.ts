@@ -20,6 +20,8 @@ export interface IsolateInspector {
    * its chunks are read and dropped). Says which way it went.
    */
   retained(): Promise<HeapUsage & { how: 'collectGarbage' | 'heapSnapshot' }>
+  /** Any DevTools method (`Profiler.start`, ...), with its parameters. */
+  send(method: string, params?: Record<string, unknown>): Promise<unknown>
   close(): void
 }
 
@@ -57,7 +59,7 @@ export async function connectInspector(base: string): Promise<IsolateInspector> 
     }
     if (message.id !== undefined) pending.get(message.id)?.(message.result, message.error)
   })
-  const call = (method: string, params?: unknown, timeoutMs = 10_000) =>
+  const call = (method: string, params?: Record<string, unknown>, timeoutMs = 60_000) =>
     new Promise<unknown>((resolve, reject) => {
       const id = next++
       const timer = setTimeout(() => {
@@ -70,7 +72,7 @@ export async function connectInspector(base: string): Promise<IsolateInspector> 
         if (error) reject(new Error(`${method}: ${JSON.stringify(error)}`))
         else resolve(result)
       })
-      ws.send(JSON.stringify({ id, method, params }))
+      ws.send(JSON.stringify({ id, method, ...(params ? { params } : {}) }))
     })
   const heap = async () => {
     const r = (await call('Runtime.getHeapUsage')) as Partial<HeapUsage>
@@ -92,6 +94,7 @@ export async function connectInspector(base: string): Promise<IsolateInspector> 
       await call('HeapProfiler.takeHeapSnapshot', { reportProgress: false }, 120_000)
       return { ...(await heap()), how: 'heapSnapshot' as const }
     },
+    send: call,
     close: () => ws.close(),
   }
 }

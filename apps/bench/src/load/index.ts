@@ -34,6 +34,54 @@ export interface LoadOptions {
  * const r = await runLoad({ url, method: 'POST', headers, body, connections: 10, durationS: 10 })
  */
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+  return summarizeLoad([await loadSlice(o)], o.durationS)
+}
+
+/** One slice of load: every 2xx time, and the slice's failures. */
+interface Slice {
+  times: number[]
+  bytes: number
+  non2xx: number
+  errors: number
+}
+
+function summarizeLoad(slices: Slice[], durationS: number): LoadResult {
+  const times = slices.flatMap((x) => x.times)
+  const bytes = slices.reduce((sum, x) => sum + x.bytes, 0)
+  const s = summarize(times)
+  return {
+    requests: times.length,
+    requestsPerSecond: round(times.length / durationS),
+    p50Ms: round(s.p50),
+    p95Ms: round(s.p95),
+    p99Ms: round(s.p99),
+    non2xx: slices.reduce((sum, x) => sum + x.non2xx, 0),
+    errors: slices.reduce((sum, x) => sum + x.errors, 0),
+    bytesPerResponse: times.length ? Math.round(bytes / times.length) : 0,
+  }
+}
+
+/**
+ * Loads several targets in turns (`rounds` slices of `durationS / rounds` each, A B A B …) and
+ * summarises each over all its slices. On a shared machine whose load drifts, targets compared
+ * by ratio then meet the same conditions, which one slice each after the other does not give.
+ *
+ * @example
+ * const [ours, floor] = await runAlternating([oursOptions, floorOptions], 4)
+ */
+export async function runAlternating(
+  targets: LoadOptions[],
+  rounds: number,
+): Promise<LoadResult[]> {
+  const slices: Slice[][] = targets.map(() => [])
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, o] of targets.entries())
+      slices[i]?.push(await loadSlice({ ...o, durationS: o.durationS / rounds }))
+  }
+  return targets.map((o, i) => summarizeLoad(slices[i] ?? [], o.durationS))
+}
+
+async function loadSlice(o: LoadOptions): Promise<Slice> {
   if (!o.url.startsWith('http://127.0.0.1:')) throw new Error(`refusing to load ${o.url}`)
   const times: number[] = []
   let bytes = 0
@@ -63,15 +111,5 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     bytes += resBytes
   })
   const result = await finished
-  const s = summarize(times)
-  return {
-    requests: times.length,
-    requestsPerSecond: round(times.length / o.durationS),
-    p50Ms: round(s.p50),
-    p95Ms: round(s.p95),
-    p99Ms: round(s.p99),
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    bytesPerResponse: times.length ? Math.round(bytes / times.length) : 0,
-  }
+  return { times, bytes, non2xx: result.non2xx, errors: result.errors + result.timeouts }
 }

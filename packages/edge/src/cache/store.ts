@@ -11,8 +11,13 @@
  * API copy is dropped alone and the R2 object is read; only a bad R2 object is deleted from R2.
  * An expired entry is a miss that stays (for STALE serving) until the miss path overwrites it
  * or the cron purges it.
+ *
+ * A warm isolate answers a hit from its own recent plaintext first (cache/memory.ts), and
+ * rewrites an entry's `lastUsed` at most once an hour per isolate, however often it is hit.
  */
 import { isCryptoError, type KeyRing, openEnvelope, sealEnvelope } from '@tts/core/crypto'
+import { LRUCache } from 'lru-cache'
+import { recentAudioOf } from './memory.ts'
 
 /** What the index knows about an entry — never the text. */
 export interface EntryMeta {
@@ -32,14 +37,16 @@ export interface EntryMeta {
   /** The generation owner and id the entry's key was derived under (see `generation.ts`). */
   owner?: string
   generation?: string
+  /** The cache scope (tenant) that stored it, for per-tenant stats; absent on older entries. */
+  scope?: string
 }
 
 /** A cache hit: the decrypted bytes and their metadata. */
 export interface CacheHit {
   bytes: Uint8Array
   meta: EntryMeta
-  /** Which layer answered. */
-  layer: 'cache-api' | 'r2'
+  /** Which layer answered (`memory`: this isolate's recent plaintext). */
+  layer: 'memory' | 'cache-api' | 'r2'
   /** Past its expiry, returned only because the read allowed it (`staleMaxMs`). */
   stale?: true
 }
@@ -61,8 +68,11 @@ export interface AudioCacheDeps {
   r2: R2Bucket
   kv: KVNamespace
   ring: KeyRing
-  /** Per-location HTTP cache; `undefined` where there is none. */
-  edgeCache: Cache | undefined
+  /**
+   * Per-location HTTP cache; `undefined` where there is none. As a function it is looked up on
+   * first use only (`caches.default` costs a lookup that a hit from memory need not pay).
+   */
+  edgeCache: Cache | undefined | (() => Cache | undefined)
   waitUntil(promise: Promise<unknown>): void
   now?: () => number
   /** Told about corrupt entries (for logs/metrics). */
@@ -71,6 +81,10 @@ export interface AudioCacheDeps {
   onUnknownKey?: (key: string) => void
   /** Stamped on every entry `put` writes, so the cron can retire old generations. */
   stamp?: { owner: string; generation: string }
+  /** Bytes of recent plaintext this isolate keeps (default 32 MiB; 0: none). */
+  memoryBytes?: number
+  /** The caller's cache scope, recorded in what it stores (for per-tenant stats). */
+  scope?: string
 }
 
 /** The encrypted audio cache. */
@@ -107,6 +121,10 @@ export const kvName = (key: string) => `cache:${key}`
 const edgeUrl = (key: string) => `https://tts-edge.cache/audio/${key}`
 const TOUCH_EVERY_MS = 60 * 60 * 1000
 
+// Keys whose `lastUsed` this isolate rewrote within the hour: the Cache API copy's metadata
+// keeps the stored `lastUsed`, so without this every hit of an entry over an hour old wrote KV.
+const touched = new LRUCache<string, true>({ max: 4096, ttl: TOUCH_EVERY_MS, ttlResolution: 0 })
+
 function parseMeta(raw: string | null | undefined): EntryMeta | undefined {
   if (!raw) return undefined
   try {
@@ -117,6 +135,24 @@ function parseMeta(raw: string | null | undefined): EntryMeta | undefined {
   }
 }
 
+/** `deps` whose edge cache, when given as a function, is looked up once, on first use. */
+function lazyEdgeCache(deps: AudioCacheDeps): AudioCacheDeps & { edgeCache: Cache | undefined } {
+  const { edgeCache } = deps
+  if (typeof edgeCache !== 'function') return { ...deps, edgeCache }
+  let found: Cache | undefined
+  let looked = false
+  return {
+    ...deps,
+    get edgeCache() {
+      if (!looked) {
+        found = edgeCache()
+        looked = true
+      }
+      return found
+    },
+  }
+}
+
 /**
  * A cache over the given bindings and key ring.
  *
@@ -124,10 +160,20 @@ function parseMeta(raw: string | null | undefined): EntryMeta | undefined {
  * const cache = createAudioCache({ r2: env.AUDIO, kv: env.INDEX, ring, edgeCache: caches.default, waitUntil: (p) => ctx.waitUntil(p) })
  * const found = await cache.get(key)
  */
-export function createAudioCache(deps: AudioCacheDeps): AudioCache {
+export function createAudioCache(options: AudioCacheDeps): AudioCache {
+  const deps = lazyEdgeCache(options)
   const now = deps.now ?? Date.now
+  const recent = recentAudioOf<EntryMeta>(deps.ring, deps.memoryBytes)
+
+  // Eviction and purge read `lastUsed`: an hour's precision is all they need.
+  function touch(key: string, meta: EntryMeta, at: number): void {
+    if (at - meta.lastUsed <= TOUCH_EVERY_MS || touched.has(key)) return
+    touched.set(key, true)
+    deps.waitUntil(deps.kv.put(kvName(key), '', { metadata: { ...meta, lastUsed: at } }))
+  }
 
   async function remove(key: string): Promise<void> {
+    recent.delete(key)
     await Promise.all([
       deps.r2.delete(r2Name(key)),
       deps.kv.delete(kvName(key)),
@@ -166,6 +212,11 @@ export function createAudioCache(deps: AudioCacheDeps): AudioCache {
 
   const cache: AudioCache = {
     async get(key, options = {}) {
+      const remembered = recent.get(key, now())
+      if (remembered) {
+        touch(key, remembered.meta, now())
+        return { bytes: remembered.bytes, meta: remembered.meta, layer: 'memory' }
+      }
       const found = await read(key)
       if (!found) return { miss: 'absent' }
       const { sealed, meta, layer } = found
@@ -197,18 +248,18 @@ export function createAudioCache(deps: AudioCacheDeps): AudioCache {
       }
       if (expired) return { bytes, meta, layer, stale: true }
       if (layer === 'r2') deps.waitUntil(remember(key, sealed, meta))
-      const at = now()
-      if (at - meta.lastUsed > TOUCH_EVERY_MS) {
-        const touched = { ...meta, lastUsed: at }
-        deps.waitUntil(deps.kv.put(kvName(key), '', { metadata: touched }))
-      }
+      recent.set(key, { bytes, meta }, now())
+      touch(key, meta, now())
       return { bytes, meta, layer }
     },
     async put(key, plaintext, partial) {
+      // A replaced entry (a new ETag) must not be answered in its older form from memory.
+      recent.delete(key)
       const sealed = await sealEnvelope(deps.ring, plaintext, key)
       const meta: EntryMeta = {
         ...partial,
         ...deps.stamp,
+        ...(deps.scope === undefined ? {} : { scope: deps.scope }),
         size: sealed.byteLength,
         lastUsed: partial.created,
       }

@@ -194,21 +194,38 @@ export class UpstreamPool extends DurableObject<Env> {
     this.metrics.counter('tts.edge.queue.dead_letters').inc()
   }
 
-  /** Counts one cache lookup. */
-  async countCache(hit: boolean): Promise<void> {
-    const counters = await this.cacheCounters()
-    if (hit) counters.hits++
-    else counters.misses++
-    await this.ctx.storage.put('cache-counters', counters)
+  /** Adds an isolate's batch of lookups, by cache scope (cache/counters.ts flushes them). */
+  async addCacheCounts(batch: Record<string, CacheCounters>): Promise<void> {
+    // One key per scope: the number of tenants does not bound a single value's size.
+    const names = Object.keys(batch).map((scope) => `cache-counts:${scope}`)
+    const stored = await this.ctx.storage.get<CacheCounters>(names)
+    const sums: Record<string, CacheCounters> = {}
+    for (const [scope, add] of Object.entries(batch)) {
+      const sum = stored.get(`cache-counts:${scope}`) ?? { hits: 0, misses: 0 }
+      sums[`cache-counts:${scope}`] = { hits: sum.hits + add.hits, misses: sum.misses + add.misses }
+    }
+    await this.ctx.storage.put(sums)
   }
 
-  /** The hit and miss counts. */
-  async cacheCounters(): Promise<CacheCounters> {
-    return (await this.ctx.storage.get<CacheCounters>('cache-counters')) ?? { hits: 0, misses: 0 }
+  /** The hit and miss counts by cache scope; `''` holds counts from before they had one. */
+  async cacheCountsByScope(): Promise<Record<string, CacheCounters>> {
+    const [scoped, legacy] = await Promise.all([
+      this.ctx.storage.list<CacheCounters>({ prefix: 'cache-counts:' }),
+      this.ctx.storage.get<CacheCounters>('cache-counters'),
+    ])
+    const counts: Record<string, CacheCounters> = legacy ? { '': legacy } : {}
+    for (const [name, c] of scoped) counts[name.slice('cache-counts:'.length)] = c
+    return counts
   }
 
-  /** Forgets the counts (with `DELETE /v1/cache`). */
-  async resetCacheCounters(): Promise<void> {
-    await this.ctx.storage.delete('cache-counters')
+  /** Forgets the counts of `scope`, or all of them (`null`), with `DELETE /v1/cache`. */
+  async resetCacheCounters(scope: string | null = null): Promise<void> {
+    const names =
+      scope === null
+        ? ['cache-counters', ...(await this.ctx.storage.list({ prefix: 'cache-counts:' })).keys()]
+        : [`cache-counts:${scope}`]
+    // Storage deletes at most 128 keys per call.
+    for (let i = 0; i < names.length; i += 128)
+      await this.ctx.storage.delete(names.slice(i, i + 128))
   }
 }

@@ -1,15 +1,19 @@
 /**
- * @module routes/cache — `GET /v1/cache/stats` (entries, bytes, hit rate) and
- * `DELETE /v1/cache` (admin: purges a tenant's cache by starting a new generation).
+ * @module routes/cache — `GET /v1/cache/stats` (entries, bytes, hit rate: the caller's own
+ * cache scope, every scope for an admin key) and `DELETE /v1/cache` (admin: purges a tenant's
+ * cache by starting a new generation).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { requireScope } from '../auth/index.ts'
 import { readCacheCounters, resetCacheCounters } from '../cache/counters.ts'
 import { bumpGeneration, generationOwner } from '../cache/generation.ts'
 import { scanIndex } from '../cache/index-scan.ts'
+import { forgetRecentAudio } from '../cache/memory.ts'
 import type { AppEnv } from '../env.ts'
 import { ProblemError } from '../problem/index.ts'
 import { settingsOf } from '../settings/index.ts'
+import { scopeOf } from '../speech/context.ts'
+import { forgetPreparedRequests } from '../speech/prepared-memo.ts'
 import { validationHook } from './hook.ts'
 import { AUTHED, problemResponses } from './problems.ts'
 
@@ -27,6 +31,10 @@ const StatsSchema = z
     hits: z.number(),
     misses: z.number(),
     hitRate: z.number().nullable(),
+    scope: z.string().nullable().openapi({
+      description:
+        'The cache scope counted (`tenant:…`, `key:…` or `*` under CACHE_TENANCY=shared); null for an admin key, which sees every scope',
+    }),
   })
   .openapi('CacheStats')
 
@@ -42,18 +50,24 @@ cacheRoutes.openapi(
     },
   }),
   async (c) => {
+    const principal = c.get('principal')
+    // A speech key sees its own scope only (issue 18): other tenants' volumes are not its business.
+    const scope = principal.scopes.includes('admin')
+      ? null
+      : scopeOf(settingsOf(c.env).cacheTenancy, principal)
     let entries = 0
     let bytes = 0
     let responses = 0
     for await (const { meta } of scanIndex(c.env.INDEX)) {
+      if (scope !== null && meta.scope !== scope) continue
       entries++
       bytes += meta.size
       if (meta.kind === 'response') responses++
     }
-    const { hits, misses } = await readCacheCounters(c.env)
+    const { hits, misses } = await readCacheCounters(c.env, scope)
     const hitRate = hits + misses === 0 ? null : hits / (hits + misses)
     return c.json(
-      { entries, bytes, responses, segments: entries - responses, hits, misses, hitRate },
+      { entries, bytes, responses, segments: entries - responses, hits, misses, hitRate, scope },
       200,
     )
   },
@@ -107,7 +121,13 @@ cacheRoutes.openapi(
     }
     const tenant = named ?? c.get('principal').tenant
     const generation = await bumpGeneration(c.env.INDEX, generationOwner(cacheTenancy, tenant))
-    await resetCacheCounters(c.env)
+    forgetRecentAudio()
+    forgetPreparedRequests()
+    // The purged tenant's counts start again; under CACHE_TENANCY=key the counts are per key,
+    // which a tenant's purge does not name, so they are kept.
+    const counted =
+      cacheTenancy === 'shared' ? null : cacheTenancy === 'tenant' ? `tenant:${tenant}` : undefined
+    if (counted !== undefined) await resetCacheCounters(c.env, counted)
     return c.json(
       {
         tenant: cacheTenancy === 'shared' ? null : tenant,

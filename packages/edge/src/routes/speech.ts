@@ -17,6 +17,7 @@ import { answerSpeech } from '../speech/answer.ts'
 import { resolveLanguage } from '../speech/language.ts'
 import { newTally } from '../speech/pieces.ts'
 import { prepareSpeech, resolveVoice, type SpeechInput } from '../speech/prepare.ts'
+import { prepareSpeechRemembered } from '../speech/prepared-memo.ts'
 import { toSse } from '../speech/sse.ts'
 import { labelAnswer, whenNothingServes } from '../speech/unserved.ts'
 import { wireSpeech } from '../speech/wire.ts'
@@ -143,7 +144,7 @@ async function speak(
     // Either OpenAI form streams; `sse` is only a wrapping of the same audio (speech/sse.ts).
     stream: body.stream || body.stream_format !== undefined,
   }
-  const prepared = await prepareSpeech(ctx, input)
+  const prepared = await prepareSpeechRemembered(ctx, input)
   const answer = await answerSpeech(ctx, c.req.raw, prepared).catch(async (error: unknown) => ({
     response: await whenNothingServes(ctx, c.req.raw, prepared, input, error),
     report: { ...newTally(), cache: 'MISS' as const, bytes: 0 },
@@ -169,7 +170,13 @@ async function speak(
     .counter('tts.edge.pieces', { source: 'upstream' })
     .inc(report.pieces - report.cachedPieces)
   metrics.counter('tts.edge.pieces', { source: 'cache' }).inc(report.cachedPieces)
-  c.executionCtx.waitUntil(countCacheLookup(c.env, report.cache === 'HIT'))
+  countCacheLookup(
+    c.env,
+    ctx.scope,
+    report.cache === 'HIT',
+    (p) => c.executionCtx.waitUntil(p),
+    ctx.settings.cacheStatsFlushMs,
+  )
   ctx.log.metric('speech_request', Math.round(latencyMs), 'ms', {
     cache: report.cache,
     format,

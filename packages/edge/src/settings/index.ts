@@ -47,6 +47,10 @@ export interface Settings {
   voiceMap: Record<string, string>
   cacheTtlMs: number
   cacheMaxBytes: number
+  /** Bytes of recent plaintext kept per isolate (0: none). */
+  cacheMemoryBytes: number
+  /** How long an isolate adds up cache lookups before writing them (0: at once). */
+  cacheStatsFlushMs: number
   cacheTenancy: CacheTenancy
   maxBodyBytes: number
   maxCloneBytes: number
@@ -130,6 +134,8 @@ export function settingsOf(env: Env): Settings {
     voiceMap: v.VOICE_MAP,
     cacheTtlMs: v.CACHE_TTL_SECONDS * 1000,
     cacheMaxBytes: v.CACHE_MAX_BYTES,
+    cacheMemoryBytes: v.CACHE_MEMORY_BYTES,
+    cacheStatsFlushMs: v.CACHE_STATS_FLUSH_MS,
     cacheTenancy: v.CACHE_TENANCY,
     maxBodyBytes: v.MAX_BODY_BYTES,
     maxCloneBytes: v.MAX_CLONE_BYTES,

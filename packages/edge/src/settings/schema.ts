@@ -119,6 +119,21 @@ export const EnvSchema = z.object({
   ).default({}),
   CACHE_TTL_SECONDS: positiveInt(604_800),
   CACHE_MAX_BYTES: positiveInt(1024 ** 3),
+  /** Bytes of recently served plaintext each isolate keeps (cache/memory.ts); 0 keeps none. */
+  CACHE_MEMORY_BYTES: z.coerce
+    .number()
+    .int('must be a whole number of bytes, 0 or more')
+    .min(0, 'must be a whole number of bytes, 0 or more')
+    .max(64 * 1024 * 1024, 'must be at most 67108864 (64 MiB: half an isolate)')
+    .default(32 * 1024 * 1024),
+  /** How long an isolate adds up cache hits and misses before writing them (cache/counters.ts). */
+  CACHE_STATS_FLUSH_MS: z.coerce
+    .number()
+    .int('must be a whole number of milliseconds from 0 to 25000')
+    .min(0, 'must be a whole number of milliseconds from 0 to 25000')
+    // waitUntil work ends 30 s after the answer: the flush must come before that.
+    .max(25_000, 'must be a whole number of milliseconds from 0 to 25000')
+    .default(5_000),
   CACHE_TENANCY: z
     .enum(['shared', 'tenant', 'key'], { error: 'must be shared, tenant or key' })
     .default('tenant'),

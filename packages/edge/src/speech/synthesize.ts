@@ -77,7 +77,6 @@ export async function synthesizeToCache(
     looked?: { found: CacheLookup; ms: number }
   } = {},
 ): Promise<CachedSpeech> {
-  const signal = options.signal ?? AbortSignal.timeout(DEADLINE_MS)
   const tally = newTally()
   const lookupStarted = performance.now()
   const found = options.looked?.found ?? (await ctx.cache.get(prepared.key))
@@ -93,6 +92,8 @@ export async function synthesizeToCache(
       stored: Promise.resolve(),
     }
   }
+  // Made only for a miss: a hit needs no deadline timer.
+  const signal = options.signal ?? AbortSignal.timeout(DEADLINE_MS)
   const created = Date.now()
   const plan = await planSegments(ctx, prepared)
   const segments: Promise<void>[] = []

@@ -38,6 +38,7 @@ export async function wireSpeech(options: {
     options.waitUntil(
       p.catch((e: unknown) => log.error('background work failed', { error: String(e) })),
     )
+  const scope = scopeOf(settings.cacheTenancy, principal)
   const owner = generationOwner(settings.cacheTenancy, principal.tenant)
   const [ring, generation] = await Promise.all([
     keyRingOf(env),
@@ -48,8 +49,10 @@ export async function wireSpeech(options: {
     kv: env.INDEX,
     ring,
     stamp: { owner, generation: generation.id },
-    edgeCache: edgeCacheOf(),
+    edgeCache: edgeCacheOf,
     waitUntil,
+    memoryBytes: settings.cacheMemoryBytes,
+    scope,
     onCorrupt: (key, error) => {
       metrics.counter('tts.edge.cache.corrupt').inc()
       log.warn('cache entry failed to open; deleted, treated as a miss', {
@@ -67,7 +70,6 @@ export async function wireSpeech(options: {
       )
     },
   })
-  const scope = scopeOf(settings.cacheTenancy, principal)
   const synthesizer = createPooledSynthesizer(poolClient(env), scope, undefined, options.priority)
   const ctx = createSpeechContext({
     env,
