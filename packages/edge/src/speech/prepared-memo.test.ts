@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
+import { INITIAL_GENERATION } from '../cache/generation.ts'
 import { settingsOf } from '../settings/index.ts'
 import type { SpeechContext } from './context.ts'
 import { resetSpeakerMemo } from './prepare.ts'
@@ -17,12 +18,17 @@ function countingContext(scope: string, settings = { ...settingsOf(env), voiceMa
           counts.kvGets++
           return env.INDEX.get(key, type as 'text')
         },
+        async getWithMetadata(key: string, type?: string) {
+          counts.kvGets++
+          return env.INDEX.getWithMetadata(key, type as 'text')
+        },
         async put() {},
       },
     },
     settings,
     principal: { tenant: scope, scopes: ['speech'], keyId: 'k' },
     scope,
+    generation: INITIAL_GENERATION.id,
     synthesizer: {
       voiceIdentity: async () => {
         counts.identities++
@@ -67,6 +73,15 @@ describe('prepared requests remembered by the isolate', () => {
     forgetPreparedRequests()
     await prepareSpeechRemembered(ctx, input)
     expect(counts.kvGets).toBe(2)
+  })
+
+  it('follows the cache generation: a purge in another isolate changes the key here too', async () => {
+    const { ctx } = countingContext(`tenant:${crypto.randomUUID()}`)
+    const input = request(`Generations ${crypto.randomUUID()}.`)
+    const before = await prepareSpeechRemembered(ctx, input)
+    const after = await prepareSpeechRemembered({ ...ctx, generation: 'g2' }, input)
+    expect(after.key).not.toBe(before.key)
+    expect(await prepareSpeechRemembered(ctx, input)).toMatchObject({ key: before.key })
   })
 
   it('keeps scopes and request fields apart', async () => {
