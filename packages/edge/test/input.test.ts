@@ -176,3 +176,26 @@ describe('conditional headers', () => {
     expect(hit.body.byteLength).toBe(0)
   })
 })
+
+describe('text in a script its language does not read', () => {
+  // 15 letters drawn from Arabic's 28: 72 bits, so no other test asks for the same text.
+  const arabic = () => {
+    const letters = 'ابتثجحخدذرزسشصضطظعغفقكلمنهوي'
+    const pick = () =>
+      letters[(crypto.getRandomValues(new Uint32Array(1))[0] ?? 0) % letters.length]
+    return Array.from({ length: 3 }, () => Array.from({ length: 5 }, pick).join('')).join(' ')
+  }
+
+  it('Arabic script sent as en is a 422 input_rejected naming the fix, and as ar it is spoken', async () => {
+    const input = arabic()
+    const wrong = await speak({ input, language: 'en', response_format: 'wav' })
+    expect(wrong.status).toBe(422)
+    const problem = wrong.json<Problem>()
+    expect(problem.code).toBe('input_rejected')
+    expect(problem.detail).toMatch(/language 'en'/)
+    expect(problem.detail).toMatch(/'auto'/)
+    const right = await speak({ input, language: 'ar', response_format: 'wav' })
+    expect(right.status).toBe(200)
+    expect(right.headers.get('content-type')).toBe('audio/wav')
+  })
+})

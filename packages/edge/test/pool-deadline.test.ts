@@ -3,52 +3,18 @@
  * 23 used to be a 502 `upstream_error`) are one 504 `upstream_timeout`, with the stale copy
  * served and the request queued for deferred synthesis like any "nothing could serve".
  */
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { waitOnExecutionContext } from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Principal } from '../src/auth/index.ts'
-import { metrics, requestLogger } from '../src/observe/index.ts'
-import { prepareSpeech, type SpeechInput } from '../src/speech/prepare.ts'
+import { metrics } from '../src/observe/index.ts'
 import { whenNothingServes } from '../src/speech/unserved.ts'
-import { wireSpeech } from '../src/speech/wire.ts'
-import { call, keys, sentence, speak, testEnv } from './helpers.ts'
-import { poolEmulators, poolEnv, releasePools, warm } from './pool-helpers.ts'
+import { call, keys, sentence, speak } from './helpers.ts'
+import { poolEmulators, poolEnv, releasePools, warm, withStaleCopy } from './pool-helpers.ts'
 
 afterEach(releasePools)
 
 // keys.speech's tenant: the HTTP requests below share this cache scope.
 const principal = { tenant: 'tenant-a', scopes: ['speech'], keyId: 'k-deadline' } as Principal
-
-async function withStaleCopy(pool: Partial<Env>, text: string) {
-  const exec = createExecutionContext()
-  const { ctx } = await wireSpeech({
-    env: testEnv(pool),
-    principal,
-    log: requestLogger('info', 'deadline-test'),
-    waitUntil: (p) => exec.waitUntil(p),
-  })
-  const input: SpeechInput = {
-    input: text,
-    voice: 'alloy',
-    language: 'en',
-    format: 'wav',
-    speed: 1,
-    stream: false,
-  }
-  const prepared = await prepareSpeech(ctx, input)
-  const audio = crypto.getRandomValues(new Uint8Array(4096))
-  await ctx.cache.put(prepared.key, audio, {
-    kind: 'response',
-    format: 'wav',
-    language: 'en',
-    sampleRate: 24_000,
-    durationMs: 85,
-    created: Date.now() - 60_000,
-    expires: Date.now() - 1000,
-    etag: 'stale-etag',
-    upstream: 'xtts-streaming test',
-  })
-  return { ctx, exec, prepared, input, audio }
-}
 
 describe('deadlines', () => {
   it('a hung upstream: 504 upstream_timeout without a copy, the stale copy with one', async () => {
@@ -56,7 +22,7 @@ describe('deadlines', () => {
     const pool = poolEnv([{ url: a.url }], { ttfbMs: 500, maxRetries: 0, serveStale: true })
     await warm(pool)
     const kept = sentence('Kept while it hangs')
-    const { exec, audio } = await withStaleCopy(pool, kept)
+    const { exec, audio } = await withStaleCopy(pool, kept, principal)
     await waitOnExecutionContext(exec)
     await a.faults({ hang: true })
     const bare = await speak(
@@ -89,6 +55,7 @@ describe('deadlines', () => {
     const { ctx, exec, prepared, input, audio } = await withStaleCopy(
       pool,
       sentence('Deadline form'),
+      principal,
     )
     const deferred = () =>
       /tts_edge_queue_deferred_total\{code="upstream_timeout",outcome="queued"\} (\d+)/.exec(

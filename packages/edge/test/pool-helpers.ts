@@ -2,10 +2,14 @@
  * @module test/pool-helpers — the pool tests' own emulators (started by the global setup, used
  * by no other test), a fresh pool object per test (`POOL_NAME`), and its settings as env.
  */
-import { env } from 'cloudflare:test'
+import { createExecutionContext, env } from 'cloudflare:test'
 import { inject } from 'vitest'
+import type { Principal } from '../src/auth/index.ts'
+import { requestLogger } from '../src/observe/index.ts'
 import { poolClient } from '../src/pool-client/index.ts'
 import type { PoolOptions } from '../src/settings/index.ts'
+import { prepareSpeech, type SpeechInput } from '../src/speech/prepare.ts'
+import { wireSpeech } from '../src/speech/wire.ts'
 import { emulatorFetch, sentence, speak, testEnv } from './helpers.ts'
 
 declare module 'vitest' {
@@ -158,4 +162,40 @@ export async function eventually<T>(
 /** Prints a scenario's measured timing (collected for the issue's note). */
 export function measured(scenario: string, figures: Record<string, number | string>): void {
   console.log(`[pool timing] ${scenario}: ${JSON.stringify(figures)}`)
+}
+
+/**
+ * A speech context on `pool` for `principal`, and a real sealed answer of `text` in R2 + KV
+ * whose lifetime ran out a second ago: what a "nothing can serve" path may serve as STALE.
+ */
+export async function withStaleCopy(pool: Partial<Env>, text: string, principal: Principal) {
+  const exec = createExecutionContext()
+  const { ctx } = await wireSpeech({
+    env: testEnv(pool),
+    principal,
+    log: requestLogger('info', 'stale-copy-test'),
+    waitUntil: (p) => exec.waitUntil(p),
+  })
+  const input: SpeechInput = {
+    input: text,
+    voice: 'alloy',
+    language: 'en',
+    format: 'wav',
+    speed: 1,
+    stream: false,
+  }
+  const prepared = await prepareSpeech(ctx, input)
+  const audio = crypto.getRandomValues(new Uint8Array(4096))
+  await ctx.cache.put(prepared.key, audio, {
+    kind: 'response',
+    format: 'wav',
+    language: 'en',
+    sampleRate: 24_000,
+    durationMs: 85,
+    created: Date.now() - 60_000,
+    expires: Date.now() - 1000,
+    etag: 'stale-etag',
+    upstream: 'xtts-streaming test',
+  })
+  return { ctx, exec, prepared, input, audio }
 }

@@ -1,13 +1,10 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { waitOnExecutionContext } from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Principal } from '../src/auth/index.ts'
-import { requestLogger } from '../src/observe/index.ts'
 import { PoolError } from '../src/pool/errors.ts'
-import { prepareSpeech, type SpeechInput } from '../src/speech/prepare.ts'
 import { whenNothingServes } from '../src/speech/unserved.ts'
-import { wireSpeech } from '../src/speech/wire.ts'
-import { sentence, speak, testEnv } from './helpers.ts'
-import { measured, poolEmulators, poolEnv, releasePools } from './pool-helpers.ts'
+import { sentence, speak } from './helpers.ts'
+import { measured, poolEmulators, poolEnv, releasePools, withStaleCopy } from './pool-helpers.ts'
 
 afterEach(releasePools)
 
@@ -15,38 +12,11 @@ const principal = { tenant: 'tenant-a', scopes: ['speech'], keyId: 'k-stale' } a
 
 async function setUp(options: Record<string, unknown>) {
   const [a] = await poolEmulators()
-  const exec = createExecutionContext()
-  const env = testEnv(poolEnv([{ url: a.url }], options))
-  const { ctx } = await wireSpeech({
-    env,
+  return withStaleCopy(
+    poolEnv([{ url: a.url }], options),
+    sentence('Kept past its time'),
     principal,
-    log: requestLogger('info', 'stale-test'),
-    waitUntil: (p) => exec.waitUntil(p),
-  })
-  const input: SpeechInput = {
-    input: sentence('Kept past its time'),
-    voice: 'alloy',
-    language: 'en',
-    format: 'wav',
-    speed: 1,
-    stream: false,
-  }
-  const prepared = await prepareSpeech(ctx, input)
-  // A real sealed copy in R2 + KV whose TTL ran out a second ago.
-  const audio = crypto.getRandomValues(new Uint8Array(4096))
-  const created = Date.now() - 60_000
-  await ctx.cache.put(prepared.key, audio, {
-    kind: 'response',
-    format: 'wav',
-    language: 'en',
-    sampleRate: 24_000,
-    durationMs: 85,
-    created,
-    expires: Date.now() - 1000,
-    etag: 'stale-etag',
-    upstream: 'xtts-streaming test',
-  })
-  return { ctx, exec, prepared, input, audio }
+  )
 }
 
 describe('stale copies', () => {

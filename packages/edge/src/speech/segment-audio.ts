@@ -3,7 +3,8 @@
  * segment cache (`lookUpDistinct`, one read per distinct sentence) or checked when it arrives
  * from the upstream (`checked`: valid, plausible for its text, mono) before it is cached.
  */
-import { isAudioError, validateAudio } from '@tts/core/audio'
+import { type AudioError, isAudioError, validateAudio } from '@tts/core/audio'
+import { ProblemError } from '../problem/index.ts'
 import { UpstreamError } from '../upstream/index.ts'
 import { bytesPcm, pcmBytes } from '../upstream/pcm.ts'
 import type { SpeechContext } from './context.ts'
@@ -34,12 +35,50 @@ export function checked(
     return durationMs
   } catch (cause) {
     if (!isAudioError(cause)) throw cause
+    const mismatch = scriptMismatch(cause, sentence, prepared.language)
+    if (mismatch) throw mismatch
     throw new UpstreamError(
       'upstream_invalid_audio',
       `the upstream audio failed validation: ${cause.message}`,
       { cause },
     )
   }
+}
+
+/** The letters each language's voice reads (XTTS's languages; the rest read Latin). */
+const READS: Record<string, RegExp> = {
+  ru: /\p{Script=Cyrillic}/u,
+  ar: /\p{Script=Arabic}/u,
+  hi: /\p{Script=Devanagari}/u,
+  ko: /\p{Script=Hangul}/u,
+  ja: /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u,
+  'zh-cn': /\p{Script=Han}/u,
+}
+const LATIN = /\p{Script=Latin}/u
+const LETTER = /\p{L}/u
+
+/**
+ * A sentence whose audio came out implausible (too long, too short, silent) while it has
+ * letters but none the language reads — Arabic script sent as `en`, say — is the input's
+ * failure, not the upstream's: a model asked to read letters it does not know spells them,
+ * skips them or babbles. That is a 422 `input_rejected` that names the fix, not a 502 (which
+ * would send a client to fall back as if the edge were down). Only on the failure path, so
+ * the Unicode property regexes cost nothing on a good answer.
+ */
+function scriptMismatch(
+  cause: AudioError,
+  sentence: string,
+  language: string,
+): ProblemError | undefined {
+  if (!['too_long', 'too_short', 'silent'].includes(cause.reason)) return undefined
+  const reads = READS[language] ?? LATIN
+  const letters = [...sentence].filter((ch) => LETTER.test(ch))
+  if (letters.length === 0 || letters.some((ch) => reads.test(ch))) return undefined
+  return new ProblemError(
+    'input_rejected',
+    `a sentence of the text has no letters that language '${language}' reads (it is written in another script), so the speech server could not say it; send the text's own language, or language 'auto'`,
+    { cause },
+  )
 }
 
 /** A sentence's source audio, from the cache or synthesized earlier in this request. */
