@@ -70,11 +70,13 @@ afterEach(async () => {
     const text = (await readFile(file)).toString('latin1')
     expect(text.includes(stack.userKey), file).toBe(false)
     expect(text.includes(stack.adminKey), file).toBe(false)
+    expect(text.includes(stack.quotaKey), file).toBe(false)
   }
   for (const r of outputs) {
     const all = `${r.stdout}${r.stderr}`
     expect(all.includes(stack.userKey)).toBe(false)
     expect(all.includes(stack.adminKey)).toBe(false)
+    expect(all.includes(stack.quotaKey)).toBe(false)
   }
   await rm(home, { recursive: true, force: true })
 })
@@ -233,6 +235,25 @@ describe('tts against the real edge and emulator', () => {
       `${uniqueSentence('One more phrase')}\n${uniqueSentence('And another')}\n`,
     )
     expect((await run(['warm', 'good.txt'])).code).toBe(0)
+  })
+
+  it('warm with a spent quota stops with one line naming quota_exceeded and when to retry', async () => {
+    // The key may synthesize 10 characters a day: any unique sentence is more than that.
+    await writeFile(join(home, 'quota.txt'), `${uniqueSentence('Over the quota')}\n`)
+    const r = await run(['warm', 'quota.txt'], {
+      env: { TTS_ENDPOINT: stack.edgeUrl, TTS_API_KEY: stack.quotaKey },
+    })
+    expect(r.code).toBe(1)
+    const lines = r.stderr.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(
+      /^tts: the edge refused to queue more \(429 quota_exceeded: .*\); try again in \d+ s; 0 of 1 phrases were accepted before it/,
+    )
+    const json = await run(['warm', 'quota.txt', '--json'], {
+      env: { TTS_ENDPOINT: stack.edgeUrl, TTS_API_KEY: stack.quotaKey },
+    })
+    expect(json.code).toBe(1)
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'quota_exceeded' } })
   })
 
   it('cache stats reports the local cache and, with --edge, the edge', async () => {
