@@ -367,9 +367,9 @@ describe('tts against the real edge and emulator', () => {
       const r = await run(['say', text, '-o', 'down.wav', '--debug'])
       expect(r.code, r.stderr).toBe(0)
       expect(r.stdout).toMatch(/local \(espeak\) · cache none · [\d.]+ ms · en/)
-      // The edge answered; only its upstream was down, and the warning says so.
+      // The edge answered; only its upstream was down, and the warning says so, with the id to quote.
       expect(r.stderr).toMatch(
-        /the edge answered 5\d\d \(\w+\): its speech upstream could not serve, using device voice/,
+        /the edge answered 5\d\d \(\w+, request id [\w.:-]+\): its speech upstream could not serve, using device voice/,
       )
       expect(r.stderr).toContain('"message":"METRIC"')
       const bytes = await readFile(join(home, 'down.wav'))
