@@ -91,7 +91,7 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
     : undefined
   const inFlight = new Set<AbortController>()
 
-  const warm = async (): Promise<number> => {
+  const flushOnce = async (): Promise<number> => {
     if (!queue) return 0
     flushed.queued = 0
     flushed.duplicates = 0
@@ -103,6 +103,14 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
       events.emit('error', { error, operation: 'warm' })
       return 0
     }
+  }
+  // One flush at a time, shared by concurrent callers: its counts and its one `warm` event.
+  let warming: Promise<number> | undefined
+  const warm = (): Promise<number> => {
+    warming ??= flushOnce().finally(() => {
+      warming = undefined
+    })
+    return warming
   }
 
   const run = createPipeline({ o, events, metrics, edge, breakers, queue, warm })
