@@ -70,11 +70,13 @@ afterEach(async () => {
     const text = (await readFile(file)).toString('latin1')
     expect(text.includes(stack.userKey), file).toBe(false)
     expect(text.includes(stack.adminKey), file).toBe(false)
+    expect(text.includes(stack.quotaKey), file).toBe(false)
   }
   for (const r of outputs) {
     const all = `${r.stdout}${r.stderr}`
     expect(all.includes(stack.userKey)).toBe(false)
     expect(all.includes(stack.adminKey)).toBe(false)
+    expect(all.includes(stack.quotaKey)).toBe(false)
   }
   await rm(home, { recursive: true, force: true })
 })
@@ -235,6 +237,25 @@ describe('tts against the real edge and emulator', () => {
     expect((await run(['warm', 'good.txt'])).code).toBe(0)
   })
 
+  it('warm with a spent quota stops with one line naming quota_exceeded and when to retry', async () => {
+    // The key may synthesize 10 characters a day: any unique sentence is more than that.
+    await writeFile(join(home, 'quota.txt'), `${uniqueSentence('Over the quota')}\n`)
+    const r = await run(['warm', 'quota.txt'], {
+      env: { TTS_ENDPOINT: stack.edgeUrl, TTS_API_KEY: stack.quotaKey },
+    })
+    expect(r.code).toBe(1)
+    const lines = r.stderr.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(
+      /^tts: the edge refused to queue more \(429 quota_exceeded: .*\); try again in \d+ s; 0 of 1 phrases were accepted before it/,
+    )
+    const json = await run(['warm', 'quota.txt', '--json'], {
+      env: { TTS_ENDPOINT: stack.edgeUrl, TTS_API_KEY: stack.quotaKey },
+    })
+    expect(json.code).toBe(1)
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'quota_exceeded' } })
+  })
+
   it('cache stats reports the local cache and, with --edge, the edge', async () => {
     await setUp()
     const once = uniqueSentence('Counted once')
@@ -346,9 +367,9 @@ describe('tts against the real edge and emulator', () => {
       const r = await run(['say', text, '-o', 'down.wav', '--debug'])
       expect(r.code, r.stderr).toBe(0)
       expect(r.stdout).toMatch(/local \(espeak\) · cache none · [\d.]+ ms · en/)
-      // The edge answered; only its upstream was down, and the warning says so.
+      // The edge answered; only its upstream was down, and the warning says so, with the id to quote.
       expect(r.stderr).toMatch(
-        /the edge answered 5\d\d \(\w+\): its speech upstream could not serve, using device voice/,
+        /the edge answered 5\d\d \(\w+, request id [\w.:-]+\): its speech upstream could not serve, using device voice/,
       )
       expect(r.stderr).toContain('"message":"METRIC"')
       const bytes = await readFile(join(home, 'down.wav'))

@@ -11,6 +11,7 @@ export interface StackInfo {
   emulatorUrl: string
   userKey: string
   adminKey: string
+  quotaKey: string
 }
 
 declare module 'vitest' {
@@ -24,8 +25,8 @@ let stack: Stack | undefined
 /** Starts the stack. */
 export async function setup(project: TestProject): Promise<void> {
   stack = await startStack()
-  const { edgeUrl, emulatorUrl, userKey, adminKey } = stack
-  project.provide('stack', { edgeUrl, emulatorUrl, userKey, adminKey })
+  const { edgeUrl, emulatorUrl, userKey, adminKey, quotaKey } = stack
+  project.provide('stack', { edgeUrl, emulatorUrl, userKey, adminKey, quotaKey })
 }
 
 /** Stops what `setup` started. */

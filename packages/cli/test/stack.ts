@@ -1,7 +1,8 @@
 /**
  * @module test/stack — the real local stack for end-to-end tests: the XTTS emulator (a Node
  * server) and the edge worker under `wrangler dev` with local storage in a temp dir and its
- * secrets in a generated env file (two keys: speech, and speech+voices+admin). Everything listens on
+ * secrets in a generated env file (three keys: speech, speech+voices+admin, and a speech key
+ * with a 10-characters-a-day work quota). Everything listens on
  * 127.0.0.1 with ports chosen at run time, and `stop()` ends both process groups.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
@@ -24,6 +25,8 @@ export interface Stack {
   userKey: string
   /** A key with speech, voices and admin. */
   adminKey: string
+  /** A speech key of its own tenant that may synthesize 10 characters a day. */
+  quotaKey: string
   stop(): Promise<void>
 }
 
@@ -131,9 +134,16 @@ export async function startStack(): Promise<Stack> {
     if (!emulatorUrl) throw new Error(`unexpected emulator line: ${line}`)
     const userKey = `tts_e2e_user_${randomBytes(16).toString('hex')}`
     const adminKey = `tts_e2e_admin_${randomBytes(16).toString('hex')}`
+    const quotaKey = `tts_e2e_quota_${randomBytes(16).toString('hex')}`
     const apiKeys = [
       { hash: await sha256Hex(userKey), scopes: ['speech'], tenant: 'e2e' },
       { hash: await sha256Hex(adminKey), scopes: ['speech', 'voices', 'admin'], tenant: 'e2e' },
+      {
+        hash: await sha256Hex(quotaKey),
+        scopes: ['speech'],
+        tenant: 'e2e-quota',
+        quota: { charsPerDay: 10 },
+      },
     ]
     const envFile = join(dir, 'edge.env')
     await writeFile(
@@ -176,6 +186,7 @@ export async function startStack(): Promise<Stack> {
       emulatorUrl,
       userKey,
       adminKey,
+      quotaKey,
       stop,
     }
   } catch (error) {

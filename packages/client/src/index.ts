@@ -83,7 +83,7 @@ export type {
   TtsClientEvents,
 } from './client/index.ts'
 export type { TokenSource } from './edge/auth.ts'
-export type { EdgeSpeech, EdgeStream, SpeechRequest } from './edge/index.ts'
+export type { EdgeSpeech, EdgeStream, PrefetchResult, SpeechRequest } from './edge/index.ts'
 export { deadlineFor } from './edge/stream.ts'
 export { type WebSpeechEngineOptions, webSpeechEngine } from './engines/web-speech.ts'
 export {
@@ -94,8 +94,10 @@ export {
   InvalidRequestError,
   isAbortedError,
   isConfigError,
+  isEdgeLimitError,
   isEdgeRequestError,
   isEdgeUnavailableError,
+  isInputRejectedError,
   isInvalidRequestError,
   isLocalEngineError,
   isStreamInterruptedError,
@@ -104,6 +106,13 @@ export {
   StreamInterruptedError,
   TtsError,
 } from './errors/index.ts'
+export {
+  type EdgeLimitCode,
+  EdgeLimitError,
+  InputRejectedError,
+  type QuotaWindowFigures,
+  type RateLimitFigures,
+} from './errors/limits.ts'
 export type { MetricsSnapshot } from './metrics/index.ts'
 export {
   type AudioPlayer,

@@ -11,7 +11,8 @@ import { parseWav } from '@tts/core/audio'
 import { isLanguageDetectorReady } from '@tts/core/lang'
 import { uniqueSentence } from '@tts/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { isEdgeRequestError } from '../src/errors/index.ts'
+import type { FallbackEvent } from '../src/client/index.ts'
+import { isEdgeLimitError, isEdgeRequestError } from '../src/errors/index.ts'
 import { createTtsClient, espeakEngine, fileCache, fileQueueStorage } from '../src/node.ts'
 import { type RunningEdge, startEdge } from './edge.ts'
 import { type RunningEmulator, startEmulatorProcess } from './emulator.ts'
@@ -130,6 +131,41 @@ describe('client ↔ edge ↔ emulator', () => {
     expect(isEdgeRequestError(e400)).toBe(true)
     expect((e400 as { status: number }).status).toBe(400)
     expect(good.tts.breaker.state).toBe('closed')
+  })
+
+  it('tells a spent quota apart: local speech with the reason and figures, or the typed error', async () => {
+    // The key may synthesize 10 characters a day: a unique sentence is always more than that.
+    const { tts } = client('quota', { apiKey: edge.quotaKey, cache: false })
+    const fallbacks: FallbackEvent[] = []
+    tts.on('fallback', (e) => fallbacks.push(e))
+    const spoken = await tts.synthesize(uniqueSentence('Over the quota'), { language: 'en' })
+    expect(spoken).toMatchObject({ provider: 'local', engine: espeak.name })
+    expect(fallbacks.map((f) => f.reason)).toEqual(['quota_exceeded'])
+    const error = fallbacks[0]?.error
+    expect(isEdgeLimitError(error)).toBe(true)
+    expect(error).toMatchObject({
+      code: 'quota_exceeded',
+      status: 429,
+      limits: { day: { limit: 10, remaining: 10 } },
+    })
+    expect((error as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0)
+    expect(fallbacks[0]?.requestId).toEqual(expect.any(String))
+    expect(tts.breaker.state).toBe('closed')
+
+    const strict = createTtsClient({
+      endpoint: edge.url,
+      apiKey: edge.quotaKey,
+      cache: false,
+      fallback: false,
+      warmQueue: false,
+      breaker: { storage: fileQueueStorage(join(dir, 'quota-strict', 'breaker.json')) },
+      timeoutMs: 5000,
+    })
+    const thrown = await strict
+      .synthesize(uniqueSentence('Still over the quota'), { language: 'en' })
+      .catch((e: unknown) => e)
+    expect(isEdgeLimitError(thrown)).toBe(true)
+    expect(thrown).toMatchObject({ code: 'quota_exceeded', requestId: expect.any(String) })
   })
 
   it("picks Arabic and French for voice 'auto': the edge for French, no model in the client", async () => {

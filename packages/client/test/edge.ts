@@ -19,6 +19,8 @@ const EDGE_DIR = fileURLToPath(new URL('../../edge/', import.meta.url))
 export interface RunningEdge {
   url: string
   apiKey: string
+  /** A speech key whose work quota is 10 characters a day: any longer miss is refused (429). */
+  quotaKey: string
   stop(): Promise<void>
 }
 
@@ -38,6 +40,16 @@ export async function startEdge(
   const dir = await mkdtemp(join(tmpdir(), 'tts-client-edge-'))
   const apiKey = `tts_client_it_${randomBytes(16).toString('hex')}`
   const hash = await sha256Hex(apiKey)
+  const quotaKey = `tts_client_it_quota_${randomBytes(16).toString('hex')}`
+  const keys = [
+    { hash, scopes: ['speech'], tenant: 'client-it' },
+    {
+      hash: await sha256Hex(quotaKey),
+      scopes: ['speech'],
+      tenant: 'client-it-quota',
+      quota: { charsPerDay: 10 },
+    },
+  ]
   const text = (value: string) => ({ type: 'plain_text', value })
   const wrangler = createRequire(join(EDGE_DIR, 'package.json')).resolve('wrangler')
   const { unstable_startWorker } = (await import(pathToFileURL(wrangler).href)) as {
@@ -48,7 +60,7 @@ export async function startEdge(
     bindings: {
       UPSTREAM_URL: text(upstreamUrl),
       POOL_OPTIONS: text(JSON.stringify(poolOptions)),
-      API_KEYS: text(JSON.stringify([{ hash, scopes: ['speech'], tenant: 'client-it' }])),
+      API_KEYS: text(JSON.stringify(keys)),
       CACHE_KEYS: text(`k1:${randomBytes(32).toString('base64')}`),
       UPSTREAM_API_KEY: text(''),
       ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, text(v)])),
@@ -65,6 +77,7 @@ export async function startEdge(
   return {
     url,
     apiKey,
+    quotaKey,
     async stop() {
       await worker.dispose()
       await rm(dir, { recursive: true, force: true })

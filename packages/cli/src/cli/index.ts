@@ -18,6 +18,10 @@ type Flags = Record<string, unknown>
 const STDIN = '\u0000stdin'
 const str = (v: unknown): string | undefined =>
   v === undefined || v === true ? undefined : v === STDIN ? '-' : String(v)
+// A flag given without its value is '' here (for the command to refuse), not absent; one given
+// twice is its first value shown as given twice, so nothing is silently picked.
+const raw = (v: unknown): string | undefined =>
+  v === undefined ? undefined : v === true ? '' : Array.isArray(v) ? v.join(' and ') : str(v)
 
 /**
  * Parses `argv` (without node and the script), runs the command and resolves to the exit code:
@@ -185,6 +189,8 @@ export async function run(argv: readonly string[], options: ContextOptions = {})
     .option('--scopes <list>', 'speech, voices, admin (comma-separated; default speech)')
     .option('--tenant <name>', 'Tenant (default "default")')
     .option('--save', "Store the new key as this CLI's key")
+    .option('--chars-per-minute <n>', 'Work quota: characters synthesized per minute')
+    .option('--chars-per-day <n>', 'Work quota: characters synthesized per day')
     .action(
       act(async (ctx, action: string, flags: Flags) => {
         if (action !== 'create')
@@ -193,6 +199,8 @@ export async function run(argv: readonly string[], options: ContextOptions = {})
           scopes: str(flags.scopes),
           tenant: str(flags.tenant),
           save: flags.save === true,
+          charsPerMinute: raw(flags.charsPerMinute),
+          charsPerDay: raw(flags.charsPerDay),
         })
       }),
     )

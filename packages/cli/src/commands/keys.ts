@@ -1,6 +1,7 @@
 /**
  * @module commands/keys — `tts keys create`: mints an API key and prints the entry to add to the
- * edge's `API_KEYS` secret (its SHA-256 hash, scopes, tenant). The edge stores hashes only, so
+ * edge's `API_KEYS` secret (its SHA-256 hash, scopes, tenant, and a work quota when asked for:
+ * characters synthesized per minute and per day). The edge stores hashes only, so
  * this is the one moment the key is visible; under `--json` it is never printed and `--save`
  * (store it as this CLI's key) is required.
  */
@@ -18,13 +19,32 @@ export interface ApiKeyEntry {
   hash: string
   scopes: string[]
   tenant: string
+  /** Characters the key may send to synthesis per window; absent: unlimited. */
+  quota?: { charsPerMinute?: number; charsPerDay?: number }
+}
+
+/**
+ * A quota flag's value: a positive whole number of characters (what the edge accepts).
+ *
+ * @example
+ * quotaLimit('--chars-per-day', '200000') // 200000
+ */
+export function quotaLimit(flag: string, value: string): number {
+  const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new UserError(
+      'invalid_option',
+      `${flag} ${value === '' ? '(no value)' : value} is invalid; allowed: a positive whole number of characters`,
+    )
+  }
+  return n
 }
 
 /**
  * Runs `tts keys create`.
  *
  * @example
- * const { entry } = await keysCreate(ctx, { scopes: 'speech', tenant: 'web' })
+ * const { entry } = await keysCreate(ctx, { scopes: 'speech', tenant: 'web', charsPerDay: '200000' })
  */
 export async function keysCreate(
   ctx: CliContext,
@@ -32,6 +52,10 @@ export async function keysCreate(
     scopes?: string | undefined
     tenant?: string | undefined
     save?: boolean | undefined
+    /** `--chars-per-minute`; '' when the flag came without a value. */
+    charsPerMinute?: string | undefined
+    /** `--chars-per-day`; '' when the flag came without a value. */
+    charsPerDay?: string | undefined
   } = {},
 ): Promise<{ entry: ApiKeyEntry; saved: string | null; apiKey?: string }> {
   const scopes = (options.scopes ?? 'speech')
@@ -52,6 +76,14 @@ export async function keysCreate(
       `--tenant ${tenant} is invalid; allowed: 1 to 64 letters, digits, _ . -`,
     )
   }
+  const perMinute =
+    options.charsPerMinute === undefined
+      ? undefined
+      : quotaLimit('--chars-per-minute', options.charsPerMinute)
+  const perDay =
+    options.charsPerDay === undefined
+      ? undefined
+      : quotaLimit('--chars-per-day', options.charsPerDay)
   if (ctx.json && !options.save) {
     throw new UserError(
       'invalid_option',
@@ -64,6 +96,14 @@ export async function keysCreate(
     hash: await sha256Hex(apiKey),
     scopes,
     tenant,
+    ...(perMinute === undefined && perDay === undefined
+      ? {}
+      : {
+          quota: {
+            ...(perMinute === undefined ? {} : { charsPerMinute: perMinute }),
+            ...(perDay === undefined ? {} : { charsPerDay: perDay }),
+          },
+        }),
   }
   let saved: string | null = null
   if (options.save) {

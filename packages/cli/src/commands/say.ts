@@ -73,13 +73,27 @@ function formatOf(options: SayOptions, fallback: AudioFormat): AudioFormat {
 
 /**
  * The fallback warning. The SDK says "unreachable" for any failure; when the edge did answer
- * (a status), it was the edge's upstream that could not serve, and the line says so.
+ * (a status), it was the edge's upstream that could not serve, and the line says so (with the
+ * request id, to quote). A limit or a text the model refuses is the SDK's own words, with when
+ * to try again.
+ *
+ * @example
+ * client.on('fallback', (e) => ctx.warn(fallbackLine(e)))
  */
-function fallbackLine(e: FallbackEvent): string {
+export function fallbackLine(e: FallbackEvent): string {
   const status = (e.error as { status?: unknown } | undefined)?.status
+  const again =
+    e.retryAfterMs === undefined
+      ? ''
+      : `; the edge takes more in ${Math.ceil(e.retryAfterMs / 1000)} s`
+  if (LIMITS.has(e.reason)) return `${e.message} (${e.reason}${again})`
   if (typeof status !== 'number') return `${e.message} (${e.reason})`
-  return `the edge answered ${status} (${e.reason}): its speech upstream could not serve, using device voice`
+  const id = e.requestId === undefined ? '' : `, request id ${e.requestId}`
+  return `the edge answered ${status} (${e.reason}${id}): its speech upstream could not serve, using device voice`
 }
+
+/** Reasons where the edge is fine and said no on purpose. */
+const LIMITS = new Set(['quota_exceeded', 'rate_limited', 'input_rejected'])
 
 function speedOf(raw: SayOptions['speed']): number | undefined {
   if (raw === undefined) return undefined

@@ -13,15 +13,26 @@ import { warm } from './warm.ts'
 let server: Server
 let accepted: string[][]
 let dir: string
+/** A test's own answer for a batch, in place of the default; undefined: the default. */
+type Reply = { status: number; headers?: Record<string, string>; body: string }
+let reply: ((inputs: string[], call: number) => Reply | undefined) | undefined
+let calls = 0
 
 beforeEach(async () => {
   accepted = []
+  reply = undefined
+  calls = 0
   dir = await mkdtemp(join(tmpdir(), 'tts-cli-warm-'))
   server = createServer((req, res) => {
     let body = ''
     req.on('data', (c) => (body += c))
     req.on('end', () => {
       const inputs = (JSON.parse(body) as { items: { input: string }[] }).items.map((i) => i.input)
+      const own = reply?.(inputs, calls++)
+      if (own) {
+        res.writeHead(own.status, { 'content-type': 'application/json', ...own.headers })
+        return res.end(own.body)
+      }
       if (inputs.some((i) => i.includes('refused'))) {
         res.writeHead(400, { 'content-type': 'application/problem+json' })
         return res.end('{"code":"invalid_request","detail":"a phrase was refused"}')
@@ -44,11 +55,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-function context() {
+function context(stdout = new PassThrough()) {
   return createContext({
-    env: { TTS_CONFIG_DIR: dir, TTS_API_KEY: 'tts_unit_warm_key_000000' },
+    env: { TTS_CONFIG_DIR: dir, TTS_API_KEY: 'tts_unit_warm_key_000000', NO_COLOR: '1' },
     cwd: dir,
-    io: { stdin: Readable.from([]), stdout: new PassThrough(), stderr: new PassThrough() },
+    io: { stdin: Readable.from([]), stdout, stderr: new PassThrough() },
     keychain: false,
   })
 }
@@ -91,5 +102,67 @@ describe('warm', () => {
   it('rejects a file that looks like JSON but is not', async () => {
     await writeFile(join(dir, 'p.json'), '[ "a", ')
     await expect(warm(context(), 'p.json')).rejects.toThrow(/looks like JSON but does not parse/)
+  })
+
+  it("reports the edge's queued and duplicates", async () => {
+    reply = (inputs) => ({
+      status: 202,
+      body: JSON.stringify({ queued: inputs.length - 1, duplicates: 1 }),
+    })
+    await writeFile(join(dir, 'p.txt'), 'One\nTwo\nOne\n')
+    const out = new PassThrough()
+    let printed = ''
+    out.on('data', (c) => (printed += c))
+    const result = await warm(context(out), 'p.txt', { language: 'en' })
+    expect(result).toMatchObject({ ok: true, total: 3, queued: 2, duplicates: 1 })
+    expect(printed).toContain(
+      '3 of 3 phrases queued for warming on the edge (1 of them already queued)',
+    )
+  })
+
+  it.each([
+    ['quota_exceeded', { 'retry-after': '42' }, '; try again in 42 s'],
+    ['queue_full', { 'retry-after': '60' }, '; try again in 60 s'],
+    ['rate_limited', {}, ''],
+  ])(
+    'stops at a 429 %s with one line naming it and what was queued before',
+    async (code, headers, again) => {
+      // The first batch (language en) is accepted, the second (de) refused.
+      reply = (_, call) =>
+        call === 0
+          ? { status: 202, body: '{"queued":1,"duplicates":0}' }
+          : { status: 429, headers, body: JSON.stringify({ code, detail: `refused: ${code}` }) }
+      await writeFile(
+        join(dir, 'p.json'),
+        JSON.stringify([
+          { text: 'Hello', language: 'en' },
+          { text: 'Hallo', language: 'de' },
+        ]),
+      )
+      const error = await warm(context(), 'p.json').catch((e: unknown) => e)
+      expect(error).toMatchObject({
+        name: 'UserError',
+        code,
+        message: `the edge refused to queue more (429 ${code}: refused: ${code})${again}; 1 of 2 phrases were accepted before it (1 queued, 0 already queued)`,
+      })
+      expect(calls).toBe(2) // no halving, no retry loop
+    },
+  )
+
+  it('names the request id of a 5xx', async () => {
+    reply = () => ({
+      status: 502,
+      headers: { 'x-request-id': 'req-5xx-1' },
+      body: JSON.stringify({ code: 'upstream_error', detail: 'the upstream failed' }),
+    })
+    await writeFile(join(dir, 'p.txt'), 'Only one')
+    const result = await warm(context(), 'p.txt', { language: 'en' })
+    expect(result.failed).toEqual([
+      {
+        line: 1,
+        text: 'Only one',
+        error: '502 upstream_error: the upstream failed (request id req-5xx-1)',
+      },
+    ])
   })
 })

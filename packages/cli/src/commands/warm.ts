@@ -4,18 +4,19 @@
  * skipped) or JSON: an array of strings or of `{text, voice?, language?, format?, speed?}`.
  * Each phrase is checked here first (a bad line is reported with its number, never sent);
  * languages are detected as the SDK does, so warmed entries are the ones `say` will hit.
- * A progress bar shows on a terminal only; the exit is non-zero when any phrase failed.
+ * A progress bar shows on a terminal only; the exit is non-zero when any phrase failed, and a
+ * 429 (quota spent, tenant queue full, rate limited) stops the run with one line and exit 1.
  */
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { detectLanguage, isXttsLanguage, normalizeLanguage } from '@tts/core/lang'
 import { FORMATS } from '../config/index.ts'
 import type { CliContext } from '../context/index.ts'
-import { callEdge, describeProblem, type EdgeTarget } from '../edge-api/index.ts'
 import { UserError } from '../errors/index.ts'
 import { readAll } from '../io/index.ts'
 import * as prompts from '../prompts/index.ts'
 import { edgeTarget, edgeVoice, loadSettings } from './settings.ts'
+import { limitError, prefetch } from './warm-prefetch.ts'
 
 const MAX_INPUT = 4096
 const BATCH = 50
@@ -41,7 +42,10 @@ export interface WarmFailure {
 export interface WarmResult {
   ok: boolean
   total: number
+  /** Phrases the edge queued now. */
   queued: number
+  /** Phrases the edge already had queued for this tenant (not queued twice). */
+  duplicates: number
   failed: WarmFailure[]
 }
 
@@ -136,24 +140,6 @@ async function toItem(
   }
 }
 
-/** One prefetch request, in the edge's contract shape: each phrase with its own settings. */
-async function prefetch(target: EdgeTarget, items: WarmItem[]): Promise<string | undefined> {
-  const answer = await callEdge(target, 'POST', '/v1/audio/speech/prefetch', {
-    items: items.map((i) => ({
-      input: i.input,
-      voice: i.voice,
-      language: i.language,
-      response_format: i.format,
-      speed: i.speed,
-    })),
-  })
-  if (answer.status === 202 || answer.status === 200) return undefined
-  if (answer.status === 401 || answer.status === 403) {
-    throw new UserError('unauthorized', `the edge refused the key: ${describeProblem(answer)}`)
-  }
-  return describeProblem(answer)
-}
-
 /**
  * Runs `tts warm FILE` (`-` reads stdin).
  *
@@ -205,13 +191,18 @@ export async function warm(
     groups.set(k, [...(groups.get(k) ?? []), item])
   }
   let queued = 0
+  let duplicates = 0
+  const progress = () =>
+    `${queued + duplicates} of ${entries.length} phrases were accepted before it (${queued} queued, ${duplicates} already queued)`
   const send = async (batch: WarmItem[]): Promise<void> => {
-    const problem = await prefetch(target, batch)
-    if (problem === undefined) {
-      queued += batch.length
+    const out = await prefetch(target, batch, (answer) => limitError(answer, progress()))
+    if (out.ok) {
+      queued += out.queued
+      duplicates += out.duplicates
       bar?.advance(batch.length)
       return
     }
+    const problem = out.problem
     // A refused batch: find the phrases the edge refuses by sending the halves on their own.
     if (batch.length > 1) {
       const mid = Math.ceil(batch.length / 2)
@@ -228,14 +219,16 @@ export async function warm(
       for (let i = 0; i < group.length; i += BATCH) await send(group.slice(i, i + BATCH))
     }
   } finally {
-    bar?.stop(`Queued ${queued} of ${entries.length}`)
+    bar?.stop(`Queued ${queued + duplicates} of ${entries.length}`)
   }
   failed.sort((a, b) => a.line - b.line)
   const { color: c } = ctx
+  // `duplicates` were queued already (by an earlier run or another client): nothing to add.
+  const already = duplicates ? ` (${duplicates} of them already queued)` : ''
   ctx.print(
-    `${failed.length ? c.yellow('!') : c.green('✓')} ${queued} of ${entries.length} phrases queued for warming on the edge${failed.length ? `, ${failed.length} failed:` : ''}`,
+    `${failed.length ? c.yellow('!') : c.green('✓')} ${queued + duplicates} of ${entries.length} phrases queued for warming on the edge${already}${failed.length ? `, ${failed.length} failed:` : ''}`,
   )
   for (const f of failed)
     ctx.print(`  ${c.red('✗')} line ${f.line} ${JSON.stringify(f.text)}: ${f.error}`)
-  return { ok: failed.length === 0, total: entries.length, queued, failed }
+  return { ok: failed.length === 0, total: entries.length, queued, duplicates, failed }
 }

@@ -5,6 +5,7 @@
  * reported as it is, not hidden by a local voice.
  */
 import type { Logger } from '@tts/core/log'
+import { parseRetryAfter } from '@tts/core/resilience'
 import { UserError } from '../errors/index.ts'
 
 /** Where and how to reach the edge. */
@@ -76,15 +77,39 @@ export async function callEdge(
 }
 
 /**
- * A one-line description of an error answer, from its problem+json when there is one.
+ * A one-line description of an error answer, from its problem+json when there is one. A 5xx
+ * names the edge's request id (`request_id`, or the `x-request-id` header), to quote in a report.
  *
  * @example
  * describeProblem(answer) // '401 unauthorized: missing or invalid API key'
  */
 export function describeProblem(answer: EdgeAnswer): string {
-  const p = (answer.json ?? {}) as { code?: unknown; detail?: unknown; title?: unknown }
+  const p = (answer.json ?? {}) as {
+    code?: unknown
+    detail?: unknown
+    title?: unknown
+    request_id?: unknown
+  }
   const code = typeof p.code === 'string' ? ` ${p.code}` : ''
   const text =
     typeof p.detail === 'string' ? p.detail : typeof p.title === 'string' ? p.title : undefined
-  return `${answer.status}${code}${text ? `: ${text}` : ''}`
+  const requestId =
+    typeof p.request_id === 'string' ? p.request_id : answer.headers.get('x-request-id')
+  // The edge writes the id into a 5xx detail itself; it is added only where it is missing.
+  const id =
+    answer.status >= 500 && requestId && !text?.includes(requestId)
+      ? ` (request id ${requestId})`
+      : ''
+  return `${answer.status}${code}${text ? `: ${text}` : ''}${id}`
+}
+
+/**
+ * The seconds of an answer's `Retry-After` (a number or an HTTP date), when it has one.
+ *
+ * @example
+ * retryAfterSeconds(answer) // 42
+ */
+export function retryAfterSeconds(answer: EdgeAnswer, now = Date.now()): number | undefined {
+  const ms = parseRetryAfter(answer.headers.get('retry-after'), now)
+  return ms === undefined ? undefined : Math.ceil(ms / 1000)
 }

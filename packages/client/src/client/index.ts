@@ -12,6 +12,7 @@ import { createEdgeTransport } from '../edge/index.ts'
 import {
   AbortedError,
   isAbortedError,
+  isEdgeLimitError,
   isEdgeRequestError,
   LocalEngineError,
 } from '../errors/index.ts'
@@ -68,29 +69,48 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
     },
     onError: (error) => events.emit('error', { error, operation: 'cache' }),
   })
+  // What the edge said of the batches of the current flush: queued now, or queued already.
+  const flushed = { queued: 0, duplicates: 0 }
   const queue: WarmQueue | undefined = o.warmQueue
     ? createWarmQueue({
         storage: o.warmQueue.storage ?? memoryQueueStorage(),
         maxItems: o.warmQueue.maxItems,
-        send: (items) =>
-          retry((_, signal) => edge.prefetch(items, signal), {
+        send: async (items) => {
+          const counts = await retry((_, signal) => edge.prefetch(items, signal), {
             maxRetries: o.maxRetries,
-            isRetryable: (e) => !isEdgeRequestError(e) && !isAbortedError(e),
-          }),
+            // A spent quota or a full queue lasts longer than a retry waits; the items stay queued.
+            isRetryable: (e) =>
+              !isEdgeRequestError(e) &&
+              !isAbortedError(e) &&
+              !(isEdgeLimitError(e) && e.code !== 'rate_limited'),
+          })
+          flushed.queued += counts.queued
+          flushed.duplicates += counts.duplicates
+        },
       })
     : undefined
   const inFlight = new Set<AbortController>()
 
-  const warm = async (): Promise<number> => {
+  const flushOnce = async (): Promise<number> => {
     if (!queue) return 0
+    flushed.queued = 0
+    flushed.duplicates = 0
     try {
       const sent = await queue.flush()
-      if (sent > 0) events.emit('warm', { sent })
+      if (sent > 0) events.emit('warm', { sent, ...flushed })
       return sent
     } catch (error) {
       events.emit('error', { error, operation: 'warm' })
       return 0
     }
+  }
+  // One flush at a time, shared by concurrent callers: its counts and its one `warm` event.
+  let warming: Promise<number> | undefined
+  const warm = (): Promise<number> => {
+    warming ??= flushOnce().finally(() => {
+      warming = undefined
+    })
+    return warming
   }
 
   const run = createPipeline({ o, events, metrics, edge, breakers, queue, warm })

@@ -20,7 +20,9 @@ import {
   AbortedError,
   EdgeUnavailableError,
   isAbortedError,
+  isEdgeLimitError,
   isEdgeRequestError,
+  isInputRejectedError,
   TtsError,
 } from '../errors/index.ts'
 import type { EmitterController } from '../events/index.ts'
@@ -35,6 +37,21 @@ import { resolveWithModel, withoutModel } from './language.ts'
 import type { SynthesizeOptions, TtsClientEvents } from './types.ts'
 
 const CIRCUIT_MESSAGE = 'speech service temporarily unavailable, using device voice'
+
+/** What the `fallback` event tells a user, by reason; anything else is "unreachable". */
+const FALLBACK_MESSAGES: Record<string, string> = {
+  circuit_open: CIRCUIT_MESSAGE,
+  quota_exceeded: 'speech quota used up for now, using device voice',
+  rate_limited: 'too many speech requests right now, using device voice',
+  input_rejected: 'the speech service cannot say this text, using device voice',
+}
+
+/** Worth another try at once: not the caller's fault, not a cancel, not a limit that lasts. */
+const retryable = (e: unknown) =>
+  !isEdgeRequestError(e) &&
+  !isAbortedError(e) &&
+  // A request limit clears within the minute; a spent quota is better reported than waited for.
+  !(isEdgeLimitError(e) && e.code !== 'rate_limited')
 
 /** What the pipeline produced. */
 export type Outcome =
@@ -79,7 +96,7 @@ export function createPipeline(deps: PipelineDeps) {
       : retry((_, s) => edge.speechStream(request, s), {
           maxRetries: o.maxRetries,
           signal,
-          isRetryable: (e) => !isEdgeRequestError(e) && !isAbortedError(e),
+          isRetryable: retryable,
         })
 
   const done = (r: Omit<SynthesizeResult, 'latencyMs'>, started: number): SynthesizeResult => {
@@ -206,12 +223,18 @@ export function createPipeline(deps: PipelineDeps) {
           breaker.release()
           throw error instanceof TtsError ? error : new AbortedError('speech was cancelled', error)
         }
-        if (isEdgeRequestError(error)) {
+        if (isInputRejectedError(error) || isEdgeLimitError(error)) {
+          // The edge answered: it is up. Its model cannot say this text, or the key is over a
+          // limit; a local engine can still speak, and the event says which it was.
+          breaker.success()
+          edgeError = error
+        } else if (isEdgeRequestError(error)) {
           breaker.success() // the edge answered: it is up, the request was wrong
           throw error
+        } else {
+          breaker.failure(error)
+          edgeError = error
         }
-        breaker.failure(error)
-        edgeError = error
       }
     } else {
       edgeError = new EdgeUnavailableError('circuit_open', CIRCUIT_MESSAGE)
@@ -219,13 +242,14 @@ export function createPipeline(deps: PipelineDeps) {
 
     const reason = (edgeError as { code?: string }).code ?? 'edge_failed'
     if (!canFallBack) throw edgeError
+    const { retryAfterMs, requestId } = edgeError as { retryAfterMs?: number; requestId?: string }
+    metrics.fallback(reason)
     events.emit('fallback', {
       reason,
-      message:
-        reason === 'circuit_open'
-          ? CIRCUIT_MESSAGE
-          : 'speech service unreachable, using device voice',
+      message: FALLBACK_MESSAGES[reason] ?? 'speech service unreachable, using device voice',
       error: edgeError,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      ...(requestId === undefined ? {} : { requestId }),
     })
     const language = known ?? (await resolveLocally(input))
     const local: LocalSpeechRequest = {

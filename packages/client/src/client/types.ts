@@ -52,11 +52,20 @@ export type SpeechStream = Omit<SynthesizeResult, 'audio'> & {
 
 /** Why the client spoke locally. */
 export interface FallbackEvent {
-  /** The failure's code: `circuit_open`, `timeout`, `network_error`, `upstream_unavailable`... */
+  /**
+   * The failure's code: `circuit_open`, `timeout`, `network_error`, `upstream_unavailable`...;
+   * `quota_exceeded` / `rate_limited` (the edge refused for a limit: `error` is an
+   * `EdgeLimitError` with `retryAfterMs` and `limits`), `input_rejected` (the edge is up but its
+   * model cannot say this text: `error` is an `InputRejectedError`).
+   */
   reason: string
   /** A message fit for a user. */
   message: string
   error: unknown
+  /** The edge's `Retry-After`, in ms, when it sent one. */
+  retryAfterMs?: number
+  /** The edge's request id, when it answered: for a support ticket. */
+  requestId?: string
 }
 
 /** Events of the client; `on()` returns the unsubscribe function. */
@@ -66,7 +75,8 @@ export interface TtsClientEvents {
   fallback: FallbackEvent
   breaker: { from: CircuitState; to: CircuitState; at: number }
   error: { error: unknown; operation: 'synthesize' | 'speak' | 'warm' | 'cache' }
-  warm: { sent: number }
+  /** A warm flush: phrases sent, of which the edge `queued` now and `duplicates` it had queued. */
+  warm: { sent: number; queued: number; duplicates: number }
   /** Audio starts: `firstAudioMs` from the `speak()` call to the first audible sample. */
   playing: { provider: Provider; firstAudioMs: number; streamed: boolean }
 }

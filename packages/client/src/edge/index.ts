@@ -56,8 +56,27 @@ export interface EdgeTransport {
   speechStream(request: SpeechRequest, signal?: AbortSignal): Promise<EdgeStream>
   /** The whole audio, validated. */
   speech(request: SpeechRequest, signal?: AbortSignal): Promise<EdgeSpeech>
-  /** Asks the edge to warm its cache for `items`; resolves on 202. */
-  prefetch(items: readonly SpeechRequest[], signal?: AbortSignal): Promise<void>
+  /**
+   * Asks the edge to warm its cache for `items`; resolves on 202 with what the edge queued and
+   * what it already had queued, summed over the batches.
+   */
+  prefetch(items: readonly SpeechRequest[], signal?: AbortSignal): Promise<PrefetchResult>
+}
+
+/** The edge's answer to a prefetch: items queued now, and items it already had queued. */
+export interface PrefetchResult {
+  queued: number
+  duplicates: number
+}
+
+/** `{queued, duplicates}` of a 202 body; an older edge sends neither: all counted as queued. */
+async function prefetchCounts(response: Response, sent: number): Promise<PrefetchResult> {
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown> | null
+  const count = (v: unknown) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined
+  const queued = count(body?.queued)
+  const duplicates = count(body?.duplicates) ?? 0
+  return { queued: queued ?? sent - duplicates, duplicates }
 }
 
 /** The edge's limit of items per prefetch request. */
@@ -118,6 +137,7 @@ export function createEdgeTransport(options: EdgeTransportOptions): EdgeTranspor
     async prefetch(items, signal) {
       // The contract's form: each phrase carries its own voice, language, format and speed, so
       // one request holds a mixed batch; the edge takes at most 100 items per request.
+      const total: PrefetchResult = { queued: 0, duplicates: 0 }
       for (let at = 0; at < items.length; at += PREFETCH_MAX_ITEMS) {
         const batch = items.slice(at, at + PREFETCH_MAX_ITEMS).map((i) => ({
           input: i.input,
@@ -128,14 +148,18 @@ export function createEdgeTransport(options: EdgeTransportOptions): EdgeTranspor
           ...(i.pitch !== undefined && i.pitch !== 1 ? { pitch: i.pitch } : {}),
         }))
         try {
-          await http.post('v1/audio/speech/prefetch', {
+          const response = await http.post('v1/audio/speech/prefetch', {
             json: { model: options.model, items: batch },
             ...(signal === undefined ? {} : { signal }),
           })
+          const counts = await prefetchCounts(response, batch.length)
+          total.queued += counts.queued
+          total.duplicates += counts.duplicates
         } catch (error) {
           throw await toClientError(error, signal)
         }
       }
+      return total
     },
   }
 }

@@ -5,6 +5,8 @@
  */
 import { ConfigError, isConfigError } from '@tts/core/config'
 import { isTtsError, TtsError } from '@tts/core/errors'
+// Types only: limits.ts extends the classes here, so a value import would be a cycle.
+import type { EdgeLimitError, InputRejectedError } from './limits.ts'
 
 export { ConfigError, isConfigError, isTtsError, TtsError }
 
@@ -18,11 +20,20 @@ export { ConfigError, isConfigError, isTtsError, TtsError }
  */
 export class EdgeRequestError extends TtsError {
   readonly status: number
+  /** The edge's id of the request (`request_id` / `x-request-id`): quote it when reporting. */
+  readonly requestId: string | undefined
 
-  constructor(status: number, code: string, message: string, details?: Record<string, unknown>) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    details?: Record<string, unknown>,
+    requestId?: string,
+  ) {
     super(code, message, details === undefined ? {} : { details })
     this.name = 'EdgeRequestError'
     this.status = status
+    this.requestId = requestId
   }
 }
 
@@ -37,20 +48,28 @@ export class EdgeUnavailableError extends TtsError {
   readonly status: number | undefined
   /** The edge's `Retry-After`, in ms; core's `retry` waits this long before the next try. */
   readonly retryAfterMs: number | undefined
+  /** The edge's id of the request (`request_id` / `x-request-id`), when it answered. */
+  readonly requestId: string | undefined
 
-  constructor(
-    code: string,
-    message: string,
-    options: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
-  ) {
+  constructor(code: string, message: string, options: EdgeUnavailableOptions = {}) {
     const details: Record<string, unknown> = {}
     if (options.status !== undefined) details.status = options.status
     if (options.retryAfterMs !== undefined) details.retryAfterMs = options.retryAfterMs
+    if (options.requestId !== undefined) details.requestId = options.requestId
     super(code, message, { cause: options.cause, details })
     this.name = 'EdgeUnavailableError'
     this.status = options.status
     this.retryAfterMs = options.retryAfterMs
+    this.requestId = options.requestId
   }
+}
+
+/** Options of an {@link EdgeUnavailableError}. */
+export interface EdgeUnavailableOptions {
+  status?: number
+  retryAfterMs?: number
+  requestId?: string
+  cause?: unknown
 }
 
 /**
@@ -123,14 +142,21 @@ export class InvalidRequestError extends TtsError {
 }
 
 const is =
-  <T extends TtsError>(name: string) =>
+  <T extends TtsError>(...names: string[]) =>
   (value: unknown): value is T =>
-    isTtsError(value) && value.name === name
+    isTtsError(value) && names.includes(value.name)
 
-/** True for an `EdgeRequestError`, even one from another copy of this module. */
-export const isEdgeRequestError = is<EdgeRequestError>('EdgeRequestError')
-/** True for an `EdgeUnavailableError`, even one from another copy of this module. */
-export const isEdgeUnavailableError = is<EdgeUnavailableError>('EdgeUnavailableError')
+/** True for an `EdgeRequestError` (an `InputRejectedError` too), even from another copy of this module. */
+export const isEdgeRequestError = is<EdgeRequestError>('EdgeRequestError', 'InputRejectedError')
+/** True for an `EdgeUnavailableError` (an `EdgeLimitError` too), even from another copy of this module. */
+export const isEdgeUnavailableError = is<EdgeUnavailableError>(
+  'EdgeUnavailableError',
+  'EdgeLimitError',
+)
+/** True for an `EdgeLimitError` (429: `quota_exceeded`, `rate_limited`, `queue_full`). */
+export const isEdgeLimitError = is<EdgeLimitError>('EdgeLimitError')
+/** True for an `InputRejectedError` (422 `input_rejected`). */
+export const isInputRejectedError = is<InputRejectedError>('InputRejectedError')
 /** True for a `LocalEngineError`, even one from another copy of this module. */
 export const isLocalEngineError = is<LocalEngineError>('LocalEngineError')
 /** True for an `AbortedError`, even one from another copy of this module. */

@@ -26,6 +26,8 @@ export interface MetricsSnapshot {
   providers: Record<Provider, number>
   errors: number
   fallbacks: number
+  /** Fallbacks by their reason (`timeout`, `quota_exceeded`, `input_rejected`, ...). */
+  fallbackReasons: Record<string, number>
   successRate: number
   fallbackRate: number
   errorRate: number
@@ -47,6 +49,8 @@ export interface CallOutcome {
 export interface ClientMetrics {
   success(outcome: CallOutcome): void
   failure(): void
+  /** The edge was not used, for `reason` (counted whether or not a local engine then spoke). */
+  fallback(reason: string): void
   cacheLookup(hit: boolean): void
   snapshot(): MetricsSnapshot
   /** The figures as core's registry snapshot, e.g. for a registry's `merge()`. */
@@ -73,6 +77,7 @@ export function createClientMetrics(): ClientMetrics {
   const latency = new QuantileSketch({ relativeAccuracy: DEFAULT_RELATIVE_ACCURACY })
   const providers: Record<Provider, number> = { edge: 0, cache: 0, local: 0 }
   const outcomes = { success: 0, fallback: 0, error: 0 }
+  const fallbackReasons = new Map<string, number>()
   const cache = { hits: 0, misses: 0 }
   const audio = { seconds: 0, bytes: 0 }
 
@@ -143,6 +148,9 @@ export function createClientMetrics(): ClientMetrics {
     failure() {
       outcomes.error++
     },
+    fallback(reason) {
+      fallbackReasons.set(reason, (fallbackReasons.get(reason) ?? 0) + 1)
+    },
     cacheLookup(hit) {
       cache[hit ? 'hits' : 'misses']++
     },
@@ -157,6 +165,7 @@ export function createClientMetrics(): ClientMetrics {
         providers: { ...providers },
         errors: outcomes.error,
         fallbacks: outcomes.fallback,
+        fallbackReasons: Object.fromEntries(fallbackReasons),
         successRate: share(outcomes.success, requests),
         fallbackRate: share(outcomes.fallback, requests),
         errorRate: share(outcomes.error, requests),

@@ -18,8 +18,8 @@ export interface WarmQueueOptions {
   maxItems?: number
   /** Items per prefetch request. Default 50. */
   batchSize?: number
-  /** Sends one batch; resolves when the edge accepted it. */
-  send: (items: SpeechRequest[]) => Promise<void>
+  /** Sends one batch; resolves when the edge accepted it (to anything: the queue ignores it). */
+  send: (items: SpeechRequest[]) => Promise<unknown>
 }
 
 /** The queue; see `createWarmQueue`. */

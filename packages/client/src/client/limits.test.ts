@@ -1,0 +1,146 @@
+import { importKeyRing } from '@tts/core/crypto'
+import { afterEach, describe, expect, it } from 'vitest'
+import { type Handler, sendProblem, startServer, tinyWav } from '../../test/http-server.ts'
+import { createLocalCache } from '../cache/index.ts'
+import { memoryBackend } from '../cache/memory-backend.ts'
+import { isEdgeLimitError, isInputRejectedError } from '../errors/index.ts'
+import type { TtsClientOptions } from '../options/index.ts'
+import { memoryQueueStorage } from '../queue/index.ts'
+import type { LocalEngine, LocalSpeechRequest } from '../types.ts'
+import { createTtsClient, type FallbackEvent } from './index.ts'
+
+// A fake engine is fine here: this is a unit test of how the client routes the edge's refusals.
+let closers: Array<() => Promise<void>> = []
+afterEach(async () => {
+  await Promise.all(closers.map((c) => c()))
+  closers = []
+})
+
+async function setup(handler: Handler, extra: Partial<TtsClientOptions> = {}) {
+  const server = await startServer(handler)
+  closers.push(server.close)
+  const calls: LocalSpeechRequest[] = []
+  const engine: LocalEngine = {
+    name: 'fake',
+    isAvailable: async () => true,
+    synthesize: async (request) => {
+      calls.push(request)
+      return { audio: tinyWav(100), mimeType: 'audio/wav', format: 'wav' }
+    },
+  }
+  const client = createTtsClient({
+    endpoint: server.url,
+    apiKey: 'sk-unit',
+    cache: createLocalCache({
+      backend: memoryBackend(),
+      keyRing: importKeyRing([{ id: 'k', key: new Uint8Array(32).fill(1) }]),
+    }),
+    fallback: engine,
+    warmQueue: { storage: memoryQueueStorage() },
+    timeoutMs: 1000,
+    breaker: { threshold: 2, openMs: 60_000 },
+    ...extra,
+  })
+  const fallbacks: FallbackEvent[] = []
+  client.on('fallback', (e) => fallbacks.push(e))
+  const speech = () => server.requests.filter((r) => r.url === '/v1/audio/speech')
+  return { client, calls, fallbacks, speech }
+}
+
+const quota: Handler = (_, res) =>
+  sendProblem(res, 429, 'quota_exceeded', {
+    'retry-after': '30',
+    'x-request-id': 'req-quota',
+    'x-ratelimit-limit-characters': '10',
+    'x-ratelimit-remaining-characters': '0',
+    'x-ratelimit-reset-characters': '30s',
+  })
+
+describe('the edge refusing for a limit or for the input', () => {
+  it('speaks locally on quota_exceeded, says why, and never opens the breaker', async () => {
+    const { client, calls, fallbacks, speech } = await setup(quota)
+    for (const text of ['One', 'Two', 'Three']) {
+      expect(await client.synthesize(text, { language: 'en' })).toMatchObject({ provider: 'local' })
+    }
+    expect(speech()).toHaveLength(3) // a threshold of 2 would have skipped the third
+    expect(client.breaker.state).toBe('closed')
+    expect(calls).toHaveLength(3)
+    expect(fallbacks[0]).toMatchObject({
+      reason: 'quota_exceeded',
+      message: 'speech quota used up for now, using device voice',
+      retryAfterMs: 30_000,
+      requestId: 'req-quota',
+    })
+    expect(isEdgeLimitError(fallbacks[0]?.error)).toBe(true)
+    expect(fallbacks[0]?.error).toMatchObject({ limits: { minute: { limit: 10, remaining: 0 } } })
+    expect(client.metrics.snapshot().fallbackReasons).toEqual({ quota_exceeded: 3 })
+  })
+
+  it('without a local engine, throws quota_exceeded at once (no retry) with its figures', async () => {
+    const { client, speech } = await setup(quota, { fallback: false, maxRetries: 3 })
+    const error = await client.synthesize('Hello', { language: 'en' }).catch((e: unknown) => e)
+    expect(isEdgeLimitError(error)).toBe(true)
+    expect(error).toMatchObject({ code: 'quota_exceeded', retryAfterMs: 30_000 })
+    expect(speech()).toHaveLength(1)
+  })
+
+  it('speaks input_rejected locally, counted apart, the breaker untouched', async () => {
+    const { client, calls, fallbacks } = await setup((_, res) =>
+      sendProblem(res, 422, 'input_rejected', { 'x-request-id': 'req-422' }),
+    )
+    const out = await client.synthesize('Zzzz', { language: 'en' })
+    expect(out).toMatchObject({ provider: 'local' })
+    expect(calls.map((c) => c.text)).toEqual(['Zzzz'])
+    expect(fallbacks[0]).toMatchObject({
+      reason: 'input_rejected',
+      message: 'the speech service cannot say this text, using device voice',
+      requestId: 'req-422',
+    })
+    expect(isInputRejectedError(fallbacks[0]?.error)).toBe(true)
+    expect(client.metrics.snapshot().fallbackReasons).toEqual({ input_rejected: 1 })
+    expect(client.breaker.state).toBe('closed')
+  })
+
+  it('without a local engine, throws InputRejectedError once', async () => {
+    const { client, speech } = await setup((_, res) => sendProblem(res, 422, 'input_rejected'), {
+      fallback: false,
+    })
+    const error = await client.synthesize('Zzzz', { language: 'en' }).catch((e: unknown) => e)
+    expect(isInputRejectedError(error)).toBe(true)
+    expect(speech()).toHaveLength(1)
+  })
+
+  it("reports the edge's {queued, duplicates} in the warm event", async () => {
+    const { client } = await setup((req, res) => {
+      if (req.url === '/v1/audio/speech/prefetch') {
+        res.writeHead(202, { 'content-type': 'application/json' })
+        res.end('{"queued":1,"duplicates":1}')
+        return
+      }
+      res.destroy()
+    })
+    await client.synthesize('First', { language: 'en' })
+    await client.synthesize('Second', { language: 'en' })
+    const events: unknown[] = []
+    client.on('warm', (e) => events.push(e))
+    await expect.poll(() => client.pendingWarm()).toBe(2)
+    // Two callers at once share one flush: one event, its counts whole.
+    expect(await Promise.all([client.warm(), client.warm()])).toEqual([2, 2])
+    expect(events).toEqual([{ sent: 2, queued: 1, duplicates: 1 }])
+  })
+
+  it('keeps the warm queue on queue_full and reports the error', async () => {
+    const { client } = await setup((req, res) => {
+      if (req.url === '/v1/audio/speech/prefetch')
+        return sendProblem(res, 429, 'queue_full', { 'retry-after': '60' })
+      res.destroy()
+    })
+    await client.synthesize('First', { language: 'en' })
+    const errors: unknown[] = []
+    client.on('error', (e) => errors.push(e.error))
+    await expect.poll(() => client.pendingWarm()).toBe(1)
+    expect(await client.warm()).toBe(0)
+    expect(await client.pendingWarm()).toBe(1)
+    expect(errors).toEqual([expect.objectContaining({ code: 'queue_full' })])
+  })
+})
