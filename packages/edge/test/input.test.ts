@@ -194,6 +194,10 @@ describe('text in a script its language does not read', () => {
     expect(problem.code).toBe('input_rejected')
     expect(problem.detail).toMatch(/language 'en'/)
     expect(problem.detail).toMatch(/'auto'/)
+    // A Latin word in the sentence does not make the Arabic letters readable as English.
+    const mixed = await speak({ input: `${arabic()} ${arabic()} ok`, language: 'en' })
+    expect(mixed.status).toBe(422)
+    expect(mixed.json<Problem>().code).toBe('input_rejected')
     const right = await speak({ input, language: 'ar', response_format: 'wav' })
     expect(right.status).toBe(200)
     expect(right.headers.get('content-type')).toBe('audio/wav')

@@ -46,7 +46,7 @@ const DESCRIPTIONS = {
   413: 'The request body is too large (`payload_too_large`)',
   415: 'Wrong Content-Type (`unsupported_media_type`)',
   416: 'The Range lies outside the cached audio (`range_not_satisfiable`)',
-  422: 'The upstream cannot synthesize this input (`input_rejected`): it failed on this text and language repeatedly while other text succeeds (remembered for a few minutes), or a sentence has no letters its language reads (Arabic script sent as `en`); change the text or language',
+  422: 'The upstream cannot synthesize this input (`input_rejected`): it failed on this text and language repeatedly while other text succeeds (remembered for a few minutes), or a sentence has letters of a script its language does not read (Arabic script sent as `en`) and came out implausible; change the text or language',
   429: 'Too many requests for this key (`rate_limited`), its work quota is spent (`quota_exceeded`, with x-ratelimit-* headers) or its tenant’s queue is full (`queue_full`); always with Retry-After',
   500: 'Our fault (`internal_error`); quote `request_id` (also in x-request-id) when reporting it',
   502: 'The upstream answered wrongly (`upstream_error`, `upstream_invalid_audio`, `upstream_truncated`)',

@@ -59,7 +59,7 @@ const LETTER = /\p{L}/u
 
 /**
  * A sentence whose audio came out implausible (too long, too short, silent) while it has
- * letters but none the language reads — Arabic script sent as `en`, say — is the input's
+ * letters the language does not read — Arabic script sent as `en`, say — is the input's
  * failure, not the upstream's: a model asked to read letters it does not know spells them,
  * skips them or babbles. That is a 422 `input_rejected` that names the fix, not a 502 (which
  * would send a client to fall back as if the edge were down). Only on the failure path, so
@@ -73,10 +73,10 @@ function scriptMismatch(
   if (!['too_long', 'too_short', 'silent'].includes(cause.reason)) return undefined
   const reads = READS[language] ?? LATIN
   const letters = [...sentence].filter((ch) => LETTER.test(ch))
-  if (letters.length === 0 || letters.some((ch) => reads.test(ch))) return undefined
+  if (!letters.some((ch) => !reads.test(ch))) return undefined
   return new ProblemError(
     'input_rejected',
-    `a sentence of the text has no letters that language '${language}' reads (it is written in another script), so the speech server could not say it; send the text's own language, or language 'auto'`,
+    `a sentence of the text has letters of a script that language '${language}' does not read, so the speech server could not say it; send the text's own language (or language 'auto'), or split the text by language`,
     { cause },
   )
 }
