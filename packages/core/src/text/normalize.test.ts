@@ -17,4 +17,14 @@ describe('normalizeText', () => {
     const text = 'Hello, World! ½ — «Quote» ＡＢＣ ﬁ'
     expect(normalizeText(text)).toBe(text)
   })
+
+  it('removes what is never spoken: controls, unpaired surrogates, noncharacters, bidi overrides', () => {
+    expect(normalizeText('\u0000Bonjour\u0007 tout\u202E le \uD800monde\uFFFF.\u2066')).toBe(
+      'Bonjour tout le monde.',
+    )
+    // Whitespace controls still separate words; a removed one leaves no double space.
+    expect(normalizeText('a\t\u0000\nb \u0000 c')).toBe('a b c')
+    // Joiners shape emoji and Indic text: they stay.
+    expect(normalizeText('👩\u200D👧 क्\u200Dष')).toBe('👩\u200D👧 क्\u200Dष')
+  })
 })

@@ -56,6 +56,8 @@ const READS: Record<string, RegExp> = {
 }
 const LATIN = /\p{Script=Latin}/u
 const LETTER = /\p{L}/u
+const NUMBER = /\p{N}/u
+const ASCII_DIGIT = /[0-9]/
 
 /**
  * A sentence whose audio came out implausible (too long, too short, silent) while it has
@@ -72,8 +74,11 @@ function scriptMismatch(
 ): ProblemError | undefined {
   if (!['too_long', 'too_short', 'silent'].includes(cause.reason)) return undefined
   const reads = READS[language] ?? LATIN
-  const letters = [...sentence].filter((ch) => LETTER.test(ch))
-  if (!letters.some((ch) => !reads.test(ch))) return undefined
+  // Letters and numerals the voice cannot read: a cuneiform numeral is silence in any language.
+  const unread = [...sentence].some(
+    (ch) => (LETTER.test(ch) || (NUMBER.test(ch) && !ASCII_DIGIT.test(ch))) && !reads.test(ch),
+  )
+  if (!unread) return undefined
   return new ProblemError(
     'input_rejected',
     `a sentence of the text has letters of a script that language '${language}' does not read, so the speech server could not say it; send the text's own language (or language 'auto'), or split the text by language`,
