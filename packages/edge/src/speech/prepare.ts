@@ -175,7 +175,7 @@ export async function prepareSpeech(
   if (text === '')
     throw new ProblemError(
       'invalid_request',
-      '`input` must contain text to speak, not only whitespace',
+      '`input` has no text to speak (no letters or digits): it is only whitespace or characters that are never spoken (controls, invisible formatting)',
     )
   checkNormalisedLength(text)
   checkSpeakable(text)
