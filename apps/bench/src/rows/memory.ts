@@ -187,7 +187,7 @@ export async function memoryRow(ctx: RowContext): Promise<RowResult> {
     losses.push({
       what: `streaming a ${round(answerMiB)} MiB answer grew the isolate's heap and buffers by ${round(stream.heap.growthMiB)} MiB at peak (whole file: ${round(whole.heap.growthMiB)} MiB): streaming does not keep the edge below the answer's size`,
       close:
-        'the streaming path retains only the sentence in flight (the whole-answer entry is assembled from the cached segments in waitUntil afterwards), so a growth this size is garbage workerd has not collected yet: this row reads peak heap, and workerd does not honour forced collection. A reading of what is retained after the request would measure the bound itself',
+        'this row reads peak heap, which includes garbage not yet collected: the streaming path holds at most two sentences (the one sent and the one read ahead), and row 11 measures what is retained after the answer, after a full collection (a heap snapshot): about nothing',
     })
   } else if (heapValid) {
     base.findings.push(

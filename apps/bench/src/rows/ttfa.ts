@@ -130,7 +130,7 @@ export async function ttfaRow(ctx: RowContext): Promise<RowResult> {
       losses.push({
         what: `long text: the edge's sentence-by-sentence synthesis completes in ${round(splitTotal / wholeTotal)}× the time of one whole-text synthesis`,
         close:
-          'each sentence is a separate upstream call paying the time to first chunk again; sending the next uncached sentence while the current one streams (pipelining up to the gate limit) or batching consecutive uncached sentences into one call would hide it',
+          "each sentence is a separate upstream call paying the time to first chunk again; the next one already waits at the pool's gate while the current one streams (row 11: the edge is at the emulator's floor for one call per sentence), and only a second GPU slot would overlap that wait: one call for several sentences cannot be cut back into per-sentence segments",
       })
     }
   }
@@ -143,7 +143,7 @@ export async function ttfaRow(ctx: RowContext): Promise<RowResult> {
     losses.push({
       what: `long text: first audio from the edge's split stream is ${round(1 / longGain)}× later than the upstream's own whole-text stream`,
       close:
-        'the edge adds a hop, a cache lookup per sentence and a voice lookup before the first upstream call; looking the sentences up in parallel with the first upstream call would remove most of it',
+        "the edge adds a hop, and the whole answer's cache lookup then the sentences' lookups before the first upstream call; overlapping those lookups with the first upstream call would cost every streamed cache hit a wasted segment lookup",
     })
   }
   return {
