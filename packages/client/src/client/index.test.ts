@@ -1,27 +1,13 @@
 import { importKeyRing } from '@tts/core/crypto'
 import { afterEach, describe, expect, it } from 'vitest'
+import { fakeEngine } from '../../test/fake-engine.ts'
 import { type Handler, sendProblem, sendWav, startServer, tinyWav } from '../../test/http-server.ts'
 import { createLocalCache } from '../cache/index.ts'
 import { memoryBackend } from '../cache/memory-backend.ts'
 import { isAbortedError, isEdgeRequestError, isEdgeUnavailableError } from '../errors/index.ts'
 import type { TtsClientOptions } from '../options/index.ts'
 import { memoryQueueStorage } from '../queue/index.ts'
-import type { LocalEngine, LocalSpeechRequest } from '../types.ts'
 import { createTtsClient, type FallbackEvent } from './index.ts'
-
-// A fake engine is fine here: this is a unit test of the client's routing, not of espeak.
-function fakeEngine(name = 'fake') {
-  const calls: LocalSpeechRequest[] = []
-  const engine: LocalEngine = {
-    name,
-    isAvailable: async () => true,
-    synthesize: async (request) => {
-      calls.push(request)
-      return { audio: tinyWav(100), mimeType: 'audio/wav', format: 'wav' }
-    },
-  }
-  return { engine, calls }
-}
 
 let closers: Array<() => Promise<void>> = []
 afterEach(async () => {

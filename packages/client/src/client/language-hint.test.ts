@@ -4,8 +4,8 @@
  */
 import { detectLanguage } from '@tts/core/lang'
 import { afterEach, describe, expect, it } from 'vitest'
-import { sendProblem, sendWav, startServer, tinyWav } from '../../test/http-server.ts'
-import type { LocalEngine, LocalSpeechRequest } from '../types.ts'
+import { fakeEngine } from '../../test/fake-engine.ts'
+import { sendProblem, sendWav, startServer } from '../../test/http-server.ts'
 import { createTtsClient } from './index.ts'
 
 let closers: Array<() => Promise<void>> = []
@@ -30,15 +30,7 @@ describe('languageHint', () => {
     )
     closers.push(server.close)
     // A fake engine is fine here: this is a unit test of the client's routing.
-    const calls: LocalSpeechRequest[] = []
-    const engine: LocalEngine = {
-      name: 'fake',
-      isAvailable: async () => true,
-      synthesize: async (request) => {
-        calls.push(request)
-        return { audio: tinyWav(100), mimeType: 'audio/wav', format: 'wav' }
-      },
-    }
+    const { engine, calls } = fakeEngine()
     const hint = ['sv-SE', 'pt-BR']
     const client = createTtsClient({
       endpoint: server.url,

@@ -4,8 +4,8 @@
  * every test starts with the model unloaded, whatever ran before it.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { type Handler, sendProblem, sendWav, startServer, tinyWav } from '../../test/http-server.ts'
-import type { LocalEngine, LocalSpeechRequest } from '../types.ts'
+import { fakeEngine } from '../../test/fake-engine.ts'
+import { type Handler, sendProblem, sendWav, startServer } from '../../test/http-server.ts'
 
 let closers: Array<() => Promise<void>> = []
 afterEach(async () => {
@@ -24,15 +24,7 @@ async function setup(handler: Handler) {
   const server = await startServer(handler)
   closers.push(server.close)
   // A fake engine is fine here: this is a unit test of the client's routing, not of espeak.
-  const calls: LocalSpeechRequest[] = []
-  const engine: LocalEngine = {
-    name: 'fake',
-    isAvailable: async () => true,
-    synthesize: async (request) => {
-      calls.push(request)
-      return { audio: tinyWav(100), mimeType: 'audio/wav', format: 'wav' }
-    },
-  }
+  const { engine, calls } = fakeEngine()
   const storage = memoryQueueStorage()
   const client = createTtsClient({
     endpoint: server.url,

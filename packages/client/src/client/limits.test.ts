@@ -1,12 +1,12 @@
 import { importKeyRing } from '@tts/core/crypto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type Handler, sendProblem, startServer, tinyWav } from '../../test/http-server.ts'
+import { fakeEngine } from '../../test/fake-engine.ts'
+import { type Handler, sendProblem, startServer } from '../../test/http-server.ts'
 import { createLocalCache } from '../cache/index.ts'
 import { memoryBackend } from '../cache/memory-backend.ts'
 import { isEdgeLimitError, isInputRejectedError } from '../errors/index.ts'
 import type { TtsClientOptions } from '../options/index.ts'
 import { memoryQueueStorage } from '../queue/index.ts'
-import type { LocalEngine, LocalSpeechRequest } from '../types.ts'
 import { createTtsClient, type FallbackEvent } from './index.ts'
 
 // A fake engine is fine here: this is a unit test of how the client routes the edge's refusals.
@@ -19,15 +19,7 @@ afterEach(async () => {
 async function setup(handler: Handler, extra: Partial<TtsClientOptions> = {}) {
   const server = await startServer(handler)
   closers.push(server.close)
-  const calls: LocalSpeechRequest[] = []
-  const engine: LocalEngine = {
-    name: 'fake',
-    isAvailable: async () => true,
-    synthesize: async (request) => {
-      calls.push(request)
-      return { audio: tinyWav(100), mimeType: 'audio/wav', format: 'wav' }
-    },
-  }
+  const { engine, calls } = fakeEngine()
   const client = createTtsClient({
     endpoint: server.url,
     apiKey: 'sk-unit',
