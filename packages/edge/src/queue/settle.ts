@@ -11,6 +11,8 @@ import type { SynthMessage } from './message.ts'
 export function prepaidMeter(): WorkMeter & { spent: number } {
   const meter = {
     spent: 0,
+    // Prepaid when queued: nothing is refused here, so upstream work need not wait for it.
+    mayRefuse: false,
     async charge(chars: number) {
       meter.spent += chars
       return undefined

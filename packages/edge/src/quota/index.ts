@@ -7,6 +7,7 @@
 import type { Principal } from '../auth/index.ts'
 import { ProblemError } from '../problem/index.ts'
 import { settingsOf } from '../settings/index.ts'
+import type { WorkMeter } from '../speech/context.ts'
 import { limitedWindows, type QuotaAnswer, quotaHeaders, type WindowState } from './limits.ts'
 import type { QueueAnswer } from './object.ts'
 
@@ -62,6 +63,20 @@ export async function chargeWork(
   )) as QuotaAnswer
   if (!answer.ok) throw refusal(answer, chars)
   return answer.windows
+}
+
+/**
+ * The caller's meter for synthesis work: `chargeWork` on its key, and whether a charge can be
+ * refused at all (not for an unlimited key, so its upstream work need not wait for the charge).
+ *
+ * @example
+ * const meter = workMeter(env, principal) // meter.mayRefuse === false for an unlimited key
+ */
+export function workMeter(env: Env, principal: Principal): WorkMeter {
+  return {
+    charge: (chars) => chargeWork(env, principal, chars),
+    mayRefuse: limitedWindows(principal.quota).length > 0,
+  }
 }
 
 /**

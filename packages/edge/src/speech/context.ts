@@ -35,6 +35,11 @@ export interface SpeechContext {
  */
 export interface WorkMeter {
   charge(chars: number): Promise<WindowState[] | undefined>
+  /**
+   * False when `charge` can never refuse (an unlimited key, prepaid queue work): upstream work
+   * may then start before the charge. Absent: assume it may refuse.
+   */
+  readonly mayRefuse?: boolean
 }
 
 /** Milliseconds spent per phase, for `Server-Timing`. */

@@ -16,7 +16,7 @@ import type { SpeechContext, Timings } from './context.ts'
 import { checkSentenceCount } from './limits.ts'
 import { type PreparedSpeech, segmentKey } from './prepare.ts'
 import { type RunAhead, runAhead } from './runahead.ts'
-import { checked, type Heard, lookUpDistinct } from './segment-audio.ts'
+import { checked, type Heard, lookedUp } from './segment-audio.ts'
 import { sentencesOf } from './sentences.ts'
 import { planTempo, scaledMs, scaledSentence, sentenceScaler, type TempoPlan } from './tempo.ts'
 
@@ -126,21 +126,9 @@ export async function* speechPieces(
   const { segments, tempo } = plan
   tally.pieces = segments.length
   const lastUse = new Map(segments.map((s, i) => [s.key, i]))
-  const started = performance.now()
-  const heard = await lookUpDistinct(ctx, [...lastUse.keys()])
-  tally.timings.cache += performance.now() - started
   /** The first use of each sentence the cache lacks (indices into `segments`), in order. */
   const uncached: number[] = []
-  // Charged before any upstream work: each distinct sentence the cache lacks, once.
-  let chars = 0
   const firsts = new Set<string>()
-  for (const [i, { sentence, key }] of segments.entries()) {
-    if (heard.has(key) || firsts.has(key)) continue
-    firsts.add(key)
-    uncached.push(i)
-    chars += sentence.length
-  }
-  if (chars > 0) tally.quota = await ctx.meter.charge(chars)
 
   const stop = new AbortController()
   const reading = AbortSignal.any([signal, stop.signal])
@@ -229,6 +217,39 @@ export async function* speechPieces(
   }
 
   try {
+    const started = performance.now()
+    const keys = [...lastUse.keys()]
+    const lookups = keys.map((key) => ctx.cache.get(key))
+    const looked = lookedUp(keys, lookups)
+    looked.catch(() => {}) // awaited below; a failure while the first is awaited is not lost
+    // When charging cannot refuse (an unlimited key), the first sentence is asked for the moment
+    // its own lookup missed, not after every sentence's: a long answer's first audio does not
+    // wait for 36 lookups (issue 17). `keys[0]` is the first sentence's.
+    const first = segments[0]
+    const firstLookup = lookups[0]
+    if (
+      first &&
+      firstLookup &&
+      ctx.meter.mayRefuse === false &&
+      !('bytes' in (await firstLookup))
+    ) {
+      firsts.add(first.key)
+      uncached.push(0)
+      askNext()
+    }
+    const heard = await looked
+    tally.timings.cache += performance.now() - started
+    // Charged before any upstream work (but the first sentence's above, which nothing can
+    // refuse): each distinct sentence the cache lacks, once.
+    let chars = first && firsts.has(first.key) ? first.sentence.length : 0
+    for (const [i, { sentence, key }] of segments.entries()) {
+      if (heard.has(key) || firsts.has(key)) continue
+      firsts.add(key)
+      uncached.push(i)
+      chars += sentence.length
+    }
+    if (chars > 0) tally.quota = await ctx.meter.charge(chars)
+
     askNext()
     for (const [i, { key }] of segments.entries()) {
       playing = i

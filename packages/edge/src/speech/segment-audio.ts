@@ -1,13 +1,13 @@
 /**
  * @module speech/segment-audio — one sentence's audio as the pieces loop holds it: from the
- * segment cache (`lookUpDistinct`, one read per distinct sentence) or checked when it arrives
+ * segment cache (`lookedUp`, one read per distinct sentence) or checked when it arrives
  * from the upstream (`checked`: valid, plausible for its text, mono) before it is cached.
  */
 import { type AudioError, isAudioError, validateAudio } from '@tts/core/audio'
+import type { CacheLookup } from '../cache/store.ts'
 import { ProblemError } from '../problem/index.ts'
 import { UpstreamError } from '../upstream/index.ts'
 import { bytesPcm, pcmBytes } from '../upstream/pcm.ts'
-import type { SpeechContext } from './context.ts'
 import type { PcmChunk } from './pieces.ts'
 import type { PreparedSpeech } from './prepare.ts'
 
@@ -92,12 +92,15 @@ export interface Heard {
   durationMs: number
 }
 
-/** The cached source audio of each of `keys` (distinct) that the segment cache holds. */
-export async function lookUpDistinct(
-  ctx: SpeechContext,
+/**
+ * The cached source audio of each of `keys` (distinct) that the segment cache holds, from their
+ * lookups (`lookups[i]` of `keys[i]`, started by the caller).
+ */
+export async function lookedUp(
   keys: string[],
+  pending: Promise<CacheLookup>[],
 ): Promise<Map<string, Heard>> {
-  const lookups = await Promise.all(keys.map((key) => ctx.cache.get(key)))
+  const lookups = await Promise.all(pending)
   const heard = new Map<string, Heard>()
   for (const [i, key] of keys.entries()) {
     const lookup = lookups[i]

@@ -11,7 +11,7 @@ import { createAudioCache, edgeCacheOf } from '../cache/store.ts'
 import type { Logger } from '../observe/index.ts'
 import { metrics } from '../observe/index.ts'
 import { createPooledSynthesizer, type PoolReport, poolClient } from '../pool-client/index.ts'
-import { chargeWork } from '../quota/index.ts'
+import { workMeter } from '../quota/index.ts'
 import { settingsOf } from '../settings/index.ts'
 import { createSpeechContext, type SpeechContext, scopeOf, type WorkMeter } from './context.ts'
 
@@ -81,7 +81,7 @@ export async function wireSpeech(options: {
     log,
     metrics,
     principal,
-    meter: options.meter ?? { charge: (chars) => chargeWork(env, principal, chars) },
+    meter: options.meter ?? workMeter(env, principal),
     waitUntil,
   })
   return { ctx, pool: synthesizer.report }
