@@ -1,43 +1,12 @@
-import { importKeyRing } from '@tts/core/crypto'
-import { afterEach, describe, expect, it } from 'vitest'
-import { fakeEngine } from '../../test/fake-engine.ts'
-import { type Handler, sendProblem, startServer } from '../../test/http-server.ts'
-import { createLocalCache } from '../cache/index.ts'
-import { memoryBackend } from '../cache/memory-backend.ts'
+import { describe, expect, it } from 'vitest'
+import { type Handler, sendProblem } from '../../test/http-server.ts'
+import { testClient } from '../../test/test-client.ts'
 import { isEdgeLimitError, isInputRejectedError } from '../errors/index.ts'
 import type { TtsClientOptions } from '../options/index.ts'
-import { memoryQueueStorage } from '../queue/index.ts'
-import { createTtsClient, type FallbackEvent } from './index.ts'
 
 // A fake engine is fine here: this is a unit test of how the client routes the edge's refusals.
-let closers: Array<() => Promise<void>> = []
-afterEach(async () => {
-  await Promise.all(closers.map((c) => c()))
-  closers = []
-})
-
-async function setup(handler: Handler, extra: Partial<TtsClientOptions> = {}) {
-  const server = await startServer(handler)
-  closers.push(server.close)
-  const { engine, calls } = fakeEngine()
-  const client = createTtsClient({
-    endpoint: server.url,
-    apiKey: 'sk-unit',
-    cache: createLocalCache({
-      backend: memoryBackend(),
-      keyRing: importKeyRing([{ id: 'k', key: new Uint8Array(32).fill(1) }]),
-    }),
-    fallback: engine,
-    warmQueue: { storage: memoryQueueStorage() },
-    timeoutMs: 1000,
-    breaker: { threshold: 2, openMs: 60_000 },
-    ...extra,
-  })
-  const fallbacks: FallbackEvent[] = []
-  client.on('fallback', (e) => fallbacks.push(e))
-  const speech = () => server.requests.filter((r) => r.url === '/v1/audio/speech')
-  return { client, calls, fallbacks, speech }
-}
+const setup = (handler: Handler, extra: Partial<TtsClientOptions> = {}) =>
+  testClient(handler, { breaker: { threshold: 2, openMs: 60_000 }, ...extra })
 
 const quota: Handler = (_, res) =>
   sendProblem(res, 429, 'quota_exceeded', {
