@@ -33,6 +33,7 @@ import type { WarmQueue } from '../queue/index.ts'
 import type { LocalEngine, LocalSpeechRequest, SynthesizeResult } from '../types.ts'
 import { audioSeconds, checkText, range } from './checks.ts'
 import { cachingStream } from './edge-stream.ts'
+import { createHoldOff } from './hold-off.ts'
 import { resolveWithModel, withoutModel } from './language.ts'
 import type { SynthesizeOptions, TtsClientEvents } from './types.ts'
 
@@ -88,6 +89,7 @@ export interface PipelineDeps {
  */
 export function createPipeline(deps: PipelineDeps) {
   const { o, events, metrics, edge, breakers, queue } = deps
+  const holdOff = createHoldOff(o.now)
 
   /** The edge, once, or with core's retry policy when nothing local could take over. */
   const callEdge = (request: SpeechRequest, signal: AbortSignal, canFallBack: boolean) =>
@@ -179,10 +181,10 @@ export function createPipeline(deps: PipelineDeps) {
     }
 
     const canFallBack = o.fallback.length > 0
-    let edgeError: unknown
+    let edgeError: unknown = holdOff.refusal()
     await breakers.ready
     const breaker = breakers.current()
-    if (breaker.tryAcquire()) {
+    if (edgeError === undefined && breaker.tryAcquire()) {
       try {
         const answer = await callEdge(request, signal, canFallBack)
         breaker.success()
@@ -227,6 +229,7 @@ export function createPipeline(deps: PipelineDeps) {
           // The edge answered: it is up. Its model cannot say this text, or the key is over a
           // limit; a local engine can still speak, and the event says which it was.
           breaker.success()
+          holdOff.note(error)
           edgeError = error
         } else if (isEdgeRequestError(error)) {
           breaker.success() // the edge answered: it is up, the request was wrong
@@ -237,18 +240,22 @@ export function createPipeline(deps: PipelineDeps) {
         }
       }
     } else {
-      edgeError = new EdgeUnavailableError('circuit_open', CIRCUIT_MESSAGE)
+      edgeError ??= new EdgeUnavailableError('circuit_open', CIRCUIT_MESSAGE)
     }
 
     const reason = (edgeError as { code?: string }).code ?? 'edge_failed'
     if (!canFallBack) throw edgeError
     const { retryAfterMs, requestId } = edgeError as { retryAfterMs?: number; requestId?: string }
+    // While the edge is held off, the wait is what is left of it, not the refusal's first figure.
+    const heldOffUntil = holdOff.until(edgeError)
+    const wait = heldOffUntil === undefined ? retryAfterMs : heldOffUntil - o.now()
     metrics.fallback(reason)
     events.emit('fallback', {
       reason,
       message: FALLBACK_MESSAGES[reason] ?? 'speech service unreachable, using device voice',
       error: edgeError,
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      ...(wait === undefined ? {} : { retryAfterMs: wait }),
+      ...(heldOffUntil === undefined ? {} : { heldOffUntil }),
       ...(requestId === undefined ? {} : { requestId }),
     })
     const language = known ?? (await resolveLocally(input))
