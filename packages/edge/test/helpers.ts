@@ -3,6 +3,7 @@
  * export's `fetch`, an execution context, `waitUntil` work awaited) against the real emulator.
  */
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
+import { concatBytes } from '@tts/core/bytes'
 import { uniqueSentence } from '@tts/core/testing'
 import { inject } from 'vitest'
 import worker from '../src/index.ts'
@@ -94,6 +95,58 @@ export function speak(
     json: { model: 'tts-1', voice: 'alloy', ...json },
     ...options,
   })
+}
+
+/** A speech answer whose body the test has not read yet, and the context its work runs in. */
+export interface OpenStream {
+  res: Response
+  ctx: ExecutionContext
+  reader: ReadableStreamDefaultReader<Uint8Array>
+}
+
+/**
+ * Opens a streamed speech request (`stream: true`) and hands back its body unread, so the test
+ * reads it at its own pace (one chunk, all of it, or leaves); `waitOnExecutionContext(ctx)`
+ * then awaits the request's `waitUntil` work. Unlike `speak`, nothing is read or awaited here.
+ *
+ * @example
+ * const { res, ctx, reader } = await openStream({ input: sentence(), response_format: 'pcm' })
+ * const first = await reader.read()
+ * await reader.cancel()
+ * await waitOnExecutionContext(ctx)
+ */
+export async function openStream(
+  json: Record<string, unknown>,
+  options: { key?: string; env?: Partial<Env> } = {},
+): Promise<OpenStream> {
+  const ctx = createExecutionContext()
+  const res = await worker.fetch(
+    new Request('http://edge.test/v1/audio/speech', {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${options.key ?? keys.speech}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ model: 'tts-1', voice: 'alloy', stream: true, ...json }),
+    }),
+    testEnv(options.env),
+    ctx,
+  )
+  if (!res.body) throw new Error(`the speech answer (${res.status}) has no body`)
+  return { res, ctx, reader: res.body.getReader() }
+}
+
+/** Reads a stream to its end, after the chunks the test already took (`first`), as one buffer. */
+export async function readToEnd(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  first: Uint8Array[] = [],
+): Promise<Uint8Array> {
+  const parts = [...first]
+  for (;;) {
+    const next = await reader.read()
+    if (next.done) return concatBytes(parts)
+    parts.push(next.value)
+  }
 }
 
 /**

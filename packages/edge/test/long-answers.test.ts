@@ -1,14 +1,14 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { waitOnExecutionContext } from 'cloudflare:test'
 import { concatBytes } from '@tts/core/bytes'
 import { afterEach, describe, expect, it } from 'vitest'
-import worker from '../src/index.ts'
 import {
   emulatorFetch,
   keys,
+  openStream,
+  readToEnd,
   sentence,
   speak,
   synthesesOf,
-  testEnv,
   upstreamUrl,
 } from './helpers.ts'
 import { eventually, poolEnv, releasePools } from './pool-helpers.ts'
@@ -19,34 +19,9 @@ const LONG = 'The quick brown fox jumps over the lazy dog and then runs all the 
 
 /** A streamed PCM answer whose body the test reads at its own pace. */
 async function open(input: string, env: Partial<Env> = {}) {
-  const ctx = createExecutionContext()
-  const res = await worker.fetch(
-    new Request('http://edge.test/v1/audio/speech', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${keys.speech}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: 'tts-1',
-        voice: 'alloy',
-        input,
-        response_format: 'pcm',
-        stream: true,
-      }),
-    }),
-    testEnv(env),
-    ctx,
-  )
-  expect(res.status).toBe(200)
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader()
-  return { res, ctx, reader }
-}
-
-async function readAll(reader: ReadableStreamDefaultReader<Uint8Array>, first: Uint8Array[]) {
-  const parts = [...first]
-  for (;;) {
-    const next = await reader.read()
-    if (next.done) return concatBytes(parts)
-    parts.push(next.value)
-  }
+  const stream = await openStream({ input, response_format: 'pcm' }, { env })
+  expect(stream.res.status).toBe(200)
+  return stream
 }
 
 const total = async (text: string) => (await synthesesOf(text)).total
@@ -89,7 +64,7 @@ describe('long answers run ahead of the caller', () => {
     // … but not sentence 3: the edge holds at most the sentence playing and one ahead.
     expect(await total(parts[2] as string)).toBe(0)
 
-    const streamed = await readAll(reader, [first.value as Uint8Array])
+    const streamed = await readToEnd(reader, [first.value as Uint8Array])
     await waitOnExecutionContext(ctx)
     expect(await Promise.all(parts.map(total))).toEqual([1, 1, 1])
     // Every sentence is its own segment, and the stream is exactly them, in order.
@@ -102,7 +77,7 @@ describe('long answers run ahead of the caller', () => {
     await speak({ input: middle, response_format: 'pcm' }, { key: keys.speech })
     const parts = [sentence(LONG), middle, sentence('The new last one')]
     const { ctx, reader } = await open(parts.join(' '))
-    const streamed = await readAll(reader, [])
+    const streamed = await readToEnd(reader, [])
     await waitOnExecutionContext(ctx)
     expect(await Promise.all(parts.map(total))).toEqual([1, 1, 1])
     expect(streamed).toEqual(await alone(parts))
@@ -135,7 +110,7 @@ describe('long answers run ahead of the caller', () => {
     const pool = poolEnv([{ url: upstreamUrl() }], { maxWaitMs: 0 })
     const parts = [sentence(LONG), sentence('Turned away first'), sentence('Then the end')]
     const { ctx, reader } = await open(parts.join(' '), pool)
-    const streamed = await readAll(reader, [])
+    const streamed = await readToEnd(reader, [])
     await waitOnExecutionContext(ctx)
     expect(await Promise.all(parts.map(total))).toEqual([1, 1, 1])
     expect(streamed).toEqual(await alone(parts, pool))

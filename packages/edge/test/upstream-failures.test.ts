@@ -1,7 +1,6 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { waitOnExecutionContext } from 'cloudflare:test'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import worker from '../src/index.ts'
-import { keys, sentence, setFaults, speak, synthesesOf, testEnv } from './helpers.ts'
+import { openStream, readToEnd, sentence, setFaults, speak, synthesesOf } from './helpers.ts'
 
 // Each test gets a pool object of its own, so breaker state from one never decides another.
 let isolated: Partial<Env> = {}
@@ -41,25 +40,13 @@ describe('a stream cut by the upstream', () => {
   it('after audio went out: the body aborts (never a clean end) and nothing is cached', async () => {
     const input = `${sentence('This is a long enough sentence to be cut while it streams out')}`
     await setFaults({ cutAfterBytes: 20_000 })
-    const ctx = createExecutionContext()
-    const res = await worker.fetch(
-      new Request('http://edge.test/v1/audio/speech', {
-        method: 'POST',
-        headers: { authorization: `Bearer ${keys.speech}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          model: 'tts-1',
-          voice: 'alloy',
-          input,
-          response_format: 'wav',
-          stream: true,
-        }),
-      }),
-      testEnv(isolated),
-      ctx,
+    const { res, ctx, reader } = await openStream(
+      { input, response_format: 'wav' },
+      { env: isolated },
     )
     expect(res.status).toBe(200)
     expect(res.headers.get('x-tts-cache')).toBe('MISS')
-    await expect(res.arrayBuffer()).rejects.toThrow()
+    await expect(readToEnd(reader)).rejects.toThrow()
     await waitOnExecutionContext(ctx)
     await expectNotCached(input, 'wav')
   })

@@ -1,40 +1,20 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { PassThrough, Readable } from 'node:stream'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { run } from './index.ts'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { useCli } from '../../test/run-cli.ts'
 
-let dir: string
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'tts-cli-run-'))
-})
-afterEach(async () => {
+const cli = useCli('tts-cli-run-')
+const runCli = cli.run
+afterEach(() => {
   vi.doUnmock('../commands/doctor.ts')
-  await rm(dir, { recursive: true, force: true })
 })
-
-async function runCli(args: string[], input = '') {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (c) => (out += c))
-  stderr.on('data', (c) => (err += c))
-  const code = await run(args, {
-    env: { TTS_CONFIG_DIR: dir, NO_COLOR: '1' },
-    io: { stdin: Readable.from([input]), stdout, stderr },
-    keychain: false,
-  })
-  return { code, out, err }
-}
 
 describe('run', () => {
   it('turns a user error into one line and exit 1, also as JSON under --json', async () => {
     const plain = await runCli(['config', 'show'])
     expect(plain.code).toBe(1)
     expect(plain.err).toBe(
-      `tts: no config at ${join(dir, 'config.json')}; run \`tts setup\` first (or pass --config PATH)\n`,
+      `tts: no config at ${join(cli.dir, 'config.json')}; run \`tts setup\` first (or pass --config PATH)\n`,
     )
     const json = await runCli(['config', 'show', '--json'])
     expect(JSON.parse(json.out)).toEqual({
@@ -73,7 +53,7 @@ describe('run', () => {
 
   it('runs a command through the parser: config set then show, with - reading stdin', async () => {
     await writeFile(
-      join(dir, 'config.json'),
+      join(cli.dir, 'config.json'),
       JSON.stringify({ endpoint: 'https://tts.example.com' }),
     )
     expect((await runCli(['config', 'set', 'timeoutMs', '4000'])).code).toBe(0)

@@ -1,33 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { PassThrough, Readable } from 'node:stream'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { run } from '../cli/index.ts'
+import { describe, expect, it } from 'vitest'
+import { useCli } from '../../test/run-cli.ts'
 
 // Through the parser, so the flags' spelling and cac's handling of numbers are covered too.
-let dir: string
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'tts-cli-keys-'))
-})
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
-
-async function runCli(args: string[]) {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (c) => (out += c))
-  stderr.on('data', (c) => (err += c))
-  const code = await run(args, {
-    env: { TTS_CONFIG_DIR: dir, NO_COLOR: '1' },
-    io: { stdin: Readable.from(['']), stdout, stderr },
-    keychain: false,
-  })
-  return { code, out, err }
-}
+const runCli = useCli('tts-cli-keys-').run
 
 /** The `API_KEYS` entry printed by `keys create`. */
 function entryOf(out: string): Record<string, unknown> {

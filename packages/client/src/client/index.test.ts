@@ -1,44 +1,10 @@
-import { importKeyRing } from '@tts/core/crypto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { fakeEngine } from '../../test/fake-engine.ts'
-import { type Handler, sendProblem, sendWav, startServer, tinyWav } from '../../test/http-server.ts'
-import { createLocalCache } from '../cache/index.ts'
-import { memoryBackend } from '../cache/memory-backend.ts'
+import { sendProblem, sendWav, tinyWav } from '../../test/http-server.ts'
+import { testClient as setup } from '../../test/test-client.ts'
 import { isAbortedError, isEdgeRequestError, isEdgeUnavailableError } from '../errors/index.ts'
-import type { TtsClientOptions } from '../options/index.ts'
 import { memoryQueueStorage } from '../queue/index.ts'
-import { createTtsClient, type FallbackEvent } from './index.ts'
-
-let closers: Array<() => Promise<void>> = []
-afterEach(async () => {
-  await Promise.all(closers.map((c) => c()))
-  closers = []
-})
-
-async function setup(handler: Handler, extra: Partial<TtsClientOptions> = {}) {
-  const server = await startServer(handler)
-  closers.push(server.close)
-  let t = 1_000_000
-  const local = fakeEngine()
-  const storage = memoryQueueStorage()
-  const client = createTtsClient({
-    endpoint: server.url,
-    apiKey: 'sk-unit',
-    cache: createLocalCache({
-      backend: memoryBackend(),
-      keyRing: importKeyRing([{ id: 'k', key: new Uint8Array(32).fill(1) }]),
-    }),
-    fallback: local.engine,
-    warmQueue: { storage },
-    now: () => t,
-    timeoutMs: 1000,
-    ...extra,
-  })
-  const fallbacks: FallbackEvent[] = []
-  client.on('fallback', (e) => fallbacks.push(e))
-  const speechRequests = () => server.requests.filter((r) => r.url === '/v1/audio/speech')
-  return { client, server, local, fallbacks, speechRequests, advance: (ms: number) => (t += ms) }
-}
+import { createTtsClient } from './index.ts'
 
 const opts = { language: 'en' } as const
 
@@ -64,24 +30,24 @@ describe('createTtsClient', () => {
   })
 
   it('throws a caller 4xx as an error, never as a fallback', async () => {
-    const { client, local, fallbacks } = await setup((_, res) =>
+    const { client, calls, fallbacks } = await setup((_, res) =>
       sendProblem(res, 400, 'invalid_request'),
     )
     const error = await client.synthesize('Hello', opts).catch((e: unknown) => e)
     expect(isEdgeRequestError(error)).toBe(true)
-    expect(local.calls).toHaveLength(0)
+    expect(calls).toHaveLength(0)
     expect(fallbacks).toHaveLength(0)
     expect(client.breaker.state).toBe('closed')
   })
 
   it('falls back at once on a 5xx: one edge attempt, local audio, text queued for warming', async () => {
-    const { client, local, fallbacks, speechRequests } = await setup((_, res) =>
+    const { client, calls, fallbacks, speech } = await setup((_, res) =>
       sendProblem(res, 503, 'upstream_unavailable'),
     )
     const out = await client.synthesize('Bonjour', { language: 'fr', speed: 1.25, pitch: 1.5 })
     expect(out).toMatchObject({ provider: 'local', engine: 'fake', cacheStatus: 'none' })
-    expect(speechRequests()).toHaveLength(1)
-    expect(local.calls[0]).toMatchObject({
+    expect(speech()).toHaveLength(1)
+    expect(calls[0]).toMatchObject({
       text: 'Bonjour',
       language: 'fr',
       locale: 'fr-FR',
@@ -95,7 +61,7 @@ describe('createTtsClient', () => {
   it('opens after 5 failures, skips the edge while open, half-opens after the cool-down and warms on recovery', async () => {
     let up = false
     const prefetched: string[] = []
-    const { client, fallbacks, speechRequests, advance } = await setup(
+    const { client, fallbacks, speech, advance } = await setup(
       (req, res) => {
         if (req.url === '/v1/audio/speech/prefetch') {
           prefetched.push(
@@ -113,12 +79,12 @@ describe('createTtsClient', () => {
     client.on('breaker', (t) => states.push(t.to))
     for (let i = 0; i < 5; i++) await client.synthesize(`Sentence ${i}`, opts)
     expect(client.breaker.state).toBe('open')
-    expect(speechRequests()).toHaveLength(5)
+    expect(speech()).toHaveLength(5)
     expect(fallbacks.map((f) => f.reason)).toEqual(Array(5).fill('network_error'))
 
     const open = await client.synthesize('Sentence 0', opts)
     expect(open.provider).toBe('local')
-    expect(speechRequests()).toHaveLength(5)
+    expect(speech()).toHaveLength(5)
     expect(fallbacks[5]).toMatchObject({
       reason: 'circuit_open',
       message: 'speech service temporarily unavailable, using device voice',
@@ -138,7 +104,7 @@ describe('createTtsClient', () => {
 
   it('keeps the circuit open across a restart: the new client makes no request', async () => {
     const breakerStorage = memoryQueueStorage()
-    const { client, server, speechRequests } = await setup(
+    const { client, server, speech } = await setup(
       (_, res) => {
         res.destroy()
       },
@@ -160,11 +126,11 @@ describe('createTtsClient', () => {
     const out = await restarted.synthesize('Three', opts)
     expect(out.provider).toBe('local')
     expect(restarted.breaker.state).toBe('open')
-    expect(speechRequests()).toHaveLength(2)
+    expect(speech()).toHaveLength(2)
   })
 
   it('retries with the core policy only when nothing local can take over', async () => {
-    const { client, speechRequests } = await setup(
+    const { client, speech } = await setup(
       (_, res) => sendProblem(res, 502, 'upstream_unavailable'),
       {
         fallback: false,
@@ -173,7 +139,7 @@ describe('createTtsClient', () => {
     )
     const error = await client.synthesize('Hello', opts).catch((e: unknown) => e)
     expect(isEdgeUnavailableError(error)).toBe(true)
-    expect(speechRequests()).toHaveLength(3)
+    expect(speech()).toHaveLength(3)
     expect(client.metrics.snapshot()).toMatchObject({ errors: 1, errorRate: 1 })
   })
 
@@ -194,13 +160,13 @@ describe('createTtsClient', () => {
   })
 
   it("detects the language for voice 'auto' and picks the local locale from it", async () => {
-    const { client, local } = await setup((_, res) => sendProblem(res, 503, 'upstream_unavailable'))
+    const { client, calls } = await setup((_, res) => sendProblem(res, 503, 'upstream_unavailable'))
     const ar = await client.synthesize('مرحبا بكم في خدمة تحويل النص إلى كلام')
     const fr = await client.synthesize(
       "Bonjour à tous, je suis très heureux d'être ici aujourd'hui.",
     )
     expect([ar.language, fr.language]).toEqual(['ar', 'fr'])
-    expect(local.calls.map((c) => c.locale)).toEqual(['ar-SA', 'fr-FR'])
+    expect(calls.map((c) => c.locale)).toEqual(['ar-SA', 'fr-FR'])
   })
 
   it('sends the language its script decides to the edge', async () => {
@@ -214,22 +180,22 @@ describe('createTtsClient', () => {
   })
 
   it('cancels with the caller signal without counting it against the edge', async () => {
-    const { client, local } = await setup(() => new Promise(() => {}))
+    const { client, calls } = await setup(() => new Promise(() => {}))
     const controller = new AbortController()
     const pending = client
       .synthesize('Hello', { ...opts, signal: controller.signal })
       .catch((e: unknown) => e)
     setTimeout(() => controller.abort(), 30)
     expect(isAbortedError(await pending)).toBe(true)
-    expect(local.calls).toHaveLength(0)
+    expect(calls).toHaveLength(0)
     expect(client.breaker.state).toBe('closed')
   })
 
   it('sends speed and pitch to the edge (pitch only when not 1) and keys its cache on them', async () => {
-    const { client, speechRequests } = await setup((_, res) => sendWav(res))
+    const { client, speech } = await setup((_, res) => sendWav(res))
     await client.synthesize('Bonjour', { language: 'fr', speed: 0.55, pitch: 1.3 })
     await client.synthesize('Bonjour', { language: 'fr', speed: 0.55 })
-    const bodies = speechRequests().map((r) => JSON.parse(r.body) as Record<string, unknown>)
+    const bodies = speech().map((r) => JSON.parse(r.body) as Record<string, unknown>)
     expect(bodies).toHaveLength(2)
     expect(bodies[0]).toMatchObject({ speed: 0.55, pitch: 1.3 })
     expect(bodies[1]).toMatchObject({ speed: 0.55 })

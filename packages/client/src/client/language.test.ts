@@ -3,47 +3,20 @@
  * module state, so each test imports the client and core's detector afresh (`vi.resetModules`):
  * every test starts with the model unloaded, whatever ran before it.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { fakeEngine } from '../../test/fake-engine.ts'
-import { type Handler, sendProblem, sendWav, startServer } from '../../test/http-server.ts'
-
-let closers: Array<() => Promise<void>> = []
-afterEach(async () => {
-  await Promise.all(closers.map((c) => c()))
-  closers = []
-})
+import { describe, expect, it, vi } from 'vitest'
+import { type Handler, sendProblem, sendWav } from '../../test/http-server.ts'
+import { testClient } from '../../test/test-client.ts'
 
 async function setup(handler: Handler) {
   vi.resetModules()
-  const { importKeyRing } = await import('@tts/core/crypto')
   const { isLanguageDetectorReady } = await import('@tts/core/lang')
   const { createTtsClient } = await import('./index.ts')
-  const { createLocalCache } = await import('../cache/index.ts')
-  const { memoryBackend } = await import('../cache/memory-backend.ts')
-  const { memoryQueueStorage } = await import('../queue/index.ts')
-  const server = await startServer(handler)
-  closers.push(server.close)
   // A fake engine is fine here: this is a unit test of the client's routing, not of espeak.
-  const { engine, calls } = fakeEngine()
-  const storage = memoryQueueStorage()
-  const client = createTtsClient({
-    endpoint: server.url,
-    apiKey: 'sk-unit',
-    cache: createLocalCache({
-      backend: memoryBackend(),
-      keyRing: importKeyRing([{ id: 'k', key: new Uint8Array(32).fill(1) }]),
-    }),
-    fallback: engine,
-    warmQueue: { storage },
-    timeoutMs: 1000,
-  })
+  const t = await testClient(handler, {}, createTtsClient)
   const provided: string[] = []
-  client.on('provider', (e) => provided.push(`${e.provider}:${e.language}`))
-  const bodies = () =>
-    server.requests
-      .filter((r) => r.url === '/v1/audio/speech')
-      .map((r) => JSON.parse(r.body) as { language: string })
-  return { client, calls, storage, provided, bodies, isLanguageDetectorReady }
+  t.client.on('provider', (e) => provided.push(`${e.provider}:${e.language}`))
+  const bodies = () => t.speech().map((r) => JSON.parse(r.body) as { language: string })
+  return { ...t, provided, bodies, isLanguageDetectorReady }
 }
 
 const FRENCH = "Bonjour à tous, je suis très heureux d'être ici aujourd'hui."

@@ -1,43 +1,13 @@
-import { importKeyRing } from '@tts/core/crypto'
-import { afterEach, describe, expect, it } from 'vitest'
-import { fakeEngine } from '../../test/fake-engine.ts'
-import { type Handler, sendProblem, startServer } from '../../test/http-server.ts'
-import { createLocalCache } from '../cache/index.ts'
-import { memoryBackend } from '../cache/memory-backend.ts'
+import { uniqueSentence } from '@tts/core/testing'
+import { describe, expect, it } from 'vitest'
+import { type Handler, sendProblem } from '../../test/http-server.ts'
+import { testClient } from '../../test/test-client.ts'
 import { isEdgeLimitError, isInputRejectedError } from '../errors/index.ts'
 import type { TtsClientOptions } from '../options/index.ts'
-import { memoryQueueStorage } from '../queue/index.ts'
-import { createTtsClient, type FallbackEvent } from './index.ts'
 
 // A fake engine is fine here: this is a unit test of how the client routes the edge's refusals.
-let closers: Array<() => Promise<void>> = []
-afterEach(async () => {
-  await Promise.all(closers.map((c) => c()))
-  closers = []
-})
-
-async function setup(handler: Handler, extra: Partial<TtsClientOptions> = {}) {
-  const server = await startServer(handler)
-  closers.push(server.close)
-  const { engine, calls } = fakeEngine()
-  const client = createTtsClient({
-    endpoint: server.url,
-    apiKey: 'sk-unit',
-    cache: createLocalCache({
-      backend: memoryBackend(),
-      keyRing: importKeyRing([{ id: 'k', key: new Uint8Array(32).fill(1) }]),
-    }),
-    fallback: engine,
-    warmQueue: { storage: memoryQueueStorage() },
-    timeoutMs: 1000,
-    breaker: { threshold: 2, openMs: 60_000 },
-    ...extra,
-  })
-  const fallbacks: FallbackEvent[] = []
-  client.on('fallback', (e) => fallbacks.push(e))
-  const speech = () => server.requests.filter((r) => r.url === '/v1/audio/speech')
-  return { client, calls, fallbacks, speech }
-}
+const setup = (handler: Handler, extra: Partial<TtsClientOptions> = {}) =>
+  testClient(handler, { breaker: { threshold: 2, openMs: 60_000 }, ...extra })
 
 const quota: Handler = (_, res) =>
   sendProblem(res, 429, 'quota_exceeded', {
@@ -48,11 +18,14 @@ const quota: Handler = (_, res) =>
     'x-ratelimit-reset-characters': '30s',
   })
 
+const limited: Handler = (_, res) => sendProblem(res, 429, 'rate_limited', { 'retry-after': '30' })
+
 describe('the edge refusing for a limit or for the input', () => {
   it('speaks locally on quota_exceeded, says why, and never opens the breaker', async () => {
-    const { client, calls, fallbacks, speech } = await setup(quota)
+    const { client, calls, fallbacks, speech, advance } = await setup(quota)
     for (const text of ['One', 'Two', 'Three']) {
       expect(await client.synthesize(text, { language: 'en' })).toMatchObject({ provider: 'local' })
+      advance(30_000) // past the Retry-After, so every call asks the edge
     }
     expect(speech()).toHaveLength(3) // a threshold of 2 would have skipped the third
     expect(client.breaker.state).toBe('closed')
@@ -61,11 +34,63 @@ describe('the edge refusing for a limit or for the input', () => {
       reason: 'quota_exceeded',
       message: 'speech quota used up for now, using device voice',
       retryAfterMs: 30_000,
+      heldOffUntil: 1_030_000,
       requestId: 'req-quota',
     })
     expect(isEdgeLimitError(fallbacks[0]?.error)).toBe(true)
     expect(fallbacks[0]?.error).toMatchObject({ limits: { minute: { limit: 10, remaining: 0 } } })
     expect(client.metrics.snapshot().fallbackReasons).toEqual({ quota_exceeded: 3 })
+  })
+
+  it.each([
+    ['quota_exceeded', quota],
+    ['rate_limited', limited],
+  ] as const)(
+    'holds off the edge after %s until its Retry-After, then asks again',
+    async (code, handler) => {
+      const { client, calls, fallbacks, speech, advance } = await setup(handler)
+      const say = async () =>
+        (await client.synthesize(uniqueSentence('Held off'), { language: 'en' })).provider
+      expect(await say()).toBe('local')
+      expect(speech()).toHaveLength(1)
+      advance(29_000)
+      // Within the 30 s: the local voice at once, no request, the same reason and refusal.
+      expect(await say()).toBe('local')
+      expect(speech()).toHaveLength(1)
+      expect(fallbacks[1]).toMatchObject({
+        reason: code,
+        error: fallbacks[0]?.error,
+        retryAfterMs: 1_000,
+        heldOffUntil: 1_030_000,
+      })
+      advance(1_000)
+      expect(await say()).toBe('local')
+      expect(speech()).toHaveLength(2) // the first call after the time asks the edge again
+      expect(calls).toHaveLength(3)
+      expect(fallbacks.map((f) => f.reason)).toEqual([code, code, code])
+      expect(client.metrics.snapshot().fallbackReasons).toEqual({ [code]: 3 })
+      expect(client.breaker.state).toBe('closed')
+    },
+  )
+
+  it('without a Retry-After, a limit refusal holds nothing off', async () => {
+    const { client, fallbacks, speech } = await setup((_, res) =>
+      sendProblem(res, 429, 'quota_exceeded'),
+    )
+    await client.synthesize(uniqueSentence('Not held'), { language: 'en' })
+    await client.synthesize(uniqueSentence('Not held'), { language: 'en' })
+    expect(speech()).toHaveLength(2)
+    expect(fallbacks[1]).not.toHaveProperty('heldOffUntil')
+  })
+
+  it('without a local engine, a held-off call throws the refusal with no request', async () => {
+    const { client, speech, advance } = await setup(quota, { fallback: false })
+    const first = await client.synthesize('Hello', { language: 'en' }).catch((e: unknown) => e)
+    advance(10_000)
+    const held = await client.synthesize('Hello', { language: 'en' }).catch((e: unknown) => e)
+    expect(isEdgeLimitError(held)).toBe(true)
+    expect(held).toBe(first)
+    expect(speech()).toHaveLength(1)
   })
 
   it('without a local engine, throws quota_exceeded at once (no retry) with its figures', async () => {

@@ -62,8 +62,14 @@ export interface FallbackEvent {
   /** A message fit for a user. */
   message: string
   error: unknown
-  /** The edge's `Retry-After`, in ms, when it sent one. */
+  /** The edge's `Retry-After`, in ms, when it sent one; while held off, the time left. */
   retryAfterMs?: number
+  /**
+   * Until when (the client's clock, ms since the epoch) calls skip the edge and speak locally,
+   * after a `quota_exceeded` / `rate_limited` refusal with `Retry-After`; the first call after
+   * it asks the edge again.
+   */
+  heldOffUntil?: number
   /** The edge's request id, when it answered: for a support ticket. */
   requestId?: string
 }
