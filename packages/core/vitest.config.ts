@@ -6,7 +6,12 @@ export default defineConfig({
   test: {
     projects: [
       {
-        test: { name: 'node', include: ['src/**/*.test.ts'], environment: 'node' },
+        // bench/ tests read installed packages with node:fs: Node only.
+        test: {
+          name: 'node',
+          include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],
+          environment: 'node',
+        },
       },
       {
         plugins: [
