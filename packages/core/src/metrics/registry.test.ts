@@ -131,6 +131,28 @@ describe('createMetrics: counters, gauges, histograms', () => {
     m.counter('req', { id: 'a' }).inc() // existing ones still work
   })
 
+  it('a label set seen before is the same series, and checking is not skipped for new ones', () => {
+    const m = createMetrics()
+    m.counter('hot', { route: 'speech', cache: 'hit' }).inc()
+    m.counter('hot', { route: 'speech', cache: 'hit' }).inc(2)
+    m.counter('hot', { cache: 'hit', route: 'speech' }).inc(3)
+    expect(m.snapshot().counters).toEqual([
+      expect.objectContaining({ name: 'hot', labels: { cache: 'hit', route: 'speech' }, value: 6 }),
+    ])
+    // Values that hold the key's separators are their own series, never another set's.
+    m.counter('hot', { route: 'speech\u0000cache', cache: 'hit\u0001' }).inc()
+    m.counter('hot', { route: 'speech\u0001cache\u0000hit' }).inc()
+    expect(m.snapshot().counters).toHaveLength(3)
+    // A set that fails the check fails every time, after good ones were seen.
+    for (let i = 0; i < 2; i++) {
+      expect(codeOf(() => m.counter('hot', { route: 1 as unknown as string }))).toMatch(
+        /must be a string/,
+      )
+      expect(codeOf(() => m.counter('hot', { le: 'x' }))).toMatch(/label "le"/)
+      expect(codeOf(() => m.counter('ho t'))).toMatch(/metric name "ho t"/)
+    }
+  })
+
   it('reset() forgets everything', () => {
     const m = createMetrics()
     m.counter('x').inc()

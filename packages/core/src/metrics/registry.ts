@@ -68,6 +68,22 @@ export interface Metrics {
 const KNOWN = new Map<string, MetricDescriptor>(Object.values(TTS_METRICS).map((d) => [d.name, d]))
 
 /**
+ * `labels` as written (field order kept), or undefined when a value is not a string (such a set
+ * always goes through the full check, which refuses it) or holds a separator (so two sets never
+ * write the same key).
+ */
+function writtenKey(labels: Labels): string | undefined {
+  let key = ''
+  for (const name in labels) {
+    const value: unknown = labels[name]
+    if (typeof value !== 'string' || value.includes('\u0000') || value.includes('\u0001'))
+      return undefined
+    key += `${name}\u0000${value}\u0001`
+  }
+  return key
+}
+
+/**
  * A metrics registry. Runs anywhere (no timers, no globals): keep one per isolate or client,
  * and merge snapshots to see the whole.
  *
@@ -84,9 +100,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const families = new Map<string, Family>()
 
   function family(name: string, type: MetricType, opts: MetricOptions = {}): Family {
-    checkMetricName(name)
     let f = families.get(name)
     if (!f) {
+      // Checked once, when the family is made: a name that fails never gets in.
+      checkMetricName(name)
       const known = KNOWN.get(name)
       f = {
         name,
@@ -94,6 +111,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         help: opts.help ?? known?.help ?? name,
         unit: opts.unit ?? known?.unit ?? (type === 'histogram' ? 'ms' : 'count'),
         series: new Map(),
+        seen: new Map(),
       }
       families.set(name, f)
     }
@@ -104,6 +122,16 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   }
 
   function series(f: Family, raw: Labels): Series {
+    const written = writtenKey(raw)
+    const seen = written === undefined ? undefined : f.seen.get(written)
+    if (seen) return seen
+    const s = checkedSeries(f, raw)
+    // Bounded: label sets are bounded per family, and so are the orders they are written in.
+    if (written !== undefined && f.seen.size < 4 * maxSeriesPerMetric) f.seen.set(written, s)
+    return s
+  }
+
+  function checkedSeries(f: Family, raw: Labels): Series {
     const labels = checkLabels(f.name, raw)
     const key = JSON.stringify(labels)
     let s = f.series.get(key)

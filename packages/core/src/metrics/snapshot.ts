@@ -20,6 +20,11 @@ export interface Family {
   help: string
   unit: MetricUnit
   series: Map<string, Series>
+  /**
+   * Label sets already checked, by their fields in the order the caller wrote them: a hot path
+   * that records the same labels on every request skips sorting and checking them again.
+   */
+  seen: Map<string, Series>
 }
 
 /** The snapshot of `families`, sorted by name, with quantiles and rates worked out. */
