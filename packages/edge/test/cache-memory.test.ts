@@ -44,6 +44,16 @@ describe('recent plaintext in the isolate', () => {
     expect((await synthesesOf(input)).total).toBe(2)
   })
 
+  it('shows the bytes it keeps on /metrics, as a bounded cache apart from the heap', async () => {
+    const hit = await warmHit(sentence('Counted in memory'))
+    const res = await call('/metrics', { key: keys.admin })
+    expect(res.status).toBe(200)
+    const text = new TextDecoder().decode(res.body)
+    const kept = Number(/^tts_edge_cache_memory_bytes (\d+)$/m.exec(text)?.[1])
+    expect(kept).toBeGreaterThanOrEqual(hit.body.byteLength)
+    expect(kept).toBeLessThanOrEqual(32 * 1024 * 1024)
+  })
+
   it('forgets everything on DELETE /v1/cache', async () => {
     const input = sentence('Remembered until the purge')
     await warmHit(input)

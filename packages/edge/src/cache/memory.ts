@@ -113,3 +113,13 @@ export function recentAudioOf<M extends { expires: number }>(
 export function forgetRecentAudio(): void {
   current?.lru.clear()
 }
+
+/**
+ * Bytes of plaintext this isolate keeps now (0 when it keeps none), for `/metrics`.
+ *
+ * @example
+ * metrics.gauge('tts.edge.cache.memory_bytes').set(recentAudioBytes())
+ */
+export function recentAudioBytes(): number {
+  return current && current.maxBytes > 0 ? current.lru.calculatedSize : 0
+}

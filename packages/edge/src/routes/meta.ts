@@ -7,6 +7,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { Scalar } from '@scalar/hono-api-reference'
 import { PROMETHEUS_CONTENT_TYPE } from '@tts/core/metrics'
 import { requireScope } from '../auth/index.ts'
+import { recentAudioBytes } from '../cache/memory.ts'
 import type { AppEnv } from '../env.ts'
 import { metrics } from '../observe/index.ts'
 import { poolClient } from '../pool-client/index.ts'
@@ -32,6 +33,17 @@ metaRoutes.openapi(
     },
   }),
   async (c) => {
+    // A bounded cache, not a leak: shown so heap readings can tell the two apart (bench row 11).
+    metrics
+      .gauge(
+        'tts.edge.cache.memory_bytes',
+        {},
+        {
+          unit: 'bytes',
+          help: 'Bytes of recent plaintext audio this isolate keeps (at most CACHE_MEMORY_BYTES)',
+        },
+      )
+      .set(recentAudioBytes())
     // The pool's counters (breaker transitions, dead letters) span every isolate: ask the object.
     const pool = await poolClient(c.env)
       .metricsText()
