@@ -158,15 +158,16 @@ async function attempt(
   tried: Set<string>,
   last: { error?: unknown },
   ledger: Ledger,
-  priority: () => GatePriority,
+  how: AttemptHow,
 ): Promise<Granted> {
   const opts = optionsOf(deps.state)
   const { ready, halfOpen } = choose(ordered(deps.state), tried)
   deps.probe(halfOpen)
   for (const member of ready) {
-    const release = await admit(member, opts.maxWaitMs, signal, deadline, priority)
+    const release = await admit(member, opts.maxWaitMs, signal, deadline, how.priority)
     if (!release) continue
     tried.add(member.id)
+    how.onSlot?.(true)
     let sentAt: number | undefined
     try {
       const synth = await member.synthesizer(signal)
@@ -185,6 +186,7 @@ async function attempt(
       )
       return { member, result, release, sentAt }
     } catch (error) {
+      how.onSlot?.(false)
       ledger.failed(member, error)
       const abandoned = failureCode(error) === 'upstream_timeout'
       releaseAfterGpu(release, opts, request.text.length, sentAt, abandoned)
@@ -197,6 +199,14 @@ async function attempt(
     }
   }
   throw unserved(ordered(deps.state), opts, last.error)
+}
+
+/** How a synthesis's attempts queue: their priority at the gate, and who hears of a slot. */
+export interface AttemptHow {
+  /** Read each time the gate orders its queue (default interactive). */
+  priority?: () => GatePriority
+  /** A slot was taken (`true`: the upstream is being asked) or given back after a failure. */
+  onSlot?: (held: boolean) => void
 }
 
 /**
@@ -212,7 +222,7 @@ export function synthesizeWithRetries(
   request: SynthesisRequest,
   abort: AbortSignal,
   ledger: Ledger,
-  priority: () => GatePriority = () => 'interactive',
+  how: AttemptHow = {},
 ): Promise<Granted> {
   const opts = optionsOf(deps.state)
   const deadline = Date.now() + synthesisDeadlineMs(opts, request.text.length)
@@ -220,8 +230,7 @@ export function synthesizeWithRetries(
   const tried = new Set<string>()
   const last: { error?: unknown } = {}
   return retry(
-    (_n, signal) =>
-      attempt(deps, request, signal, bodySignal, deadline, tried, last, ledger, priority),
+    (_n, signal) => attempt(deps, request, signal, bodySignal, deadline, tried, last, ledger, how),
     {
       maxRetries: opts.maxRetries,
       baseMs: opts.retryBaseMs,

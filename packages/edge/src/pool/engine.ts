@@ -76,7 +76,9 @@ export function createPoolEngine(host: EngineHost) {
   /** Each flight's priority: interactive as soon as one interactive caller waits for it. */
   const priorities = new Map<Flight, GatePriority>()
   /** Callers still waiting for their first audio, by ticket: what `cancel` closes. */
-  const waiting = new Map<string, ReadableStream<Uint8Array>>()
+  const waiting = new Map<string, { body: ReadableStream<Uint8Array>; flight: Flight }>()
+  /** Flights holding an upstream slot: the upstream works on them (see `cancel`). */
+  const holding = new Set<Flight>()
   /** Tickets cancelled before their call arrived. */
   const left = new Set<string>()
 
@@ -88,9 +90,13 @@ export function createPoolEngine(host: EngineHost) {
     let granted: Awaited<ReturnType<typeof synthesizeWithRetries>>
     const ledger = createLedger()
     try {
-      granted = await synthesizeWithRetries(deps, request, abort, ledger, () =>
-        priorities.get(flight) === 'background' ? 'background' : 'interactive',
-      )
+      granted = await synthesizeWithRetries(deps, request, abort, ledger, {
+        priority: () => (priorities.get(flight) === 'background' ? 'background' : 'interactive'),
+        onSlot: (held) => {
+          if (held) holding.add(flight)
+          else holding.delete(flight)
+        },
+      })
       ledger.commit()
     } catch (error) {
       const verdict = await judgeFailure(
@@ -141,7 +147,7 @@ export function createPoolEngine(host: EngineHost) {
     ticket: string | undefined,
   ): Promise<PoolAudio | PoolFailure> {
     const body = flight.listen()
-    if (ticket) waiting.set(ticket, body)
+    if (ticket) waiting.set(ticket, { body, flight })
     try {
       const head = await flight.head
       return { ok: true, ...head, coalesced, body }
@@ -156,18 +162,21 @@ export function createPoolEngine(host: EngineHost) {
   /**
    * The caller holding `ticket` left before its audio came: it stops listening, and when it
    * was the flight's last listener the flight is abandoned (its gate wait or upstream call
-   * aborted). Others waiting for the same synthesis keep it going.
+   * aborted). Others waiting for the same synthesis keep it going. `'queued'`: only while the
+   * flight waits for a slot; once the upstream works on it, it is finished (the GPU time is
+   * spent either way) and its audio cached for the next caller.
    */
-  function cancel(ticket: string): void {
-    const body = waiting.get(ticket)
-    if (!body) {
+  function cancel(ticket: string, only?: 'queued'): void {
+    const entry = waiting.get(ticket)
+    if (!entry) {
       // The cancel overtook its call (or the audio already came): remembered a minute.
       left.add(ticket)
       setTimeout(() => left.delete(ticket), 60_000)
       return
     }
+    if (only === 'queued' && holding.has(entry.flight)) return
     waiting.delete(ticket)
-    body.cancel().catch(() => {})
+    entry.body.cancel().catch(() => {})
   }
 
   /** One synthesis through the pool, shared with identical ones in flight (same `key`). */
@@ -200,6 +209,7 @@ export function createPoolEngine(host: EngineHost) {
     priorities.set(flight, priority)
     const forget = () => {
       priorities.delete(flight)
+      holding.delete(flight)
       if (flights.get(key) === flight) flights.delete(key)
     }
     // Only syntheses in flight are shared (a finished one lingers only if configured); a failed
