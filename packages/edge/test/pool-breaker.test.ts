@@ -139,7 +139,7 @@ describe('circuit breaker', () => {
 describe('callers who leave', () => {
   it('five callers hanging up mid-stream leave the circuit closed: leaving says nothing of the upstream', async () => {
     const [a] = await poolEmulators()
-    // A slot stays taken ttfbMs + gpuMsPerChar × characters after its caller left (pool-gate
+    // A slot stays taken (first-chunk time + gpuMsPerChar × characters) after its caller left (pool-gate
     // tests that hold); kept short here, where only the breaker's count matters.
     const pool = poolEnv([{ url: a.url }], {
       maxRetries: 0,

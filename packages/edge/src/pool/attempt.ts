@@ -31,22 +31,25 @@ export interface Granted {
 
 /**
  * Gives a slot back once the GPU work a call started has likely ended: at once when the call
- * ended by itself, else `ttfbMs` + `gpuMsPerChar` per character after it was sent. Our own
- * time-out or a caller leaving closes the connection, not the server's synchronous handler.
+ * ended by itself, else the member's recent first-chunk time (at most `ttfbMs`; `ttfbMs`
+ * before any was seen) + `gpuMsPerChar` per character after it was sent. Our own time-out or
+ * a caller leaving closes the connection, not the server's synchronous handler.
  *
  * @example
- * releaseAfterGpu(release, options, request.text.length, sentAt, abandoned)
+ * releaseAfterGpu(release, member, options, request.text.length, sentAt, abandoned)
  */
 export function releaseAfterGpu(
   release: () => void,
+  member: Pick<Member, 'firstChunk'>,
   options: PoolOptions,
   chars: number,
   sentAt: number | undefined,
   abandoned: boolean,
 ): void {
+  const firstChunkMs = member.firstChunk.estimateMs(options.ttfbMs)
   const left =
     abandoned && sentAt !== undefined
-      ? sentAt + options.ttfbMs + chars * options.gpuMsPerChar - Date.now()
+      ? sentAt + firstChunkMs + chars * options.gpuMsPerChar - Date.now()
       : 0
   if (left > 0) setTimeout(release, left)
   else release()
@@ -189,7 +192,7 @@ async function attempt(
       how.onSlot?.(false)
       ledger.failed(member, error)
       const abandoned = failureCode(error) === 'upstream_timeout'
-      releaseAfterGpu(release, opts, request.text.length, sentAt, abandoned)
+      releaseAfterGpu(release, member, opts, request.text.length, sentAt, abandoned)
       last.error = error
       deps.state.host.log.warn('upstream attempt failed', {
         upstream: member.id,

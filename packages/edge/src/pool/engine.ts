@@ -122,7 +122,13 @@ export function createPoolEngine(host: EngineHost) {
       upstream: member.config.name,
     })
     try {
-      for await (const pcm of result.chunks) flight.push(pcmBytes(pcm))
+      let first = request.stream
+      for await (const pcm of result.chunks) {
+        // A streamed call's first chunk: what the slot held after a call we leave is sized by.
+        if (first) member.firstChunk.note(Date.now() - sentAt)
+        first = false
+        flight.push(pcmBytes(pcm))
+      }
       member.breaker.success()
       member.noteSuccess()
       flight.end()
@@ -137,7 +143,7 @@ export function createPoolEngine(host: EngineHost) {
       return false
     } finally {
       // Everyone left mid-stream: the server may still be computing what we stopped reading.
-      releaseAfterGpu(release, optionsOf(state), request.text.length, sentAt, abort.aborted)
+      releaseAfterGpu(release, member, optionsOf(state), request.text.length, sentAt, abort.aborted)
     }
   }
 

@@ -15,6 +15,7 @@ import {
 import type { PoolOptions, UpstreamConfig } from '../settings/index.ts'
 import type { Synthesizer } from '../upstream/index.ts'
 import { resolveSynthesizer } from '../upstream/index.ts'
+import { createFirstChunkMeter, type FirstChunkMeter } from './first-chunk.ts'
 
 /** What `/readyz` shows of one upstream. */
 export interface MemberStatus {
@@ -40,6 +41,8 @@ export interface Member {
   readonly config: UpstreamConfig
   readonly breaker: CircuitBreaker
   readonly gate: ConcurrencyGate
+  /** Its recent first-chunk time, for how long a slot stays held after a call we left. */
+  readonly firstChunk: FirstChunkMeter
   /** The adapter (detected from `/openapi.json` when configured `auto`). */
   synthesizer(signal?: AbortSignal): Promise<Synthesizer>
   /** The breaker's verdict on a failed call (the `classify` it was built with). */
@@ -120,6 +123,7 @@ export function createMember(
     config,
     breaker,
     gate,
+    firstChunk: createFirstChunkMeter(),
     classify: classifyUpstreamFailure,
     settle(error) {
       const verdict = classifyUpstreamFailure(error)
