@@ -66,23 +66,43 @@ export function createProber(state: PoolState): Prober {
     }
   }
 
+  /** The success line of each kind of probe (the verifying one says what it proved). */
+  const succeeded = {
+    scheduled: 'upstream probe succeeded',
+    verifying: 'verifying probe succeeded: the input is at fault',
+  } as const
+
+  /**
+   * One probe of `member`: on success its breaker and health hear of it and the success is
+   * logged; a failure is returned for the caller to count (or not) as its kind requires.
+   */
+  async function probeOnce(
+    member: Member,
+    kind: keyof typeof succeeded,
+  ): Promise<{ ok: true } | { ok: false; error: unknown }> {
+    const started = Date.now()
+    try {
+      await run(member)
+    } catch (error) {
+      return { ok: false, error }
+    }
+    member.breaker.success()
+    member.noteSuccess()
+    host.log.info(succeeded[kind], {
+      event: 'probe',
+      upstream: member.id,
+      ms: Date.now() - started,
+    })
+    return { ok: true }
+  }
+
   function start(member: Member): void {
     if (probing.has(member.id) || !state.config) return
     if (!member.breaker.tryAcquire()) return
     probing.add(member.id)
-    const started = Date.now()
-    run(member).then(
-      () => {
-        member.breaker.success()
-        member.noteSuccess()
-        host.log.info('upstream probe succeeded', {
-          event: 'probe',
-          upstream: member.id,
-          ms: Date.now() - started,
-        })
-        probing.delete(member.id)
-      },
-      (error: unknown) => {
+    void probeOnce(member, 'scheduled').then((outcome) => {
+      if (!outcome.ok) {
+        const { error } = outcome
         member.settle(error)
         // A probe that proved nothing (say, a caller's abort) must not leave it half-open.
         if (member.breaker.state === 'half-open') member.breaker.failure(error)
@@ -92,31 +112,21 @@ export function createProber(state: PoolState): Prober {
           code: codeOf(error),
           reason: (error as Error | null)?.message ?? String(error),
         })
-        probing.delete(member.id)
-      },
-    )
+      }
+      probing.delete(member.id)
+    })
   }
 
   async function verify(member: Member): Promise<boolean> {
-    const started = Date.now()
-    try {
-      await run(member)
-    } catch (error) {
+    const outcome = await probeOnce(member, 'verifying')
+    if (!outcome.ok) {
       host.log.info('verifying probe failed: the upstream, not the input', {
         event: 'probe',
         upstream: member.id,
-        code: codeOf(error),
+        code: codeOf(outcome.error),
       })
-      return false
     }
-    member.breaker.success()
-    member.noteSuccess()
-    host.log.info('verifying probe succeeded: the input is at fault', {
-      event: 'probe',
-      upstream: member.id,
-      ms: Date.now() - started,
-    })
-    return true
+    return outcome.ok
   }
 
   return {
