@@ -195,7 +195,7 @@ async function attempt(
       releaseAfterGpu(release, member, opts, request.text.length, sentAt, abandoned)
       last.error = error
       deps.state.host.log.warn('upstream attempt failed', {
-        upstream: member.id,
+        upstream: member.name,
         code: codeOf(error),
       })
       throw error

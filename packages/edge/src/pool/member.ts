@@ -37,7 +37,10 @@ export interface MemberStatus {
 
 /** One upstream, live. */
 export interface Member {
+  /** Its URL: the key of its breaker state and of the roster; shown only in admin `/readyz`. */
   readonly id: string
+  /** Its configured name (`upstream-1`, …): what logs and metric labels call it, never the host. */
+  readonly name: string
   readonly config: UpstreamConfig
   readonly breaker: CircuitBreaker
   readonly gate: ConcurrencyGate
@@ -120,6 +123,7 @@ export function createMember(
 
   const member: Member = {
     id: config.url,
+    name: config.name,
     config,
     breaker,
     gate,

@@ -10,6 +10,13 @@ import { PoolError } from './errors.ts'
 import type { Member } from './member.ts'
 import { codeOf, ordered, type PoolState } from './state.ts'
 
+/** `text` with `member`'s URL and host replaced by its name: an error's text may carry them. */
+function withoutHost(member: Member, text: string): string {
+  return text
+    .replaceAll(member.config.url, member.name)
+    .replaceAll(new URL(member.config.url).host, member.name)
+}
+
 /** The probe runner of one pool. */
 export interface Prober {
   /** Probes each of `members` that is half-open and has no probe out. */
@@ -90,7 +97,7 @@ export function createProber(state: PoolState): Prober {
     member.noteSuccess()
     host.log.info(succeeded[kind], {
       event: 'probe',
-      upstream: member.id,
+      upstream: member.name,
       ms: Date.now() - started,
     })
     return { ok: true }
@@ -108,9 +115,9 @@ export function createProber(state: PoolState): Prober {
         if (member.breaker.state === 'half-open') member.breaker.failure(error)
         host.log.warn('upstream probe failed', {
           event: 'probe',
-          upstream: member.id,
+          upstream: member.name,
           code: codeOf(error),
-          reason: (error as Error | null)?.message ?? String(error),
+          reason: withoutHost(member, (error as Error | null)?.message ?? String(error)),
         })
       }
       probing.delete(member.id)
@@ -122,7 +129,7 @@ export function createProber(state: PoolState): Prober {
     if (!outcome.ok) {
       host.log.info('verifying probe failed: the upstream, not the input', {
         event: 'probe',
-        upstream: member.id,
+        upstream: member.name,
         code: codeOf(outcome.error),
       })
     }
