@@ -26,7 +26,8 @@ export interface Prober {
   /**
    * Probes `member` now (a closed one: did an input fail, or the upstream?); true when it
    * served the fixed phrase. A success closes the count of consecutive failures; a failure
-   * is not counted here (the request that asked already counts once).
+   * is not counted here (the request that asked counts once, then). Callers at the same time
+   * share one probe.
    */
   verify(member: Member): Promise<boolean>
 }
@@ -124,7 +125,18 @@ export function createProber(state: PoolState): Prober {
     })
   }
 
-  async function verify(member: Member): Promise<boolean> {
+  /** Verifying probes under way, by member: failures at the same time share one. */
+  const verifying = new Map<string, Promise<boolean>>()
+
+  function verify(member: Member): Promise<boolean> {
+    const running = verifying.get(member.id)
+    if (running) return running
+    const done = verifyOnce(member).finally(() => verifying.delete(member.id))
+    verifying.set(member.id, done)
+    return done
+  }
+
+  async function verifyOnce(member: Member): Promise<boolean> {
     const outcome = await probeOnce(member, 'verifying')
     if (!outcome.ok) {
       host.log.info('verifying probe failed: the upstream, not the input', {
