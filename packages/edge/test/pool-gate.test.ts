@@ -181,6 +181,25 @@ describe('the gate', () => {
     expect((await a.synthesisRequests()) - before).toBe(1)
   })
 
+  it('a whole-file caller who left while its call ran is let go when that call fails: no retry for nobody', async () => {
+    const [a] = await poolEmulators()
+    const { pool, gate } = await slowPool(
+      a,
+      { ttfbMs: 0, rtf: 0 },
+      { ttfbMs: 1000, deadlinePerCharMs: 0, maxRetries: 2, retryBaseMs: 10, retryCapMs: 10 },
+    )
+    await a.faults({ hang: true })
+    const before = await a.synthesisRequests()
+    const leaving = new AbortController()
+    const whole = wholeFile(pool, sentence('Hangs, then nobody waits'), leaving.signal)
+    await eventually(async () => (await gate()).inFlight === 1, 10_000, 'the call to start')
+    leaving.abort()
+    expect(await whole).toBe(504)
+    await a.faults({})
+    // The one timed-out call; without the caller, its retries never went out.
+    expect((await a.synthesisRequests()) - before).toBe(1)
+  })
+
   it('a slot stays taken after its caller left, while the server may still compute', async () => {
     const [a] = await poolEmulators()
     // 60 characters × 100 ms + ttfb 1 s: the server may be busy ~7 s after the call was sent.

@@ -77,8 +77,11 @@ export function createPoolEngine(host: EngineHost) {
   const priorities = new Map<Flight, GatePriority>()
   /** Callers still waiting for their first audio, by ticket: what `cancel` closes. */
   const waiting = new Map<string, { body: ReadableStream<Uint8Array>; flight: Flight }>()
-  /** Flights holding an upstream slot: the upstream works on them (see `cancel`). */
-  const holding = new Set<Flight>()
+  /**
+   * Flights holding an upstream slot (the upstream works on them), with the tickets of callers
+   * who left meanwhile: they are let go should the flight wait for a slot again (a retry).
+   */
+  const holding = new Map<Flight, Set<string>>()
   /** Tickets cancelled before their call arrived. */
   const left = new Set<string>()
 
@@ -93,8 +96,13 @@ export function createPoolEngine(host: EngineHost) {
       granted = await synthesizeWithRetries(deps, request, abort, ledger, {
         priority: () => (priorities.get(flight) === 'background' ? 'background' : 'interactive'),
         onSlot: (held) => {
-          if (held) holding.add(flight)
-          else holding.delete(flight)
+          if (held) {
+            holding.set(flight, new Set())
+            return
+          }
+          const gone = holding.get(flight)
+          holding.delete(flight)
+          for (const ticket of gone ?? []) cancel(ticket)
         },
       })
       ledger.commit()
@@ -180,7 +188,11 @@ export function createPoolEngine(host: EngineHost) {
       setTimeout(() => left.delete(ticket), 60_000)
       return
     }
-    if (only === 'queued' && holding.has(entry.flight)) return
+    const held = only === 'queued' ? holding.get(entry.flight) : undefined
+    if (held) {
+      held.add(ticket)
+      return
+    }
     waiting.delete(ticket)
     entry.body.cancel().catch(() => {})
   }
