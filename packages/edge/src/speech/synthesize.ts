@@ -111,9 +111,30 @@ export async function synthesizeToCache(
       stored: Promise.resolve(),
     }
   }
+  const { leave } = options
+  const work = synthesizeMiss(leave ? leavingWith(base, leave) : base, prepared, tally)
+  if (!leave) return work
+  // workerd ends a departed caller's invocation once its abort listeners ran, unless one hands
+  // work to waitUntil: so the sentence the upstream already works on is finished and stored.
+  const stay = () =>
+    base.waitUntil(
+      work.then(
+        (w) => w.stored,
+        () => {},
+      ),
+    )
+  leave.addEventListener('abort', stay, { once: true })
+  return work.finally(() => leave.removeEventListener('abort', stay))
+}
+
+/** The miss path of `synthesizeToCache`: the answer made from its sentences, and stored. */
+async function synthesizeMiss(
+  ctx: SpeechContext,
+  prepared: PreparedSpeech,
+  tally: Tally,
+): Promise<CachedSpeech> {
   // Made only for a miss: a hit needs no deadline timer.
   const signal = AbortSignal.timeout(DEADLINE_MS)
-  const ctx = options.leave ? leavingWith(base, options.leave) : base
   const created = Date.now()
   const plan = await planSegments(ctx, prepared)
   const segments: Promise<void>[] = []
