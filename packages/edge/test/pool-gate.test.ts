@@ -1,13 +1,16 @@
 /**
  * The gate: interactive work before background work, a caller's abort reaching the pool (a
- * queued synthesis only it waited for is dropped), and a slot held after a caller left while
- * the server may still be computing.
+ * queued synthesis only it waited for is dropped; a whole-file caller's too, through
+ * `request.signal`, while work the upstream has begun is finished for the cache), and a slot
+ * held after a caller left while the server may still be computing.
  */
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
+import worker from '../src/index.ts'
 import type { PoolAudio, PoolFailure } from '../src/pool/index.ts'
 import { poolClient } from '../src/pool-client/index.ts'
 import { settingsOf } from '../src/settings/index.ts'
-import { emulatorFetch, sentence, testEnv } from './helpers.ts'
+import { emulatorFetch, keys, sentence, speak, testEnv } from './helpers.ts'
 import {
   type Emulator,
   eventually,
@@ -61,6 +64,21 @@ async function slowPool(a: Emulator, model: { ttfbMs: number; rtf: number }, opt
 
 async function drain(answer: PoolAudio | PoolFailure): Promise<void> {
   if (answer.ok) await new Response(answer.body).arrayBuffer()
+}
+
+/** A whole-file (WAV) speech request on `pool` whose caller may leave (`signal`). */
+async function wholeFile(pool: Partial<Env>, input: string, signal: AbortSignal) {
+  const exec = createExecutionContext()
+  const request = new Request('http://edge.test/v1/audio/speech', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${keys.speech}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'tts-1', voice: 'alloy', input, response_format: 'wav' }),
+    signal,
+  })
+  const res = await worker.fetch(request, testEnv(pool), exec)
+  await res.body?.cancel()
+  await waitOnExecutionContext(exec)
+  return res.status
 }
 
 describe('the gate', () => {
@@ -120,6 +138,66 @@ describe('the gate', () => {
     await left
     // The first and the shared synthesis reached the upstream; the abandoned one never did.
     expect((await a.synthesisRequests()) - before).toBe(2)
+  })
+
+  it('a whole-file caller who leaves while queued leaves the queue; the upstream never sees it', async () => {
+    const [a] = await poolEmulators()
+    const { pool, ask, gate } = await slowPool(a, { ttfbMs: 4000, rtf: 0 })
+    const before = await a.synthesisRequests()
+    const first = ask(sentence('Holding the slot for a while'))
+    await eventually(
+      async () => (await gate()).inFlight === 1,
+      10_000,
+      'the first to hold the slot',
+    )
+    const leaving = new AbortController()
+    const whole = wholeFile(pool, sentence('Asked whole, then abandoned'), leaving.signal)
+    await eventually(async () => (await gate()).queued === 1, 10_000, 'the whole file to queue')
+    leaving.abort()
+    await eventually(async () => (await gate()).queued === 0, 10_000, 'the whole file to leave')
+    // It left the queue, not through the slot: the first still holds it.
+    expect((await gate()).inFlight).toBe(1)
+    await drain(await first)
+    expect(await whole).not.toBe(200)
+    expect((await a.synthesisRequests()) - before).toBe(1)
+  })
+
+  it('a whole-file caller who leaves while its sentence is synthesized: finished, then a HIT', async () => {
+    const [a] = await poolEmulators()
+    const { pool, gate } = await slowPool(a, { ttfbMs: 1500, rtf: 0 })
+    const before = await a.synthesisRequests()
+    const text = sentence('Paid for, so kept')
+    const leaving = new AbortController()
+    const whole = wholeFile(pool, text, leaving.signal)
+    await eventually(async () => (await gate()).inFlight === 1, 10_000, 'the synthesis to start')
+    leaving.abort()
+    expect(await whole).toBe(200)
+    const again = await speak(
+      { input: text, response_format: 'wav' },
+      { env: pool, key: keys.speech },
+    )
+    expect(again.status).toBe(200)
+    expect(again.headers.get('x-tts-cache')).toBe('HIT')
+    expect((await a.synthesisRequests()) - before).toBe(1)
+  })
+
+  it('a whole-file caller who left while its call ran is let go when that call fails: no retry for nobody', async () => {
+    const [a] = await poolEmulators()
+    const { pool, gate } = await slowPool(
+      a,
+      { ttfbMs: 0, rtf: 0 },
+      { ttfbMs: 1000, deadlinePerCharMs: 0, maxRetries: 2, retryBaseMs: 10, retryCapMs: 10 },
+    )
+    await a.faults({ hang: true })
+    const before = await a.synthesisRequests()
+    const leaving = new AbortController()
+    const whole = wholeFile(pool, sentence('Hangs, then nobody waits'), leaving.signal)
+    await eventually(async () => (await gate()).inFlight === 1, 10_000, 'the call to start')
+    leaving.abort()
+    expect(await whole).toBe(504)
+    await a.faults({})
+    // The one timed-out call; without the caller, its retries never went out.
+    expect((await a.synthesisRequests()) - before).toBe(1)
   })
 
   it('a slot stays taken after its caller left, while the server may still compute', async () => {

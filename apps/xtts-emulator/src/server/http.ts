@@ -105,9 +105,17 @@ export interface BodyWriter {
 export function createBodyWriter(res: ServerResponse, cutAfterBytes: number | null): BodyWriter {
   let sent = 0
   let gone = false
+  // Settles on the write's callback or on the connection closing, whichever comes first: Node
+  // may never call back a write still queued when the caller goes away, and a producer waiting
+  // on it would hold the one GPU for good (every later request then timed out).
   const flush = (bytes: Uint8Array) =>
     new Promise<void>((resolve) => {
-      res.write(bytes, () => resolve())
+      const done = () => {
+        res.off('close', done)
+        resolve()
+      }
+      res.once('close', done)
+      res.write(bytes, done)
     })
   return {
     get sent() {

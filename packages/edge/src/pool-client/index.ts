@@ -24,12 +24,18 @@ export interface PoolClient {
   /**
    * A synthesis (or a join of the identical one in flight, same `key`). `priority` orders it
    * at the gate (background work waits while a person does); aborting `signal` before the
-   * audio comes tells the pool this caller left (see `UpstreamPool.cancel`).
+   * audio comes tells the pool this caller left (see `UpstreamPool.cancel`). Aborting `leave`
+   * says the same but drops the call only while it waits for a slot: work the upstream has
+   * begun goes on for the cache.
    */
   synthesize(
     request: SynthesisRequest,
     key: string,
-    options?: { priority?: GatePriority; signal?: AbortSignal | undefined },
+    options?: {
+      priority?: GatePriority
+      signal?: AbortSignal | undefined
+      leave?: AbortSignal | undefined
+    },
   ): Promise<PoolAudio | PoolFailure>
   /** A voice operation on a healthy upstream. */
   voice(call: VoiceCall): Promise<VoiceAnswer>
@@ -89,13 +95,18 @@ export function poolClient(env: Env, settings: PoolSettings = settingsOf(env).po
   return {
     settings,
     async synthesize(request, key, options = {}) {
-      const { signal, priority } = options
+      const { signal, priority, leave } = options
       if (signal?.aborted) throw signal.reason
-      const ticket = signal ? crypto.randomUUID() : undefined
-      const leave = () => {
+      if (leave?.aborted) throw leave.reason
+      const ticket = signal || leave ? crypto.randomUUID() : undefined
+      const abandon = () => {
         if (ticket) stub.cancel(ticket).catch(() => {})
       }
-      signal?.addEventListener('abort', leave, { once: true })
+      const leaveQueue = () => {
+        if (ticket) stub.cancel(ticket, 'queued').catch(() => {})
+      }
+      signal?.addEventListener('abort', abandon, { once: true })
+      leave?.addEventListener('abort', leaveQueue, { once: true })
       try {
         return await configured<PoolAudio | PoolFailure>(() =>
           stub.synthesize({
@@ -107,7 +118,8 @@ export function poolClient(env: Env, settings: PoolSettings = settingsOf(env).po
           }),
         )
       } finally {
-        signal?.removeEventListener('abort', leave)
+        signal?.removeEventListener('abort', abandon)
+        leave?.removeEventListener('abort', leaveQueue)
       }
     },
     voice: (call) =>

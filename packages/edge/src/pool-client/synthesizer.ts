@@ -117,9 +117,9 @@ export function createPooledSynthesizer(
     adapter: 'pool',
     model,
     report,
-    async synthesize(request, { signal, key: given }): Promise<SynthesisResult> {
+    async synthesize(request, { signal, key: given, leave }): Promise<SynthesisResult> {
       const key = given ?? (await flightKey(request, model, scope))
-      const answer = await pool.synthesize(request, key, { priority, signal })
+      const answer = await pool.synthesize(request, key, { priority, signal, leave })
       if (!answer.ok) throw fromFailure(answer)
       if (answer.coalesced) report.coalesced++
       else report.started++

@@ -31,22 +31,25 @@ export interface Granted {
 
 /**
  * Gives a slot back once the GPU work a call started has likely ended: at once when the call
- * ended by itself, else `ttfbMs` + `gpuMsPerChar` per character after it was sent. Our own
- * time-out or a caller leaving closes the connection, not the server's synchronous handler.
+ * ended by itself, else the member's recent first-chunk time (at most `ttfbMs`; `ttfbMs`
+ * before any was seen) + `gpuMsPerChar` per character after it was sent. Our own time-out or
+ * a caller leaving closes the connection, not the server's synchronous handler.
  *
  * @example
- * releaseAfterGpu(release, options, request.text.length, sentAt, abandoned)
+ * releaseAfterGpu(release, member, options, request.text.length, sentAt, abandoned)
  */
 export function releaseAfterGpu(
   release: () => void,
+  member: Pick<Member, 'firstChunk'>,
   options: PoolOptions,
   chars: number,
   sentAt: number | undefined,
   abandoned: boolean,
 ): void {
+  const firstChunkMs = member.firstChunk.estimateMs(options.ttfbMs)
   const left =
     abandoned && sentAt !== undefined
-      ? sentAt + options.ttfbMs + chars * options.gpuMsPerChar - Date.now()
+      ? sentAt + firstChunkMs + chars * options.gpuMsPerChar - Date.now()
       : 0
   if (left > 0) setTimeout(release, left)
   else release()
@@ -158,15 +161,16 @@ async function attempt(
   tried: Set<string>,
   last: { error?: unknown },
   ledger: Ledger,
-  priority: () => GatePriority,
+  how: AttemptHow,
 ): Promise<Granted> {
   const opts = optionsOf(deps.state)
   const { ready, halfOpen } = choose(ordered(deps.state), tried)
   deps.probe(halfOpen)
   for (const member of ready) {
-    const release = await admit(member, opts.maxWaitMs, signal, deadline, priority)
+    const release = await admit(member, opts.maxWaitMs, signal, deadline, how.priority)
     if (!release) continue
     tried.add(member.id)
+    how.onSlot?.(true)
     let sentAt: number | undefined
     try {
       const synth = await member.synthesizer(signal)
@@ -185,18 +189,27 @@ async function attempt(
       )
       return { member, result, release, sentAt }
     } catch (error) {
+      how.onSlot?.(false)
       ledger.failed(member, error)
       const abandoned = failureCode(error) === 'upstream_timeout'
-      releaseAfterGpu(release, opts, request.text.length, sentAt, abandoned)
+      releaseAfterGpu(release, member, opts, request.text.length, sentAt, abandoned)
       last.error = error
       deps.state.host.log.warn('upstream attempt failed', {
-        upstream: member.id,
+        upstream: member.name,
         code: codeOf(error),
       })
       throw error
     }
   }
   throw unserved(ordered(deps.state), opts, last.error)
+}
+
+/** How a synthesis's attempts queue: their priority at the gate, and who hears of a slot. */
+export interface AttemptHow {
+  /** Read each time the gate orders its queue (default interactive). */
+  priority?: () => GatePriority
+  /** A slot was taken (`true`: the upstream is being asked) or given back after a failure. */
+  onSlot?: (held: boolean) => void
 }
 
 /**
@@ -212,7 +225,7 @@ export function synthesizeWithRetries(
   request: SynthesisRequest,
   abort: AbortSignal,
   ledger: Ledger,
-  priority: () => GatePriority = () => 'interactive',
+  how: AttemptHow = {},
 ): Promise<Granted> {
   const opts = optionsOf(deps.state)
   const deadline = Date.now() + synthesisDeadlineMs(opts, request.text.length)
@@ -220,8 +233,7 @@ export function synthesizeWithRetries(
   const tried = new Set<string>()
   const last: { error?: unknown } = {}
   return retry(
-    (_n, signal) =>
-      attempt(deps, request, signal, bodySignal, deadline, tried, last, ledger, priority),
+    (_n, signal) => attempt(deps, request, signal, bodySignal, deadline, tried, last, ledger, how),
     {
       maxRetries: opts.maxRetries,
       baseMs: opts.retryBaseMs,

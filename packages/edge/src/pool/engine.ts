@@ -76,7 +76,12 @@ export function createPoolEngine(host: EngineHost) {
   /** Each flight's priority: interactive as soon as one interactive caller waits for it. */
   const priorities = new Map<Flight, GatePriority>()
   /** Callers still waiting for their first audio, by ticket: what `cancel` closes. */
-  const waiting = new Map<string, ReadableStream<Uint8Array>>()
+  const waiting = new Map<string, { body: ReadableStream<Uint8Array>; flight: Flight }>()
+  /**
+   * Flights holding an upstream slot (the upstream works on them), with the tickets of callers
+   * who left meanwhile: they are let go should the flight wait for a slot again (a retry).
+   */
+  const holding = new Map<Flight, Set<string>>()
   /** Tickets cancelled before their call arrived. */
   const left = new Set<string>()
 
@@ -88,9 +93,18 @@ export function createPoolEngine(host: EngineHost) {
     let granted: Awaited<ReturnType<typeof synthesizeWithRetries>>
     const ledger = createLedger()
     try {
-      granted = await synthesizeWithRetries(deps, request, abort, ledger, () =>
-        priorities.get(flight) === 'background' ? 'background' : 'interactive',
-      )
+      granted = await synthesizeWithRetries(deps, request, abort, ledger, {
+        priority: () => (priorities.get(flight) === 'background' ? 'background' : 'interactive'),
+        onSlot: (held) => {
+          if (held) {
+            holding.set(flight, new Set())
+            return
+          }
+          const gone = holding.get(flight)
+          holding.delete(flight)
+          for (const ticket of gone ?? []) cancel(ticket)
+        },
+      })
       ledger.commit()
     } catch (error) {
       const verdict = await judgeFailure(
@@ -116,7 +130,13 @@ export function createPoolEngine(host: EngineHost) {
       upstream: member.config.name,
     })
     try {
-      for await (const pcm of result.chunks) flight.push(pcmBytes(pcm))
+      let first = request.stream
+      for await (const pcm of result.chunks) {
+        // A streamed call's first chunk: what the slot held after a call we leave is sized by.
+        if (first) member.firstChunk.note(Date.now() - sentAt)
+        first = false
+        flight.push(pcmBytes(pcm))
+      }
       member.breaker.success()
       member.noteSuccess()
       flight.end()
@@ -131,7 +151,7 @@ export function createPoolEngine(host: EngineHost) {
       return false
     } finally {
       // Everyone left mid-stream: the server may still be computing what we stopped reading.
-      releaseAfterGpu(release, optionsOf(state), request.text.length, sentAt, abort.aborted)
+      releaseAfterGpu(release, member, optionsOf(state), request.text.length, sentAt, abort.aborted)
     }
   }
 
@@ -141,7 +161,7 @@ export function createPoolEngine(host: EngineHost) {
     ticket: string | undefined,
   ): Promise<PoolAudio | PoolFailure> {
     const body = flight.listen()
-    if (ticket) waiting.set(ticket, body)
+    if (ticket) waiting.set(ticket, { body, flight })
     try {
       const head = await flight.head
       return { ok: true, ...head, coalesced, body }
@@ -156,18 +176,25 @@ export function createPoolEngine(host: EngineHost) {
   /**
    * The caller holding `ticket` left before its audio came: it stops listening, and when it
    * was the flight's last listener the flight is abandoned (its gate wait or upstream call
-   * aborted). Others waiting for the same synthesis keep it going.
+   * aborted). Others waiting for the same synthesis keep it going. `'queued'`: only while the
+   * flight waits for a slot; once the upstream works on it, it is finished (the GPU time is
+   * spent either way) and its audio cached for the next caller.
    */
-  function cancel(ticket: string): void {
-    const body = waiting.get(ticket)
-    if (!body) {
+  function cancel(ticket: string, only?: 'queued'): void {
+    const entry = waiting.get(ticket)
+    if (!entry) {
       // The cancel overtook its call (or the audio already came): remembered a minute.
       left.add(ticket)
       setTimeout(() => left.delete(ticket), 60_000)
       return
     }
+    const held = only === 'queued' ? holding.get(entry.flight) : undefined
+    if (held) {
+      held.add(ticket)
+      return
+    }
     waiting.delete(ticket)
-    body.cancel().catch(() => {})
+    entry.body.cancel().catch(() => {})
   }
 
   /** One synthesis through the pool, shared with identical ones in flight (same `key`). */
@@ -200,6 +227,7 @@ export function createPoolEngine(host: EngineHost) {
     priorities.set(flight, priority)
     const forget = () => {
       priorities.delete(flight)
+      holding.delete(flight)
       if (flights.get(key) === flight) flights.delete(key)
     }
     // Only syntheses in flight are shared (a finished one lingers only if configured); a failed

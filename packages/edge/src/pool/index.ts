@@ -154,10 +154,11 @@ export class UpstreamPool extends DurableObject<Env> {
 
   /**
    * The caller of the synthesis named `ticket` left before its audio came: an AbortSignal
-   * cannot cross RPC, so the worker sends this instead.
+   * cannot cross RPC, so the worker sends this instead. `'queued'`: only if the synthesis still
+   * waits for a slot (a whole answer the upstream has begun is finished for the cache).
    */
-  async cancel(ticket: string): Promise<void> {
-    this.engine.cancel(ticket)
+  async cancel(ticket: string, only?: 'queued'): Promise<void> {
+    this.engine.cancel(ticket, only)
   }
 
   /** Voice identity, voices, languages or a clone, from a healthy upstream. */

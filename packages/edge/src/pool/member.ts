@@ -15,6 +15,7 @@ import {
 import type { PoolOptions, UpstreamConfig } from '../settings/index.ts'
 import type { Synthesizer } from '../upstream/index.ts'
 import { resolveSynthesizer } from '../upstream/index.ts'
+import { createFirstChunkMeter, type FirstChunkMeter } from './first-chunk.ts'
 
 /** What `/readyz` shows of one upstream. */
 export interface MemberStatus {
@@ -36,10 +37,15 @@ export interface MemberStatus {
 
 /** One upstream, live. */
 export interface Member {
+  /** Its URL: the key of its breaker state and of the roster; shown only in admin `/readyz`. */
   readonly id: string
+  /** Its configured name (`upstream-1`, …): what logs and metric labels call it, never the host. */
+  readonly name: string
   readonly config: UpstreamConfig
   readonly breaker: CircuitBreaker
   readonly gate: ConcurrencyGate
+  /** Its recent first-chunk time, for how long a slot stays held after a call we left. */
+  readonly firstChunk: FirstChunkMeter
   /** The adapter (detected from `/openapi.json` when configured `auto`). */
   synthesizer(signal?: AbortSignal): Promise<Synthesizer>
   /** The breaker's verdict on a failed call (the `classify` it was built with). */
@@ -117,9 +123,11 @@ export function createMember(
 
   const member: Member = {
     id: config.url,
+    name: config.name,
     config,
     breaker,
     gate,
+    firstChunk: createFirstChunkMeter(),
     classify: classifyUpstreamFailure,
     settle(error) {
       const verdict = classifyUpstreamFailure(error)

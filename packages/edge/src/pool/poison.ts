@@ -4,7 +4,9 @@
  * failed twice (in one request or across requests within `poisonTtlMs`) while a probe with
  * the fixed phrase succeeds on that upstream. Such input becomes a 422 `input_rejected`, is
  * remembered for `poisonTtlMs` (repeats are answered without an upstream), and its failures
- * never count against a breaker — it could otherwise hold a circuit open for everyone.
+ * never count against a breaker — it could otherwise hold a circuit open for everyone. Its
+ * first failure is not counted either: an input-shaped failure counts only once the probe
+ * has failed too.
  */
 import { PoolError } from './errors.ts'
 import type { Ledger } from './ledger.ts'
@@ -80,8 +82,12 @@ export function rejectInput(language: string): PoolError {
 
 /**
  * What a synthesis that failed ends with: `rejectInput` when the failure followed the input
- * (its members' failures forgiven, the key remembered), else `error` (failures committed,
- * one per member). `verify` runs the fixed-phrase probe on a member and says if it succeeded.
+ * (its members' failures forgiven, the key remembered), else `error`. `verify` runs the
+ * fixed-phrase probe on a member and says if it succeeded. An input-shaped failure on one
+ * upstream is counted against its breaker only when that probe fails too (the server is
+ * sick); when it succeeds, a first failure is answered as it is but not counted (with
+ * `breakerThreshold: 1` one bad text used to open the circuit for everyone), a repeat is the
+ * 422. Other failures are committed, one per member.
  *
  * @example
  * flight.fail(await judgeFailure({ memo, ledger, key, language, verify }, error))
@@ -104,10 +110,15 @@ export async function judgeFailure(
     return error
   }
   const total = memo.suspect(key, ledger.inputFailures)
-  const poison = members.length >= 2 || (total >= 2 && (await how.verify(only)))
-  if (!poison) {
-    ledger.commit()
-    return error
+  if (members.length < 2) {
+    if (!(await how.verify(only))) {
+      ledger.commit()
+      return error
+    }
+    if (total < 2) {
+      ledger.forgiveInput()
+      return error
+    }
   }
   ledger.forgiveInput()
   memo.reject(key)

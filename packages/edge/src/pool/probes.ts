@@ -10,6 +10,13 @@ import { PoolError } from './errors.ts'
 import type { Member } from './member.ts'
 import { codeOf, ordered, type PoolState } from './state.ts'
 
+/** `text` with `member`'s URL and host replaced by its name: an error's text may carry them. */
+function withoutHost(member: Member, text: string): string {
+  return text
+    .replaceAll(member.config.url, member.name)
+    .replaceAll(new URL(member.config.url).host, member.name)
+}
+
 /** The probe runner of one pool. */
 export interface Prober {
   /** Probes each of `members` that is half-open and has no probe out. */
@@ -19,7 +26,8 @@ export interface Prober {
   /**
    * Probes `member` now (a closed one: did an input fail, or the upstream?); true when it
    * served the fixed phrase. A success closes the count of consecutive failures; a failure
-   * is not counted here (the request that asked already counts once).
+   * is not counted here (the request that asked counts once, then). Callers at the same time
+   * share one probe.
    */
   verify(member: Member): Promise<boolean>
 }
@@ -66,57 +74,78 @@ export function createProber(state: PoolState): Prober {
     }
   }
 
+  /** The success line of each kind of probe (the verifying one says what it proved). */
+  const succeeded = {
+    scheduled: 'upstream probe succeeded',
+    verifying: 'verifying probe succeeded: the input is at fault',
+  } as const
+
+  /**
+   * One probe of `member`: on success its breaker and health hear of it and the success is
+   * logged; a failure is returned for the caller to count (or not) as its kind requires.
+   */
+  async function probeOnce(
+    member: Member,
+    kind: keyof typeof succeeded,
+  ): Promise<{ ok: true } | { ok: false; error: unknown }> {
+    const started = Date.now()
+    try {
+      await run(member)
+    } catch (error) {
+      return { ok: false, error }
+    }
+    member.breaker.success()
+    member.noteSuccess()
+    host.log.info(succeeded[kind], {
+      event: 'probe',
+      upstream: member.name,
+      ms: Date.now() - started,
+    })
+    return { ok: true }
+  }
+
   function start(member: Member): void {
     if (probing.has(member.id) || !state.config) return
     if (!member.breaker.tryAcquire()) return
     probing.add(member.id)
-    const started = Date.now()
-    run(member).then(
-      () => {
-        member.breaker.success()
-        member.noteSuccess()
-        host.log.info('upstream probe succeeded', {
-          event: 'probe',
-          upstream: member.id,
-          ms: Date.now() - started,
-        })
-        probing.delete(member.id)
-      },
-      (error: unknown) => {
+    void probeOnce(member, 'scheduled').then((outcome) => {
+      if (!outcome.ok) {
+        const { error } = outcome
         member.settle(error)
         // A probe that proved nothing (say, a caller's abort) must not leave it half-open.
         if (member.breaker.state === 'half-open') member.breaker.failure(error)
         host.log.warn('upstream probe failed', {
           event: 'probe',
-          upstream: member.id,
+          upstream: member.name,
           code: codeOf(error),
-          reason: (error as Error | null)?.message ?? String(error),
+          reason: withoutHost(member, (error as Error | null)?.message ?? String(error)),
         })
-        probing.delete(member.id)
-      },
-    )
+      }
+      probing.delete(member.id)
+    })
   }
 
-  async function verify(member: Member): Promise<boolean> {
-    const started = Date.now()
-    try {
-      await run(member)
-    } catch (error) {
+  /** Verifying probes under way, by member: failures at the same time share one. */
+  const verifying = new Map<string, Promise<boolean>>()
+
+  function verify(member: Member): Promise<boolean> {
+    const running = verifying.get(member.id)
+    if (running) return running
+    const done = verifyOnce(member).finally(() => verifying.delete(member.id))
+    verifying.set(member.id, done)
+    return done
+  }
+
+  async function verifyOnce(member: Member): Promise<boolean> {
+    const outcome = await probeOnce(member, 'verifying')
+    if (!outcome.ok) {
       host.log.info('verifying probe failed: the upstream, not the input', {
         event: 'probe',
-        upstream: member.id,
-        code: codeOf(error),
+        upstream: member.name,
+        code: codeOf(outcome.error),
       })
-      return false
     }
-    member.breaker.success()
-    member.noteSuccess()
-    host.log.info('verifying probe succeeded: the input is at fault', {
-      event: 'probe',
-      upstream: member.id,
-      ms: Date.now() - started,
-    })
-    return true
+    return outcome.ok
   }
 
   return {

@@ -34,10 +34,10 @@ export async function applyConfig(state: PoolState, next: PoolConfig): Promise<v
     const member = createMember(upstream, next.options, saved, host.env, next.model)
     member.breaker.on('change', (t) => {
       host.saveBreaker(member.id, member.breaker.toJSON())
-      host.count('tts.edge.pool.breaker_transitions', { upstream: member.id, to: t.to })
+      host.count('tts.edge.pool.breaker_transitions', { upstream: member.name, to: t.to })
       host.log.warn('upstream breaker changed', {
         event: 'breaker_transition',
-        upstream: member.id,
+        upstream: member.name,
         from: t.from,
         to: t.to,
         failures: t.failures,

@@ -67,8 +67,8 @@ export const PoolOptionsSchema = z.object({
   /**
    * An estimate of the GPU time a synthesis takes per character (about 15 characters a second
    * of speech at XTTS's real-time factor ~0.3, rounded up). A slot whose call we gave up on
-   * (a time-out, a caller who left) stays taken until `ttfbMs` plus this per character have
-   * passed since it was sent: the server's synchronous handler keeps computing after the
+   * (a time-out, a caller who left) stays taken until the upstream's recent first-chunk time
+   * (at most `ttfbMs`, see pool/first-chunk) plus this per character have passed since it was sent: the server's synchronous handler keeps computing after the
    * connection closes, and a second call then would overlap it on a GPU that cannot take two.
    */
   gpuMsPerChar: z.number().min(0).default(25),

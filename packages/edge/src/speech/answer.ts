@@ -45,7 +45,10 @@ export async function answerSpeech(
   const found = await ctx.cache.get(prepared.key)
   const ms = performance.now() - lookupStarted
   if (prepared.stream && !('bytes' in found)) return streamMiss(ctx, prepared, ms)
-  const whole = await synthesizeToCache(ctx, prepared, { looked: { found, ms } })
+  const whole = await synthesizeToCache(ctx, prepared, {
+    looked: { found, ms },
+    leave: request.signal,
+  })
   ctx.waitUntil(whole.stored)
   const response = completeAudio(request, whole.bytes, {
     format: prepared.format,

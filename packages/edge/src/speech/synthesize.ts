@@ -7,6 +7,7 @@
 import { XTTS_SAMPLE_RATE } from '@tts/core/audio'
 import type { CacheLookup } from '../cache/store.ts'
 import { encodeAudio } from '../encode/index.ts'
+import type { SynthesisRequest, Synthesizer } from '../upstream/index.ts'
 import type { SpeechContext } from './context.ts'
 import { wholeEncoder } from './encode-whole.ts'
 import { newTally, planSegments, speechPieces, type Tally } from './pieces.ts'
@@ -62,24 +63,42 @@ export function storeAnswer(
 }
 
 /**
- * The whole answer of `prepared`, from the cache or synthesized into it.
+ * `ctx` whose synthesizer tells the pool when the caller left (`leave`): a sentence still
+ * waiting for an upstream slot leaves the queue, one the upstream works on is finished and
+ * cached (its GPU time is spent whether or not anyone reads it), and no new one is asked.
+ */
+function leavingWith(ctx: SpeechContext, leave: AbortSignal): SpeechContext {
+  const synth = ctx.synthesizer
+  const synthesizer: Synthesizer = Object.assign(Object.create(synth) as Synthesizer, {
+    synthesize: (request: SynthesisRequest, how: Parameters<Synthesizer['synthesize']>[1]) =>
+      synth.synthesize(request, { ...how, leave }),
+  })
+  return { ...ctx, synthesizer }
+}
+
+/**
+ * The whole answer of `prepared`, from the cache or synthesized into it. `leave` is the
+ * caller's `request.signal`: when it aborts, work still queued at the pool is dropped, work
+ * under way is finished for the cache (see `leavingWith`); the answer's own deadline is
+ * `DEADLINE_MS`.
  *
  * @example
- * const { bytes, report, stored } = await synthesizeToCache(ctx, prepared)
+ * const { bytes, report, stored } = await synthesizeToCache(ctx, prepared, { leave: request.signal })
  * await stored // the queue; the route hands it to waitUntil instead
  */
 export async function synthesizeToCache(
-  ctx: SpeechContext,
+  base: SpeechContext,
   prepared: PreparedSpeech,
   options: {
-    signal?: AbortSignal
+    /** The caller's departure (the route's `request.signal`); none for queued work. */
+    leave?: AbortSignal
     /** The caller's own lookup of `prepared.key`, and its time, so it is not read twice. */
     looked?: { found: CacheLookup; ms: number }
   } = {},
 ): Promise<CachedSpeech> {
   const tally = newTally()
   const lookupStarted = performance.now()
-  const found = options.looked?.found ?? (await ctx.cache.get(prepared.key))
+  const found = options.looked?.found ?? (await base.cache.get(prepared.key))
   tally.timings.cache += options.looked?.ms ?? performance.now() - lookupStarted
   if ('bytes' in found) {
     const { meta } = found
@@ -92,8 +111,30 @@ export async function synthesizeToCache(
       stored: Promise.resolve(),
     }
   }
+  const { leave } = options
+  const work = synthesizeMiss(leave ? leavingWith(base, leave) : base, prepared, tally)
+  if (!leave) return work
+  // workerd ends a departed caller's invocation once its abort listeners ran, unless one hands
+  // work to waitUntil: so the sentence the upstream already works on is finished and stored.
+  const stay = () =>
+    base.waitUntil(
+      work.then(
+        (w) => w.stored,
+        () => {},
+      ),
+    )
+  leave.addEventListener('abort', stay, { once: true })
+  return work.finally(() => leave.removeEventListener('abort', stay))
+}
+
+/** The miss path of `synthesizeToCache`: the answer made from its sentences, and stored. */
+async function synthesizeMiss(
+  ctx: SpeechContext,
+  prepared: PreparedSpeech,
+  tally: Tally,
+): Promise<CachedSpeech> {
   // Made only for a miss: a hit needs no deadline timer.
-  const signal = options.signal ?? AbortSignal.timeout(DEADLINE_MS)
+  const signal = AbortSignal.timeout(DEADLINE_MS)
   const created = Date.now()
   const plan = await planSegments(ctx, prepared)
   const segments: Promise<void>[] = []

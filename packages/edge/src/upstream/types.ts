@@ -53,11 +53,14 @@ export interface Synthesizer {
   readonly nativeSpeed?: boolean
   /**
    * Synthesizes `request`; `key`, when the caller has one (the segment's cache key), names it
-   * for the pool's single-flight so it is not hashed again.
+   * for the pool's single-flight so it is not hashed again. Aborting `signal` stops the call
+   * and its reading. `leave` says the caller went away: a call still waiting for an upstream
+   * slot is dropped, one the upstream already works on goes on, so its audio is cached for the
+   * next caller (only the pool queues; a direct adapter ignores it).
    */
   synthesize(
     request: SynthesisRequest,
-    options: { signal?: AbortSignal; key?: string },
+    options: { signal?: AbortSignal; key?: string; leave?: AbortSignal },
   ): Promise<SynthesisResult>
   /**
    * Loads what a synthesis for `voice` needs before its first byte can come (the speaker
