@@ -12,6 +12,8 @@ export interface EmulatorStats {
   syntheses: number
   audioSeconds: number
   maxConcurrency: number
+  /** Requests being answered now. */
+  inFlight: number
 }
 
 /** A running emulator. */
