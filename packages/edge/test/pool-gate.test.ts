@@ -59,7 +59,9 @@ async function slowPool(a: Emulator, model: { ttfbMs: number; rtf: number }, opt
       { ...(how.priority ? { priority: how.priority } : {}), signal: how.signal },
     )
   const gate = async () => (await client.status()).upstreams[0] ?? { inFlight: -1, queued: -1 }
-  return { pool, ask, gate }
+  /** Waits until a synthesis holds the pool's one slot (`what`: whose, for the failure). */
+  const busy = (what: string) => eventually(async () => (await gate()).inFlight === 1, 10_000, what)
+  return { pool, ask, gate, busy }
 }
 
 async function drain(answer: PoolAudio | PoolFailure): Promise<void> {
@@ -84,7 +86,7 @@ async function wholeFile(pool: Partial<Env>, input: string, signal: AbortSignal)
 describe('the gate', () => {
   it('a person waiting goes before background work that queued first', async () => {
     const [a] = await poolEmulators()
-    const { ask, gate } = await slowPool(a, { ttfbMs: 600, rtf: 0 })
+    const { ask, gate, busy } = await slowPool(a, { ttfbMs: 600, rtf: 0 })
     const order: string[] = []
     const track = (name: string, p: Promise<PoolAudio | PoolFailure>) =>
       p.then(async (answer) => {
@@ -93,11 +95,7 @@ describe('the gate', () => {
         await drain(answer)
       })
     const first = track('first', ask(sentence('Holding the slot')))
-    await eventually(
-      async () => (await gate()).inFlight === 1,
-      10_000,
-      'the first to hold the slot',
-    )
+    await busy('the first to hold the slot')
     const background = track('background', ask(sentence('Warming'), { priority: 'background' }))
     await eventually(async () => (await gate()).queued === 1, 10_000, 'background to queue')
     const person = track('person', ask(sentence('A person asks')))
@@ -108,14 +106,10 @@ describe('the gate', () => {
 
   it('a caller leaving drops queued work it alone waited for; a shared one goes on', async () => {
     const [a] = await poolEmulators()
-    const { ask, gate } = await slowPool(a, { ttfbMs: 1500, rtf: 0 })
+    const { ask, gate, busy } = await slowPool(a, { ttfbMs: 1500, rtf: 0 })
     const before = await a.synthesisRequests()
     const first = ask(sentence('Holding the slot again'))
-    await eventually(
-      async () => (await gate()).inFlight === 1,
-      10_000,
-      'the first to hold the slot',
-    )
+    await busy('the first to hold the slot')
     // Two callers of one synthesis; one leaves, the other still gets it.
     const key = crypto.randomUUID()
     const shared = sentence('Shared by two')
@@ -142,14 +136,10 @@ describe('the gate', () => {
 
   it('a whole-file caller who leaves while queued leaves the queue; the upstream never sees it', async () => {
     const [a] = await poolEmulators()
-    const { pool, ask, gate } = await slowPool(a, { ttfbMs: 4000, rtf: 0 })
+    const { pool, ask, gate, busy } = await slowPool(a, { ttfbMs: 4000, rtf: 0 })
     const before = await a.synthesisRequests()
     const first = ask(sentence('Holding the slot for a while'))
-    await eventually(
-      async () => (await gate()).inFlight === 1,
-      10_000,
-      'the first to hold the slot',
-    )
+    await busy('the first to hold the slot')
     const leaving = new AbortController()
     const whole = wholeFile(pool, sentence('Asked whole, then abandoned'), leaving.signal)
     await eventually(async () => (await gate()).queued === 1, 10_000, 'the whole file to queue')
@@ -164,12 +154,12 @@ describe('the gate', () => {
 
   it('a whole-file caller who leaves while its sentence is synthesized: finished, then a HIT', async () => {
     const [a] = await poolEmulators()
-    const { pool, gate } = await slowPool(a, { ttfbMs: 1500, rtf: 0 })
+    const { pool, busy } = await slowPool(a, { ttfbMs: 1500, rtf: 0 })
     const before = await a.synthesisRequests()
     const text = sentence('Paid for, so kept')
     const leaving = new AbortController()
     const whole = wholeFile(pool, text, leaving.signal)
-    await eventually(async () => (await gate()).inFlight === 1, 10_000, 'the synthesis to start')
+    await busy('the synthesis to start')
     leaving.abort()
     expect(await whole).toBe(200)
     const again = await speak(
@@ -183,7 +173,7 @@ describe('the gate', () => {
 
   it('a whole-file caller who left while its call ran is let go when that call fails: no retry for nobody', async () => {
     const [a] = await poolEmulators()
-    const { pool, gate } = await slowPool(
+    const { pool, busy } = await slowPool(
       a,
       { ttfbMs: 0, rtf: 0 },
       { ttfbMs: 1000, deadlinePerCharMs: 0, maxRetries: 2, retryBaseMs: 10, retryCapMs: 10 },
@@ -192,7 +182,7 @@ describe('the gate', () => {
     const before = await a.synthesisRequests()
     const leaving = new AbortController()
     const whole = wholeFile(pool, sentence('Hangs, then nobody waits'), leaving.signal)
-    await eventually(async () => (await gate()).inFlight === 1, 10_000, 'the call to start')
+    await busy('the call to start')
     leaving.abort()
     expect(await whole).toBe(504)
     await a.faults({})
