@@ -30,11 +30,14 @@ export type SafeCache = <T>(fn: () => Promise<T>, fallbackValue: T) => Promise<T
 /** The edge's stream, or the failure to fall back on. */
 export type EdgeResult = Extract<Outcome, { kind: 'stream' }> | { kind: 'failed'; error: unknown }
 
-/** Worth another try at once: not the caller's fault, not a cancel, not a limit that lasts. */
-const retryable = (e: unknown) =>
+/**
+ * Worth another try at once: not the caller's fault, not a cancel, not a limit that lasts (a
+ * request limit clears within the minute; a spent quota or a full queue is better reported than
+ * waited for). Speech and prefetch retry by it alike.
+ */
+export const retryable = (e: unknown) =>
   !isEdgeRequestError(e) &&
   !isAbortedError(e) &&
-  // A request limit clears within the minute; a spent quota is better reported than waited for.
   !(isEdgeLimitError(e) && e.code !== 'rate_limited')
 
 /**

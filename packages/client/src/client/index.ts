@@ -9,18 +9,13 @@ import { createClientBreaker } from '../breaker/index.ts'
 import { createEdgeAuth } from '../edge/auth.ts'
 import { completeAudio, readAll } from '../edge/complete.ts'
 import { createEdgeTransport } from '../edge/index.ts'
-import {
-  AbortedError,
-  isAbortedError,
-  isEdgeLimitError,
-  isEdgeRequestError,
-  LocalEngineError,
-} from '../errors/index.ts'
+import { AbortedError, LocalEngineError } from '../errors/index.ts'
 import { createEmitter } from '../events/index.ts'
 import { createClientMetrics } from '../metrics/index.ts'
 import { normalizeOptions, type TtsClientOptions } from '../options/index.ts'
 import { createWarmQueue, memoryQueueStorage, type WarmQueue } from '../queue/index.ts'
 import type { SynthesizeResult } from '../types.ts'
+import { retryable } from './edge-attempt.ts'
 import { whenSettled } from './edge-stream.ts'
 import { createPipeline } from './pipeline.ts'
 import { createSpeaker, oneChunk } from './speak.ts'
@@ -79,10 +74,7 @@ export function createTtsClient(options: TtsClientOptions): TtsClient {
           const counts = await retry((_, signal) => edge.prefetch(items, signal), {
             maxRetries: o.maxRetries,
             // A spent quota or a full queue lasts longer than a retry waits; the items stay queued.
-            isRetryable: (e) =>
-              !isEdgeRequestError(e) &&
-              !isAbortedError(e) &&
-              !(isEdgeLimitError(e) && e.code !== 'rate_limited'),
+            isRetryable: retryable,
           })
           flushed.queued += counts.queued
           flushed.duplicates += counts.duplicates
