@@ -8,6 +8,7 @@
 import { speechInit, timedFetch } from '../http/index.ts'
 import { type LoadResult, runAlternating, runLoad } from '../load/index.ts'
 import { type Figure, type Loss, measured, notMeasured, type RowResult } from '../result/index.ts'
+import { startEdge } from '../services/edge.ts'
 import { startFloor } from '../services/floor.ts'
 import { round } from '../stats/index.ts'
 import { type RowContext, XTTS_PROFILE } from './context.ts'
@@ -74,25 +75,38 @@ export async function cacheHitRow(ctx: RowContext): Promise<RowResult> {
   )
   settings.floor = `a worker answering the same ${edgeHit.bytes} B from memory, same wrangler dev, compatibility date ${floorServer.compatibilityDate}, POST with the same body`
   await timedFetch(floorServer.url, edgeInit)
-  // Ours and the floor take turns in short slices, so a shared machine's drifting load falls on
-  // both alike: their ratio is the goal, and one after the other it measured the drift too.
+  // The same edge with its rate-limit binding unbound: what a hit costs without wrangler's local
+  // stand-in for it, which production does not run (services/edge.ts `RateLimitSetup`).
+  ctx.log('row 1: starting a second edge without the rate-limit binding')
+  const unbound = await startEdge(ctx.procs, ctx.root, ctx.tmp, ctx.emulator.url, 'unbound')
+  const unboundInit = speechInit(HIT_PHRASE, { apiKey: unbound.apiKey, format: 'wav' })
+  await warm(`${unbound.url}/v1/audio/speech`, unboundInit, 'x-tts-cache', 'HIT')
+  settings.unbound =
+    'the same bundle and settings under a second wrangler dev, its KEY_LIMITER rate-limit binding removed'
+  // Ours, the floor (and ours unbound) take turns in short slices, so a shared machine's
+  // drifting load falls on all alike: the ratios are the goal, and one after the other they
+  // measured the drift too.
   const rounds = ctx.quick ? 4 : 10
-  settings.oursVsFloor = `${rounds} alternating slices of ${durationS / rounds} s each (ours, floor, ours, …)`
+  settings.oursVsFloor = `${rounds} alternating slices of ${durationS / rounds} s each (ours, floor, ours unbound, ours, …)`
   ctx.log(
-    `row 1: edge HIT and floor (minimal worker) load in turns, ${connections} connections × ${durationS} s each`,
+    `row 1: edge HIT, floor (minimal worker) and edge HIT unbound load in turns, ${connections} connections × ${durationS} s each`,
   )
-  const loadOf = (url: string) => ({
+  const loadOf = (url: string, init: typeof edgeInit) => ({
     url,
     method: 'POST' as const,
-    headers: edgeInit.headers,
-    body: edgeInit.body,
+    headers: init.headers,
+    body: init.body,
     connections,
     durationS,
   })
-  const [ours, floor] = (await runAlternating(
-    [loadOf(`${ctx.edge.url}/v1/audio/speech`), loadOf(floorServer.url)],
+  const [ours, floor, oursUnbound] = (await runAlternating(
+    [
+      loadOf(`${ctx.edge.url}/v1/audio/speech`, edgeInit),
+      loadOf(floorServer.url, edgeInit),
+      loadOf(`${unbound.url}/v1/audio/speech`, unboundInit),
+    ],
     rounds,
-  )) as [LoadResult, LoadResult]
+  )) as [LoadResult, LoadResult, LoadResult]
   figures.push(...loadFigures('ours (edge HIT)', ours))
   if (ours.non2xx + ours.errors > 0)
     findings.push(`ours: ${ours.non2xx} non-2xx, ${ours.errors} errors (not counted)`)
@@ -108,13 +122,35 @@ export async function cacheHitRow(ctx: RowContext): Promise<RowResult> {
       `goal ≥ ${FLOOR_GOAL.throughput}`,
     ),
   )
+  figures.push(...loadFigures('ours, rate-limit binding unbound', oursUnbound))
+  if (oursUnbound.non2xx + oursUnbound.errors > 0)
+    findings.push(
+      `ours unbound: ${oursUnbound.non2xx} non-2xx, ${oursUnbound.errors} errors (not counted)`,
+    )
+  const unboundP50 = round(oursUnbound.p50Ms / floor.p50Ms)
+  const unboundRps = round(oursUnbound.requestsPerSecond / floor.requestsPerSecond)
+  figures.push(
+    measured(
+      'ratio ours unbound/floor p50',
+      unboundP50,
+      '×',
+      "without wrangler's rate-limit stand-in",
+    ),
+  )
+  figures.push(
+    measured(
+      'ratio ours unbound/floor throughput',
+      unboundRps,
+      '×',
+      "without wrangler's rate-limit stand-in",
+    ),
+  )
   if (!Number.isFinite(floorP50) || !Number.isFinite(floorRps)) {
     findings.push(`floor: no successful answer (${floor.non2xx} non-2xx, ${floor.errors} errors)`)
   } else if (floorP50 > FLOOR_GOAL.p50 || floorRps < FLOOR_GOAL.throughput) {
     losses.push({
       what: `cache hits against the runtime's floor: ours is ${round(floorP50)}× its p50 (goal ≤ ${FLOOR_GOAL.p50}) and ${round(floorRps)}× its requests/s (goal ≥ ${FLOOR_GOAL.throughput})`,
-      close:
-        "a warm hit already skips the Cache API read, AES-GCM opening, key hashing and per-hit writes (the isolate keeps recent plaintext and the prepared request, and batches counters): what is left between the floor and ours is wrangler's local stand-in for the KEY_LIMITER rate-limit binding (a JSON round trip per request, about a fifth of a hit's CPU in `pnpm --filter bench profile:hits`; native in production), authentication, Hono's routing and validation, and building the response with its headers",
+      close: `a warm hit already skips the Cache API read, AES-GCM opening, key hashing and per-hit writes (the isolate keeps recent plaintext and the prepared request, and batches counters): what is left between the floor and ours is wrangler's local stand-in for the KEY_LIMITER rate-limit binding (a JSON round trip per request to a Durable Object that writes SQLite, a quarter of a hit's CPU in \`pnpm --filter bench profile:hits\`; production's binding counts in memory on the machine) — without it, same run: ${unboundP50}× the floor's p50, ${unboundRps}× its requests/s — then authentication, Hono's routing and validation, and building the response with its headers`,
     })
   } else {
     findings.push(

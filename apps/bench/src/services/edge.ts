@@ -9,7 +9,7 @@
  */
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { sha256Hex } from '@tts/core/crypto'
@@ -53,11 +53,24 @@ export function pidsInGroup(pgid: number, comm: string): number[] {
 }
 
 /**
- * The edge's wrangler.jsonc as JSON in `tmp`, with its per-key rate limits lifted: one key
- * sending a load test's hundreds of requests per second would measure 429s, not serving. Every
- * other setting is the project's. (TypeScript's parser reads the JSONC; it is already here.)
+ * How the edge's per-key rate-limit binding is set up: `lifted` keeps it bound (every request
+ * still calls it) with a limit no load test reaches; `unbound` drops it, so a hit's cost can be
+ * read without wrangler's local stand-in for it (a JSON round trip to a Durable Object that
+ * writes SQLite per call, where production's binding counts in memory on the machine).
  */
-function benchConfig(edgeDir: string, tmp: string): { path: string; rateLimits: unknown } {
+export type RateLimitSetup = 'lifted' | 'unbound'
+
+/**
+ * The edge's wrangler.jsonc as JSON in `dir`, with its per-key rate limits lifted (or unbound,
+ * see {@link RateLimitSetup}): one key sending a load test's hundreds of requests per second
+ * would measure 429s, not serving. Every other setting is the project's. (TypeScript's parser
+ * reads the JSONC; it is already here.)
+ */
+function benchConfig(
+  edgeDir: string,
+  dir: string,
+  setup: RateLimitSetup,
+): { path: string; rateLimits: unknown } {
   const source = join(edgeDir, 'wrangler.jsonc')
   const parsed = ts.parseConfigFileTextToJson(source, readFileSync(source, 'utf8'))
   if (parsed.error || typeof parsed.config !== 'object') {
@@ -67,20 +80,22 @@ function benchConfig(edgeDir: string, tmp: string): { path: string; rateLimits: 
   }
   const config = parsed.config as Record<string, unknown>
   const rateLimits = config.ratelimits
-  if (Array.isArray(rateLimits)) {
+  if (setup === 'unbound') delete config.ratelimits
+  else if (Array.isArray(rateLimits)) {
     config.ratelimits = rateLimits.map((r: { simple?: { period?: number } }) => ({
       ...r,
       simple: { ...r.simple, limit: 1_000_000_000 },
     }))
   }
   delete config.$schema
-  const path = join(tmp, 'wrangler.json')
+  const path = join(dir, 'wrangler.json')
   writeFileSync(path, JSON.stringify(config, null, 2))
   return { path, rateLimits: rateLimits ?? null }
 }
 
 /**
- * Starts the edge against `upstreamUrl`.
+ * Starts the edge against `upstreamUrl`. A second edge of a run (`rateLimits: 'unbound'`) keeps
+ * its config, secrets and storage in its own directory and serves the bundle the first built.
  *
  * @example
  * const edge = await startEdge(procs, root, tmp, emulator.url)
@@ -90,10 +105,13 @@ export async function startEdge(
   root: string,
   tmp: string,
   upstreamUrl: string,
+  rateLimits: RateLimitSetup = 'lifted',
 ): Promise<Edge> {
+  const dir = rateLimits === 'lifted' ? tmp : join(tmp, `edge-${rateLimits}`)
+  mkdirSync(dir, { recursive: true })
   const apiKey = `tts_bench_${randomBytes(18).toString('base64url')}`
   const hash = await sha256Hex(apiKey)
-  const envFile = join(tmp, 'edge.env')
+  const envFile = join(dir, 'edge.env')
   writeFileSync(
     envFile,
     [
@@ -109,19 +127,12 @@ export async function startEdge(
   const edgeDir = join(root, 'packages/edge')
   const wrangler = join(edgeDir, 'node_modules/wrangler/bin/wrangler.js')
   const build = join(tmp, 'edge-build')
-  await promisify(execFile)(
-    process.execPath,
-    [wrangler, 'deploy', '--dry-run', '--outdir', build],
-    {
-      cwd: edgeDir,
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' },
-      timeout: 180_000,
-    },
-  )
   const script = join(build, 'index.js')
-  const config = benchConfig(edgeDir, tmp)
+  if (!existsSync(script)) await bundle(wrangler, edgeDir, build)
+  const config = benchConfig(edgeDir, dir, rateLimits)
   const started: Started = procs.start(
-    'edge',
+    rateLimits === 'lifted' ? 'edge' : `edge-${rateLimits}`,
+
     process.execPath,
     [
       wrangler,
@@ -142,7 +153,7 @@ export async function startEdge(
       '--var',
       'LOG_LEVEL:warn',
       '--persist-to',
-      join(tmp, 'wrangler-state'),
+      join(dir, 'wrangler-state'),
       '--env-file',
       envFile,
       '--show-interactive-dev-session=false',
@@ -160,7 +171,7 @@ export async function startEdge(
     url,
     apiKey,
     bundleBytes: statSync(script).size,
-    rateLimits: config.rateLimits,
+    rateLimits: rateLimits === 'lifted' ? config.rateLimits : null,
     inspectorUrl: `http://${HOST}:${inspectorPort}`,
     workerd: () => {
       const pids = started.child.pid === undefined ? [] : pidsInGroup(started.child.pid, 'workerd')
@@ -175,4 +186,17 @@ export async function startEdge(
       return { worker: pids.filter((p) => !ownsPort(p)), proxy: pids.filter(ownsPort) }
     },
   }
+}
+
+/** Bundles the worker as `wrangler deploy` would, into `outdir`. */
+async function bundle(wrangler: string, edgeDir: string, outdir: string): Promise<void> {
+  await promisify(execFile)(
+    process.execPath,
+    [wrangler, 'deploy', '--dry-run', '--outdir', outdir],
+    {
+      cwd: edgeDir,
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' },
+      timeout: 180_000,
+    },
+  )
 }
