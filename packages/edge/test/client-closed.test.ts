@@ -97,7 +97,7 @@ describe('a caller who goes away', () => {
     // Logged once: nothing else about this request (no "queued for later", no error).
     expect(lines).toHaveLength(1)
     expect(await tallies()).toEqual({ ...before, closed: before.closed + 1 })
-    expect(await gate()).toMatchObject({ breaker: 'closed', failures: 0 })
+    expect(await gate()).toMatchObject({ breaker: 'closed', failures: 0, lastError: null })
   })
 
   it('whole file, while its sentence is synthesized: finished and cached, counted as client_closed', async () => {
@@ -120,7 +120,7 @@ describe('a caller who goes away', () => {
       { env: pool, key: keys.speech },
     )
     expect(again.headers.get('x-tts-cache')).toBe('HIT')
-    expect(await gate()).toMatchObject({ breaker: 'closed', failures: 0 })
+    expect(await gate()).toMatchObject({ breaker: 'closed', failures: 0, lastError: null })
   })
 
   it.each([
@@ -154,7 +154,7 @@ describe('a caller who goes away', () => {
       )
       expectClosedLine(lines)
       expect(await tallies()).toEqual({ ...before, closed: before.closed + 1 })
-      expect(await gate()).toMatchObject({ breaker: 'closed', failures: 0 })
+      expect(await gate()).toMatchObject({ breaker: 'closed', failures: 0, lastError: null })
     },
   )
 
