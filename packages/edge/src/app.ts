@@ -203,8 +203,10 @@ app.onError((error, c: Context<AppEnv>) => {
   }
   // The caller went away first (the work it left queued was dropped, so this is mostly an
   // abort's 504): nobody's failure, logged once at info as nginx's 499. The answer below
-  // reaches nobody. A bug of ours (`internal_error`) stays an error whoever waits for it.
-  if (speech && callerLeft(c.req.raw) && problem.code !== 'internal_error') {
+  // reaches nobody. A bug of ours (`internal_error`) stays an error whoever waits for it,
+  // unless the error is the departure itself (the signal's reason, thrown before a pool call).
+  const left = speech && callerLeft(c.req.raw)
+  if (left && (problem.code !== 'internal_error' || error === c.req.raw.signal.reason)) {
     recordClientClosed(log, data)
     return problemResponse(problem, c.get('requestId'))
   }

@@ -123,6 +123,27 @@ describe('a caller who goes away', () => {
     expect(await gate()).toMatchObject({ breaker: 'closed', failures: 0, lastError: null })
   })
 
+  it('whole file, gone before its sentence reached the pool: client_closed, whatever the reason', async () => {
+    const [a] = await poolEmulators()
+    const pool = poolEnv([{ url: a.url }])
+    await warm(pool)
+    const logs = captureLogs()
+    const before = await tallies()
+    const asked = await a.synthesisRequests()
+    const id = requestId()
+    // Any reason: what the runtime puts in an aborted `request.signal` is not ours to choose.
+    const gone = new AbortController()
+    gone.abort(new Error('the test caller hung up'))
+    await wholeFile(pool, sentence('Asked by someone already gone'), gone.signal, {
+      'x-request-id': id,
+    })
+    const lines = linesOf(logs, id)
+    expectClosedLine(lines)
+    expect(lines).toHaveLength(1)
+    expect(await tallies()).toEqual({ ...before, closed: before.closed + 1 })
+    expect(await a.synthesisRequests()).toBe(asked)
+  })
+
   it.each([
     ['audio', {}],
     ['sse', { stream_format: 'sse' }],
