@@ -11,6 +11,7 @@ import { HTTPException } from 'hono/http-exception'
 import packageJson from '../package.json' with { type: 'json' }
 import type { AppEnv } from './env.ts'
 import { metrics, requestLogger } from './observe/index.ts'
+import { callerLeft, recordClientClosed } from './observe/outcome.ts'
 import { requestIdOf } from './observe/request-id.ts'
 import {
   isProblemError,
@@ -193,16 +194,25 @@ function toProblem(error: unknown): ProblemError {
 app.onError((error, c: Context<AppEnv>) => {
   const problem = toProblem(error)
   const log = c.get('log') ?? requestLogger('info', 'unknown')
-  // The requests counter is about speech: a refused /metrics scrape or voice list is not a
-  // failed speech request.
-  if (c.req.path.startsWith('/v1/audio/speech'))
-    metrics.recordOutcome('error', { code: problem.code })
+  const speech = c.req.path.startsWith('/v1/audio/speech')
   const data = {
     code: problem.code,
     status: problem.status,
     method: c.req.method,
     path: c.req.path,
   }
+  // The caller went away first (the work it left queued was dropped, so this is mostly an
+  // abort's 504): nobody's failure, logged once at info as nginx's 499. The answer below
+  // reaches nobody. A bug of ours (`internal_error`) stays an error whoever waits for it,
+  // unless the error is the departure itself (the signal's reason, thrown before a pool call).
+  const left = speech && callerLeft(c.req.raw)
+  if (left && (problem.code !== 'internal_error' || error === c.req.raw.signal.reason)) {
+    recordClientClosed(log, data)
+    return problemResponse(problem, c.get('requestId'))
+  }
+  // The requests counter is about speech: a refused /metrics scrape or voice list is not a
+  // failed speech request.
+  if (speech) metrics.recordOutcome('error', { code: problem.code })
   // A 5xx answer says only its code and the request id: the internal text is here, in the log
   // line that carries the same request id.
   if (problem.status >= 500)

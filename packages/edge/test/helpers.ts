@@ -5,7 +5,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { concatBytes } from '@tts/core/bytes'
 import { uniqueSentence } from '@tts/core/testing'
-import { inject } from 'vitest'
+import { inject, vi } from 'vitest'
 import worker from '../src/index.ts'
 
 /** The API keys of this test run, by role. */
@@ -117,7 +117,7 @@ export interface OpenStream {
  */
 export async function openStream(
   json: Record<string, unknown>,
-  options: { key?: string; env?: Partial<Env> } = {},
+  options: { key?: string; env?: Partial<Env>; headers?: Record<string, string> } = {},
 ): Promise<OpenStream> {
   const ctx = createExecutionContext()
   const res = await worker.fetch(
@@ -126,6 +126,7 @@ export async function openStream(
       headers: {
         authorization: `Bearer ${options.key ?? keys.speech}`,
         'content-type': 'application/json',
+        ...options.headers,
       },
       body: JSON.stringify({ model: 'tts-1', voice: 'alloy', stream: true, ...json }),
     }),
@@ -204,4 +205,41 @@ export async function setFaults(faults: Record<string, unknown>): Promise<void> 
  */
 export function sentence(words = 'The quick brown fox jumps over the lazy dog'): string {
   return uniqueSentence(words)
+}
+
+/** One JSON log line as the worker writes it. */
+export interface LogLine {
+  level: string
+  message: string
+  data: Record<string, unknown>
+}
+
+/**
+ * Captures what the worker writes to the console from now on (restore with
+ * `vi.restoreAllMocks()`); the returned function reads the lines so far.
+ *
+ * @example
+ * const logs = captureLogs()
+ * await speak({ input: sentence() })
+ * logs().some((l) => l.includes('METRIC'))
+ */
+export function captureLogs(): () => string[] {
+  const lines: string[] = []
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+      lines.push(args.map(String).join(' '))
+    })
+  }
+  return () => lines
+}
+
+/** The JSON lines of `lines` (others, such as a runtime's own, are left out). */
+export function jsonLines(lines: string[]): LogLine[] {
+  return lines.flatMap((line) => {
+    try {
+      return [JSON.parse(line) as LogLine]
+    } catch {
+      return []
+    }
+  })
 }

@@ -1,17 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { call, keys, sentence, speak } from './helpers.ts'
+import { call, captureLogs, keys, sentence, speak } from './helpers.ts'
 
 afterEach(() => vi.restoreAllMocks())
-
-function captureLogs(): () => string[] {
-  const lines: string[] = []
-  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      lines.push(args.map(String).join(' '))
-    })
-  }
-  return () => lines
-}
 
 describe('logs', () => {
   it('write one METRIC line per speech request, and never the text or a key', async () => {

@@ -4,84 +4,16 @@
  * `request.signal`, while work the upstream has begun is finished for the cache), and a slot
  * held after a caller left while the server may still be computing.
  */
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
-import worker from '../src/index.ts'
 import type { PoolAudio, PoolFailure } from '../src/pool/index.ts'
-import { poolClient } from '../src/pool-client/index.ts'
-import { settingsOf } from '../src/settings/index.ts'
-import { emulatorFetch, keys, sentence, speak, testEnv } from './helpers.ts'
-import {
-  type Emulator,
-  eventually,
-  poolEmulators,
-  poolEnv,
-  releasePools,
-  warm,
-} from './pool-helpers.ts'
+import { keys, sentence, speak } from './helpers.ts'
+import { eventually, poolEmulators, releasePools } from './pool-helpers.ts'
+import { drain, restoreLatency, slowPool, wholeFile } from './slow-pool.ts'
 
-const slowed: Emulator[] = []
 afterEach(async () => {
-  await Promise.all(slowed.splice(0).map((e) => latency(e, { ttfbMs: 0, rtf: 0 })))
+  await restoreLatency()
   await releasePools()
 })
-
-async function latency(e: Emulator, model: { ttfbMs: number; rtf: number }) {
-  const res = await emulatorFetch(`${e.url}/__config`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(model),
-  })
-  await res.body?.cancel()
-  if (!res.ok) throw new Error(`setting the latency failed: ${res.status}`)
-}
-
-/** A fresh one-slot pool over `a`, warmed, with the emulator slowed to `model`. */
-async function slowPool(a: Emulator, model: { ttfbMs: number; rtf: number }, options = {}) {
-  const pool = poolEnv([{ url: a.url, maxConcurrency: 1 }], {
-    ttfbMs: 10_000,
-    maxWaitMs: 30_000,
-    ...options,
-  })
-  await warm(pool)
-  slowed.push(a)
-  await latency(a, model)
-  const env = testEnv(pool)
-  const client = poolClient(env)
-  const name = settingsOf(env).voiceMap.alloy ?? 'Claribel Dervla'
-  const ask = (
-    text: string,
-    how: { priority?: 'interactive' | 'background'; signal?: AbortSignal; key?: string } = {},
-  ) =>
-    client.synthesize(
-      { text, language: 'en', voice: { kind: 'speaker', name }, speed: 1, stream: true },
-      how.key ?? crypto.randomUUID(),
-      { ...(how.priority ? { priority: how.priority } : {}), signal: how.signal },
-    )
-  const gate = async () => (await client.status()).upstreams[0] ?? { inFlight: -1, queued: -1 }
-  /** Waits until a synthesis holds the pool's one slot (`what`: whose, for the failure). */
-  const busy = (what: string) => eventually(async () => (await gate()).inFlight === 1, 10_000, what)
-  return { pool, ask, gate, busy }
-}
-
-async function drain(answer: PoolAudio | PoolFailure): Promise<void> {
-  if (answer.ok) await new Response(answer.body).arrayBuffer()
-}
-
-/** A whole-file (WAV) speech request on `pool` whose caller may leave (`signal`). */
-async function wholeFile(pool: Partial<Env>, input: string, signal: AbortSignal) {
-  const exec = createExecutionContext()
-  const request = new Request('http://edge.test/v1/audio/speech', {
-    method: 'POST',
-    headers: { authorization: `Bearer ${keys.speech}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'tts-1', voice: 'alloy', input, response_format: 'wav' }),
-    signal,
-  })
-  const res = await worker.fetch(request, testEnv(pool), exec)
-  await res.body?.cancel()
-  await waitOnExecutionContext(exec)
-  return res.status
-}
 
 describe('the gate', () => {
   it('a person waiting goes before background work that queued first', async () => {

@@ -10,10 +10,11 @@ import { countCacheLookup } from '../cache/counters.ts'
 import { isSupportedFormat, type ResponseFormat, SUPPORTED_FORMATS } from '../encode/index.ts'
 import type { AppEnv } from '../env.ts'
 import { metrics } from '../observe/index.ts'
+import { callerLeft, recordClientClosed, recordStreamEnd } from '../observe/outcome.ts'
 import { ProblemError } from '../problem/index.ts'
 import { queuePrefetch } from '../queue/prefetch.ts'
 import { quotaHeaders } from '../quota/index.ts'
-import { answerSpeech } from '../speech/answer.ts'
+import { answerSpeech, type SpeechAnswer } from '../speech/answer.ts'
 import { resolveLanguage } from '../speech/language.ts'
 import { newTally } from '../speech/pieces.ts'
 import { resolveVoice, type SpeechInput } from '../speech/prepare.ts'
@@ -145,11 +146,18 @@ async function speak(
     stream: body.stream || body.stream_format !== undefined,
   }
   const prepared = await prepareSpeechRemembered(ctx, input)
-  const answer = await answerSpeech(ctx, c.req.raw, prepared).catch(async (error: unknown) => ({
-    response: await whenNothingServes(ctx, c.req.raw, prepared, input, error),
-    report: { ...newTally(), cache: 'MISS' as const, bytes: 0 },
-  }))
-  const { report } = answer
+  const answer: SpeechAnswer = await answerSpeech(ctx, c.req.raw, prepared).catch(
+    async (error: unknown) => {
+      // A caller who went away wants no stale copy, and what it left queued at the pool was
+      // dropped on purpose: queueing it for later would bring it back (app.ts logs the 499).
+      if (callerLeft(c.req.raw)) throw error
+      return {
+        response: await whenNothingServes(ctx, c.req.raw, prepared, input, error),
+        report: { ...newTally(), cache: 'MISS' as const, bytes: 0 },
+      }
+    },
+  )
+  const { report, ended } = answer
   const audioAnswer = labelAnswer(answer.response, pool)
   const response = body.stream_format === 'sse' ? toSse(audioAnswer) : audioAnswer
   for (const [name, value] of Object.entries(quotaHeaders(report.quota ?? []))) {
@@ -157,15 +165,7 @@ async function speak(
   }
   const latencyMs = performance.now() - started
   metrics.recordCache(report.cache === 'HIT' ? 'hit' : 'miss')
-  metrics.recordOutcome('success')
   metrics.recordAudio({ seconds: report.audioMs / 1000, bytes: report.bytes })
-  metrics
-    .histogram(
-      'tts.edge.latency',
-      { cache: report.cache.toLowerCase(), stream: String(prepared.stream) },
-      { unit: 'ms' },
-    )
-    .record(latencyMs)
   metrics
     .counter('tts.edge.pieces', { source: 'upstream' })
     .inc(report.pieces - report.cachedPieces)
@@ -177,6 +177,29 @@ async function speak(
     (p) => c.executionCtx.waitUntil(p),
     ctx.settings.cacheStatsFlushMs,
   )
+  const closed = { method: c.req.method, path: c.req.path, cache: report.cache }
+  // A whole answer's caller who left meanwhile (its work finished for the cache) heard
+  // nothing: no success, no latency of an answer; a stream is counted when its body ends.
+  if (!ended && callerLeft(c.req.raw)) {
+    recordClientClosed(ctx.log, { ...closed, stream: false, ms: Math.round(latencyMs) })
+    return response
+  }
+  if (ended) {
+    void ended.then((end) =>
+      recordStreamEnd(ctx.log, end, {
+        ...closed,
+        stream: true,
+        ms: Math.round(performance.now() - started),
+      }),
+    )
+  } else metrics.recordOutcome('success')
+  metrics
+    .histogram(
+      'tts.edge.latency',
+      { cache: report.cache.toLowerCase(), stream: String(prepared.stream) },
+      { unit: 'ms' },
+    )
+    .record(latencyMs)
   ctx.log.metric('speech_request', Math.round(latencyMs), 'ms', {
     cache: report.cache,
     format,

@@ -11,6 +11,7 @@
  * stored rather than assembled per request).
  */
 import { createEncoder } from '../encode/index.ts'
+import type { StreamEnd } from '../observe/outcome.ts'
 import { assembleAnswer } from './assemble.ts'
 import type { SpeechContext } from './context.ts'
 import { newTally, planSegments, type SpeechPlan, speechPieces } from './pieces.ts'
@@ -28,6 +29,11 @@ import {
 export interface SpeechAnswer {
   response: Response
   report: SpeechReport
+  /**
+   * A stream's end, once its body was sent whole, broke, or its caller cancelled it; absent
+   * for a whole answer, which is complete when it is answered.
+   */
+  ended?: Promise<StreamEnd>
 }
 
 /**
@@ -102,6 +108,10 @@ async function streamMiss(
   // Only the writes of new segments are kept (to wait for before assembling), never audio.
   const segments: Promise<void>[] = []
   let sentBytes = 0
+  let settle: (end: StreamEnd) => void = () => {}
+  const ended = new Promise<StreamEnd>((resolve) => {
+    settle = resolve
+  })
 
   async function* encoded(): AsyncGenerator<Uint8Array> {
     let encoder: Awaited<ReturnType<typeof createEncoder>> | undefined
@@ -130,6 +140,7 @@ async function streamMiss(
   const finish = () => {
     report.bytes = sentBytes
     ctx.waitUntil(storeStreamed(ctx, prepared, plan, created, segments, report.upstream))
+    settle({ outcome: 'success' })
   }
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
@@ -152,14 +163,19 @@ async function streamMiss(
         sentBytes += next.value.byteLength
         controller.enqueue(next.value)
       } catch (error) {
+        // The caller cancelled while this read waited: its own doing, not a broken stream.
+        if (abort.signal.aborted) return
+        const code = (error as { code?: string }).code ?? 'unknown'
         ctx.log.warn(
           'speech stream failed after the first byte; the body is aborted, nothing cached',
-          { code: (error as { code?: string }).code ?? 'unknown' },
+          { code },
         )
+        settle({ outcome: 'error', code })
         controller.error(error)
       }
     },
     async cancel() {
+      settle({ outcome: 'client_closed' })
       abort.abort(new Error('the caller went away'))
       await iterator.return(undefined)
     },
@@ -172,5 +188,5 @@ async function streamMiss(
     etag: etagOf(prepared.key, created),
     timings: report.timings,
   })
-  return { response: new Response(body, { status: 200, headers }), report }
+  return { response: new Response(body, { status: 200, headers }), report, ended }
 }
