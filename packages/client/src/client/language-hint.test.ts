@@ -31,10 +31,13 @@ describe('languageHint', () => {
     expect(body).toMatchObject({ language: 'auto', language_hint: hint })
 
     fail = true
-    const text = `Editar ${nonce()}`
+    // A word core reads as Spanish alone and as Portuguese with the hint: the local answer is
+    // Portuguese only if the hint reached the fallback's detection.
+    const text = `Nada ${nonce()}`
     const local = await client.synthesize(text)
     const core = await detectLanguage(text, { languageHint: hint })
     expect(core.language).toBe('pt')
+    expect((await detectLanguage(text)).language).not.toBe('pt')
     expect(local).toMatchObject({ provider: 'local', language: core.language })
     expect(calls.map((c) => c.locale)).toEqual(['pt-BR'])
   })
