@@ -6,7 +6,7 @@
  */
 import { importKeyRing } from '@tts/core/crypto'
 import { onTestFinished } from 'vitest'
-import { createLocalCache } from '../src/cache/index.ts'
+import { createLocalCache, type LocalCache } from '../src/cache/index.ts'
 import { memoryBackend } from '../src/cache/memory-backend.ts'
 import { createTtsClient } from '../src/client/index.ts'
 import type { FallbackEvent, TtsClient } from '../src/client/types.ts'
@@ -24,6 +24,8 @@ export interface TestClient {
   calls: LocalSpeechRequest[]
   /** The warm queue's storage. */
   storage: QueueStorage
+  /** The memory cache the client got (not used when `options.cache` replaces it). */
+  cache: LocalCache
   /** Every `fallback` event, in order. */
   fallbacks: FallbackEvent[]
   /** The speech requests the server got (not prefetches). */
@@ -49,13 +51,14 @@ export async function testClient(
   let t = 1_000_000
   const { engine, calls } = fakeEngine()
   const storage = memoryQueueStorage()
+  const cache = createLocalCache({
+    backend: memoryBackend(),
+    keyRing: importKeyRing([{ id: 'k', key: new Uint8Array(32).fill(1) }]),
+  })
   const client = create({
     endpoint: server.url,
     apiKey: 'sk-unit',
-    cache: createLocalCache({
-      backend: memoryBackend(),
-      keyRing: importKeyRing([{ id: 'k', key: new Uint8Array(32).fill(1) }]),
-    }),
+    cache,
     fallback: engine,
     warmQueue: { storage },
     now: () => t,
@@ -68,5 +71,5 @@ export async function testClient(
   const advance = (ms: number) => {
     t += ms
   }
-  return { client, server, calls, storage, fallbacks, speech, advance }
+  return { client, server, calls, storage, cache, fallbacks, speech, advance }
 }

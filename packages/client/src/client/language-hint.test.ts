@@ -3,16 +3,10 @@
  * own detection, which is the same core call the edge makes, so both pick the same language.
  */
 import { detectLanguage } from '@tts/core/lang'
-import { afterEach, describe, expect, it } from 'vitest'
-import { fakeEngine } from '../../test/fake-engine.ts'
-import { sendProblem, sendWav, startServer } from '../../test/http-server.ts'
+import { describe, expect, it } from 'vitest'
+import { sendProblem, sendWav } from '../../test/http-server.ts'
+import { testClient } from '../../test/test-client.ts'
 import { createTtsClient } from './index.ts'
-
-let closers: Array<() => Promise<void>> = []
-afterEach(async () => {
-  await Promise.all(closers.map((c) => c()))
-  closers = []
-})
 
 /** 20 random digits (> 64 bits): not letters, so detection ignores them. */
 const nonce = () =>
@@ -23,32 +17,27 @@ const nonce = () =>
 describe('languageHint', () => {
   it("goes to the edge with 'auto', and the local fallback resolves the text as core does", async () => {
     let fail = false
-    const server = await startServer((_, res) =>
-      fail
-        ? sendProblem(res, 503, 'upstream_unavailable')
-        : sendWav(res, { 'x-tts-language': 'pt' }),
-    )
-    closers.push(server.close)
-    // A fake engine is fine here: this is a unit test of the client's routing.
-    const { engine, calls } = fakeEngine()
     const hint = ['sv-SE', 'pt-BR']
-    const client = createTtsClient({
-      endpoint: server.url,
-      cache: false,
-      fallback: engine,
-      warmQueue: false,
-      timeoutMs: 1000,
-      languageHint: hint,
-    })
+    // A fake engine is fine here: this is a unit test of the client's routing.
+    const { client, calls, speech } = await testClient(
+      (_, res) =>
+        fail
+          ? sendProblem(res, 503, 'upstream_unavailable')
+          : sendWav(res, { 'x-tts-language': 'pt' }),
+      { languageHint: hint },
+    )
     await client.synthesize(`Editar ${nonce()}`)
-    const body = JSON.parse(server.requests.at(-1)?.body ?? '{}') as Record<string, unknown>
+    const body = JSON.parse(speech().at(-1)?.body ?? '{}') as Record<string, unknown>
     expect(body).toMatchObject({ language: 'auto', language_hint: hint })
 
     fail = true
-    const text = `Editar ${nonce()}`
+    // A word core reads as Spanish alone and as Portuguese with the hint: the local answer is
+    // Portuguese only if the hint reached the fallback's detection.
+    const text = `Nada ${nonce()}`
     const local = await client.synthesize(text)
     const core = await detectLanguage(text, { languageHint: hint })
     expect(core.language).toBe('pt')
+    expect((await detectLanguage(text)).language).not.toBe('pt')
     expect(local).toMatchObject({ provider: 'local', language: core.language })
     expect(calls.map((c) => c.locale)).toEqual(['pt-BR'])
   })

@@ -1,22 +1,13 @@
 import type { ServerResponse } from 'node:http'
-import { importKeyRing } from '@tts/core/crypto'
-import { afterEach, describe, expect, it } from 'vitest'
-import { type Handler, startServer, tinyWav } from '../../test/http-server.ts'
-import { createLocalCache } from '../cache/index.ts'
-import { memoryBackend } from '../cache/memory-backend.ts'
+import { describe, expect, it } from 'vitest'
+import { type Handler, tinyWav } from '../../test/http-server.ts'
+import { testClient } from '../../test/test-client.ts'
 import { deadlineFor } from '../edge/stream.ts'
 import { isAbortedError, isStreamInterruptedError } from '../errors/index.ts'
-import type { LocalEngine } from '../types.ts'
-import { createTtsClient } from './index.ts'
+import type { TtsClientOptions } from '../options/index.ts'
 
 // A scripted HTTP server stands in for the edge: this unit test is about the client's timing
 // and failure rules; the real edge and emulator are in test/*.integration.test.ts.
-
-let closers: Array<() => Promise<void>> = []
-afterEach(async () => {
-  await Promise.all(closers.map((c) => c()))
-  closers = []
-})
 
 /** Writes `wav` as the edge streams it: "until the end" sizes, then `parts` chunks `gapMs` apart. */
 async function streamWav(
@@ -40,39 +31,16 @@ async function streamWav(
   res.end()
 }
 
-async function setup(handler: Handler, timeoutMs: number, threshold = 5) {
-  const server = await startServer(handler)
-  closers.push(server.close)
-  const spoken: string[] = []
-  const engine: LocalEngine = {
-    name: 'fake',
-    isAvailable: async () => true,
-    synthesize: async (r) => {
-      spoken.push(r.text)
-      return { audio: tinyWav(50), mimeType: 'audio/wav', format: 'wav' }
-    },
-  }
-  const cache = createLocalCache({
-    backend: memoryBackend(),
-    keyRing: importKeyRing([{ id: 'k', key: new Uint8Array(32).fill(3) }]),
-  })
-  const client = createTtsClient({
-    endpoint: server.url,
-    cache,
-    fallback: engine,
-    warmQueue: false,
-    timeoutMs,
-    breaker: { threshold },
-  })
-  return { client, server, spoken, cache }
-}
+/** A client over `handler` whose first audio byte must come within `timeoutMs`. */
+const setup = (handler: Handler, timeoutMs: number, extra: Partial<TtsClientOptions> = {}) =>
+  testClient(handler, { timeoutMs, ...extra })
 
 const text = () => `Streaming test ${crypto.randomUUID()}.`
 
 describe('streamed answers', () => {
   it('bounds the first byte by timeoutMs, not the whole answer', async () => {
     const wav = tinyWav(2000)
-    const { client, spoken } = await setup(
+    const { client, calls } = await setup(
       (_, res) => streamWav(res, wav, { parts: 8, gapMs: 150 }),
       400,
     )
@@ -83,26 +51,24 @@ describe('streamed answers', () => {
     expect(r.audio.byteLength).toBe(wav.byteLength)
     // The streamed header's placeholder sizes are replaced by the real ones.
     expect(new DataView(r.audio.buffer).getUint32(40, true)).toBe(wav.byteLength - 44)
-    expect(spoken).toEqual([])
+    expect(calls).toEqual([])
   })
 
   it('falls back to the local engine when no audio byte arrives within timeoutMs', async () => {
-    const { client, spoken } = await setup(async (_, res) => {
+    const { client, calls, fallbacks } = await setup(async (_, res) => {
       await new Promise((r) => setTimeout(r, 1500))
       res.writeHead(200, { 'content-type': 'audio/wav' }).end(Buffer.from(tinyWav()))
     }, 300)
-    const reasons: string[] = []
-    client.on('fallback', (e) => reasons.push(e.reason))
     const t = text()
     const r = await client.synthesize(t, { language: 'en' })
     expect(r.provider).toBe('local')
-    expect(reasons).toEqual(['timeout'])
-    expect(spoken).toEqual([t])
+    expect(fallbacks.map((e) => e.reason)).toEqual(['timeout'])
+    expect(calls.map((c) => c.text)).toEqual([t])
   })
 
   it('fails a stream cut after its first bytes with StreamInterruptedError and caches nothing', async () => {
     const wav = tinyWav(1000)
-    const { client, server, spoken, cache } = await setup(
+    const { client, calls, cache, speech } = await setup(
       (_, res) => streamWav(res, wav, { parts: 6, gapMs: 10, cutAfterPart: 3 }),
       2000,
     )
@@ -110,11 +76,11 @@ describe('streamed answers', () => {
     const error = await client.synthesize(t, { language: 'en' }).catch((e: unknown) => e)
     expect(isStreamInterruptedError(error)).toBe(true)
     expect((error as { receivedBytes: number }).receivedBytes).toBeGreaterThan(44)
-    expect(spoken).toEqual([]) // the documented choice: a typed error, no local re-speaking
+    expect(calls).toEqual([]) // the documented choice: a typed error, no local re-speaking
     expect((await cache.stats()).entries).toBe(0)
     // Not cached: the same text goes to the edge again.
     await client.synthesize(t, { language: 'en' }).catch(() => {})
-    expect(server.requests.filter((r) => r.url === '/v1/audio/speech')).toHaveLength(2)
+    expect(speech()).toHaveLength(2)
   })
 
   it('stream() hands over the body at the first bytes and caches it once read whole', async () => {
@@ -147,7 +113,7 @@ describe('streamed answers', () => {
     const { client } = await setup(
       (_, res) => streamWav(res, wav, { parts: 8, gapMs: 100 }),
       2000,
-      1,
+      { breaker: { threshold: 1 } },
     )
     for (let i = 0; i < 2; i++) {
       const s = await client.stream(text(), { language: 'en' })

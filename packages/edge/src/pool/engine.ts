@@ -1,21 +1,15 @@
 /**
  * @module pool/engine — the pool's brain, kept apart from the Durable Object shell. It wires
  * the jobs together — roster (members from config), selection, attempts with retries,
- * probes — and does single-flight itself: identical syntheses in flight share one upstream
- * call.
+ * probes, voice calls (`voice-call.ts`) — and does single-flight itself: identical syntheses
+ * in flight share one upstream call.
  */
 
 import type { GatePriority } from '@tts/core/resilience'
 import type { PoolConfig } from '../settings/index.ts'
-import type {
-  Latents,
-  SynthesisRequest,
-  Synthesizer,
-  UpstreamVoice,
-  VoiceRef,
-} from '../upstream/index.ts'
+import type { SynthesisRequest } from '../upstream/index.ts'
 import { pcmBytes } from '../upstream/pcm.ts'
-import { type AttemptDeps, onAnyMember, releaseAfterGpu, synthesizeWithRetries } from './attempt.ts'
+import { type AttemptDeps, releaseAfterGpu, synthesizeWithRetries } from './attempt.ts'
 import { type PoolFailure, toFailure } from './errors.ts'
 import { createFlight, type Flight, type FlightHead } from './flight.ts'
 import { createLedger } from './ledger.ts'
@@ -25,6 +19,7 @@ import { createProber } from './probes.ts'
 import { applyConfig } from './roster.ts'
 import { withRetryAfter } from './selection.ts'
 import { codeOf, type EngineHost, optionsOf, ordered, type PoolState } from './state.ts'
+import { callVoice, type VoiceCall } from './voice-call.ts'
 
 export type { EngineHost } from './state.ts'
 
@@ -48,16 +43,6 @@ export interface PoolStatus {
   upstreams: MemberStatus[]
   flights: number
 }
-
-/** A voice operation the pool routes to a healthy upstream. */
-export type VoiceCall =
-  | { op: 'voiceIdentity'; voice: VoiceRef }
-  | { op: 'voices' }
-  | { op: 'languages' }
-  | { op: 'cloneVoice'; audio: Uint8Array }
-
-/** What a voice operation returns. */
-export type VoiceValue = string | string[] | UpstreamVoice[] | Latents
 
 /**
  * A pool engine. `configure` first, then `synthesize`.
@@ -239,40 +224,6 @@ export function createPoolEngine(host: EngineHost) {
     return listenTo(flight, false, call.ticket)
   }
 
-  /**
-   * A voice operation on a healthy upstream, with breaker, time limit and failover; a clone
-   * (GPU work) also waits for a gate slot and gets the synthesis deadline.
-   */
-  function voiceCall(call: VoiceCall): Promise<VoiceValue> {
-    const opts = optionsOf(state)
-    const clone = call.op === 'cloneVoice'
-    const how = {
-      gated: clone,
-      timeoutMs: clone ? opts.deadlineBaseMs : opts.ttfbMs,
-      // A speaker's identity digests its latents: loading them is not part of the answer time.
-      ...(call.op === 'voiceIdentity'
-        ? {
-            prepare: async (synth: Synthesizer, signal: AbortSignal) => {
-              await synth.prepare?.(call.voice, { signal })
-            },
-            prepareMs: opts.deadlineBaseMs,
-          }
-        : {}),
-    }
-    return onAnyMember<VoiceValue>(deps, how, (synth, signal) => {
-      switch (call.op) {
-        case 'voiceIdentity':
-          return synth.voiceIdentity(call.voice, { signal })
-        case 'voices':
-          return synth.voices({ signal })
-        case 'languages':
-          return synth.languages({ signal })
-        case 'cloneVoice':
-          return synth.cloneVoice(call.audio, { signal })
-      }
-    })
-  }
-
   function status(): PoolStatus {
     const upstreams = ordered(state).map((m) => m.status())
     return {
@@ -297,7 +248,7 @@ export function createPoolEngine(host: EngineHost) {
     configure: (next: PoolConfig) => applyConfig(state, next),
     synthesize,
     cancel,
-    voiceCall,
+    voiceCall: (call: VoiceCall) => callVoice(deps, call),
     wake: prober.wake,
     status,
     reset,

@@ -20,19 +20,13 @@ import {
   type PoolEngine,
   type PoolStatus,
   type SynthesisCallOptions,
-  type VoiceCall,
-  type VoiceValue,
 } from './engine.ts'
 import { type PoolFailure, toFailure } from './errors.ts'
+import type { VoiceCall, VoiceValue } from './voice-call.ts'
 
-export type {
-  PoolAudio,
-  PoolStatus,
-  SynthesisCallOptions,
-  VoiceCall,
-  VoiceValue,
-} from './engine.ts'
+export type { PoolAudio, PoolStatus, SynthesisCallOptions } from './engine.ts'
 export type { PoolFailure } from './errors.ts'
+export type { VoiceCall, VoiceValue } from './voice-call.ts'
 
 /** Hit and miss counts since the last reset. */
 export interface CacheCounters {
