@@ -103,6 +103,32 @@ describe('long answers run ahead of the caller', () => {
     for (const n of counts) expect([1, 2]).toContain(n)
   })
 
+  it('a sentence cut off near its end by a leaving caller is not cached: it is synthesized again', async () => {
+    const cut = sentence(LONG)
+    // The same sentence for another tenant (no shared cache): its whole length.
+    const theirs = await speak({ input: cut, response_format: 'pcm' }, { key: keys.other })
+    expect(theirs.status).toBe(200)
+    // Streamed at half real time, the caller leaves with most of the sentence heard: a cut
+    // late enough to pass for plausible audio of the text.
+    await latency({ ttfbMs: 0, rtf: 0.5 })
+    const { ctx, reader } = await open(`${cut} ${sentence('Never heard')}`)
+    let heard = 0
+    while (heard < theirs.body.byteLength * 0.85) {
+      const next = await reader.read()
+      if (next.done) break
+      heard += next.value.byteLength
+    }
+    expect(heard).toBeLessThan(theirs.body.byteLength)
+    await reader.cancel()
+    await waitOnExecutionContext(ctx)
+    await latency({ ttfbMs: 0, rtf: 0 })
+    const mine = await speak({ input: cut, response_format: 'pcm' }, { key: keys.speech })
+    expect(mine.status).toBe(200)
+    expect(mine.body.byteLength).toBe(theirs.body.byteLength)
+    // Theirs, the cut one, and mine again: the cut audio was not kept.
+    expect(await total(cut)).toBe(3)
+  })
+
   it('a next sentence the full gate turns away is asked again once the one before has arrived', async () => {
     // The GPU paced at 0.3 × real time: the long first sentence holds the one slot for a second
     // or more, and a gate that lets no one wait refuses the early ask of the second.

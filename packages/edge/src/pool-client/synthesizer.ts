@@ -74,7 +74,12 @@ async function* pcmChunks(
           { cause },
         )
       }
-      if (next.done) break
+      // A cancelled reader reads as done: after an abort that is a cut, never the audio's end
+      // (a sentence read so far must not pass for whole and be cached).
+      if (next.done) {
+        if (signal?.aborted) throw signal.reason
+        break
+      }
       let bytes = next.value
       if (carry) {
         bytes = concatBytes([carry, bytes])
