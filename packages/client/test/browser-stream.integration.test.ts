@@ -6,80 +6,56 @@
  * cut a stream after N bytes, as a broken connection would.
  */
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { extname, join } from 'node:path'
+import type { ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
-import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
-import type { BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CHROMIUM, launchChromium } from './chromium.ts'
+import { type BrowserPage, openBrowserPage } from './browser-page.ts'
+import { CHROMIUM } from './chromium.ts'
 import { type RunningEmulator, startEmulatorProcess } from './emulator.ts'
 
 let emulator: RunningEmulator
-let server: Server
-let origin: string
-let dir: string
-let context: BrowserContext
+let browser: BrowserPage
 let page: Page
 const state = { speech: 0, cutAfterBytes: 0, closedEarly: 0 }
 
-async function startPageServer(outdir: string) {
-  return createServer(async (req, res) => {
-    const chunks: Buffer[] = []
-    for await (const c of req) chunks.push(c as Buffer)
-    const path = (req.url ?? '/').split('?')[0] as string
-    if (path === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' })
-      res.end('<!doctype html><title>loading</title><script type="module" src="/page.js"></script>')
-      return
-    }
-    if (path === '/v1/audio/speech') {
-      state.speech++
-      const cut = state.cutAfterBytes
-      const upstream = await fetch(`${emulator.url}/v1/audio/speech`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: Buffer.concat(chunks),
-      })
-      res.writeHead(upstream.status, {
-        'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream',
-        'x-tts-cache': 'MISS',
-        'x-tts-language': 'en',
-      })
-      let sent = 0
-      let finished = false
-      res.on('close', () => {
-        if (!finished) state.closedEarly++
-      })
-      try {
-        for await (const chunk of Readable.fromWeb(upstream.body as never)) {
-          const bytes = chunk as Buffer
-          if (cut > 0 && sent + bytes.byteLength >= cut) {
-            res.write(bytes.subarray(0, cut - sent))
-            finished = true // cut on purpose, not by the caller
-            res.destroy()
-            return
-          }
-          sent += bytes.byteLength
-          if (res.destroyed) return
-          res.write(bytes)
-        }
-      } catch {
-        return void res.destroy() // the caller left; the upstream read ends with it
-      }
-      finished = true
-      res.end()
-      return
-    }
-    const file = await readFile(join(outdir, path.slice(1))).catch(() => undefined)
-    const type = extname(path) === '.js' ? 'text/javascript' : 'application/octet-stream'
-    if (file) res.writeHead(200, { 'content-type': type }).end(file)
-    else res.writeHead(404).end()
+/** The stand-in edge: passes the request to the emulator, streamed, cut when the test says. */
+async function speech(body: Buffer<ArrayBuffer>, res: ServerResponse) {
+  state.speech++
+  const cut = state.cutAfterBytes
+  const upstream = await fetch(`${emulator.url}/v1/audio/speech`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
   })
+  res.writeHead(upstream.status, {
+    'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream',
+    'x-tts-cache': 'MISS',
+    'x-tts-language': 'en',
+  })
+  let sent = 0
+  let finished = false
+  res.on('close', () => {
+    if (!finished) state.closedEarly++
+  })
+  try {
+    for await (const chunk of Readable.fromWeb(upstream.body as never)) {
+      const bytes = chunk as Buffer
+      if (cut > 0 && sent + bytes.byteLength >= cut) {
+        res.write(bytes.subarray(0, cut - sent))
+        finished = true // cut on purpose, not by the caller
+        res.destroy()
+        return
+      }
+      sent += bytes.byteLength
+      if (res.destroyed) return
+      res.write(bytes)
+    }
+  } catch {
+    return void res.destroy() // the caller left; the upstream read ends with it
+  }
+  finished = true
+  res.end()
 }
 
 /** Random text of about `n` characters, speakable, with ≥ 64 bits of randomness. */
@@ -95,31 +71,16 @@ type Client = typeof import('../src/index.ts')
 describe.skipIf(!existsSync(CHROMIUM))('streamed playback (real Chromium)', () => {
   beforeAll(async () => {
     emulator = await startEmulatorProcess(['--ttfb-ms', '600', '--rtf', '0.3'])
-    dir = await mkdtemp(join(tmpdir(), 'tts-client-stream-'))
-    await build({
-      entryPoints: { page: fileURLToPath(new URL('./browser/page.ts', import.meta.url)) },
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      platform: 'browser',
-      conditions: ['browser'],
-      outdir: join(dir, 'www'),
-      logLevel: 'silent',
+    browser = await openBrowserPage({
+      name: 'tts-client-stream-',
+      routes: { '/v1/audio/speech': speech },
     })
-    server = await startPageServer(join(dir, 'www'))
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    context = await launchChromium(join(dir, 'profile'))
-    page = context.pages()[0] ?? (await context.newPage())
-    await page.goto(origin)
-    await page.waitForFunction(() => document.title === 'ready')
+    page = browser.page
   }, 120_000)
 
   afterAll(async () => {
-    await context?.close()
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+    await browser?.close()
     await emulator?.stop()
-    if (dir) await rm(dir, { recursive: true, force: true })
   })
 
   it('starts playing before the answer is complete, with gapless joins, and a repeat plays from the local cache', async () => {

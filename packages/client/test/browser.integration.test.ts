@@ -6,92 +6,63 @@
  * play "edge down" with a 503 problem.
  */
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { extname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFile } from 'node:fs/promises'
+import type { ServerResponse } from 'node:http'
+import { join } from 'node:path'
 import { detectLanguage } from '@tts/core/lang'
 import { uniqueSentence } from '@tts/core/testing'
-import { build } from 'esbuild'
-import type { BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { CHROMIUM, launchChromium } from './chromium.ts'
+import { type BrowserPage, openBrowserPage } from './browser-page.ts'
+import { CHROMIUM } from './chromium.ts'
 import { type RunningEmulator, startEmulatorProcess } from './emulator.ts'
 
 let emulator: RunningEmulator
-let server: Server
+let browser: BrowserPage
 let origin: string
-let dir: string
-let context: BrowserContext
 let page: Page
 const state = { edgeDown: false, speech: 0, prefetched: [] as string[], files: [] as string[] }
 
-async function startPageServer(outdir: string) {
-  const types: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html' }
-  const s = createServer(async (req, res) => {
-    const chunks: Buffer[] = []
-    for await (const c of req) chunks.push(c as Buffer)
-    const body = Buffer.concat(chunks)
-    const path = (req.url ?? '/').split('?')[0] as string
-    if (path === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' })
-      res.end('<!doctype html><title>loading</title><script type="module" src="/page.js"></script>')
-      return
-    }
-    if (path === '/v1/audio/speech/prefetch') {
-      state.prefetched.push(
-        ...(JSON.parse(String(body)).items as { input: string }[]).map((i) => i.input),
-      )
-      res.writeHead(202, { 'content-type': 'application/json' }).end('{"queued":1}')
-      return
-    }
-    if (path === '/v1/audio/speech') {
-      state.speech++
-      if (state.edgeDown) {
-        res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '5' })
-        res.end(
-          JSON.stringify({
-            status: 503,
-            code: 'upstream_unavailable',
-            title: 'Service Unavailable',
-          }),
-        )
-        return
-      }
-      // As the edge does: 'auto' (its default) is resolved with core's detection before the
-      // upstream, which takes no 'auto', and the choice is named in X-TTS-Language.
-      const asked = JSON.parse(String(body)) as { input: string; language?: string }
-      const language =
-        asked.language === undefined || asked.language === 'auto'
-          ? (await detectLanguage(asked.input)).language
-          : asked.language
-      const upstream = await fetch(`${emulator.url}/v1/audio/speech`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ...asked, language }),
-      })
-      res.writeHead(upstream.status, {
-        'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream',
-        'x-tts-cache': 'MISS',
-        'x-tts-language': language,
-      })
-      res.end(Buffer.from(await upstream.arrayBuffer()))
-      return
-    }
-    try {
-      const file = await readFile(join(outdir, path.slice(1)))
-      state.files.push(path)
-      res
-        .writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' })
-        .end(file)
-    } catch {
-      res.writeHead(404).end()
-    }
+/** The stand-in edge's prefetch: notes the texts it was asked to warm. */
+function prefetch(body: Buffer, res: ServerResponse) {
+  state.prefetched.push(
+    ...(JSON.parse(String(body)).items as { input: string }[]).map((i) => i.input),
+  )
+  res.writeHead(202, { 'content-type': 'application/json' }).end('{"queued":1}')
+}
+
+/** The stand-in edge's speech: the emulator's answer, or a 503 problem while "down". */
+async function speech(body: Buffer, res: ServerResponse) {
+  state.speech++
+  if (state.edgeDown) {
+    res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '5' })
+    res.end(
+      JSON.stringify({
+        status: 503,
+        code: 'upstream_unavailable',
+        title: 'Service Unavailable',
+      }),
+    )
+    return
+  }
+  // As the edge does: 'auto' (its default) is resolved with core's detection before the
+  // upstream, which takes no 'auto', and the choice is named in X-TTS-Language.
+  const asked = JSON.parse(String(body)) as { input: string; language?: string }
+  const language =
+    asked.language === undefined || asked.language === 'auto'
+      ? (await detectLanguage(asked.input)).language
+      : asked.language
+  const upstream = await fetch(`${emulator.url}/v1/audio/speech`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...asked, language }),
   })
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
-  return s
+  res.writeHead(upstream.status, {
+    'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream',
+    'x-tts-cache': 'MISS',
+    'x-tts-language': language,
+  })
+  res.end(Buffer.from(await upstream.arrayBuffer()))
 }
 
 async function stopSpeechDispatcher(pidFile: string) {
@@ -114,28 +85,22 @@ async function stopSpeechDispatcher(pidFile: string) {
 describe.skipIf(!existsSync(CHROMIUM))('browser (real Chromium)', () => {
   beforeAll(async () => {
     emulator = await startEmulatorProcess()
-    dir = await mkdtemp(join(tmpdir(), 'tts-client-browser-'))
-    await build({
-      entryPoints: { page: fileURLToPath(new URL('./browser/page.ts', import.meta.url)) },
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      platform: 'browser',
-      conditions: ['browser'],
-      outdir: join(dir, 'www'),
-      logLevel: 'silent',
+    browser = await openBrowserPage({
+      name: 'tts-client-browser-',
+      routes: { '/v1/audio/speech/prefetch': prefetch, '/v1/audio/speech': speech },
+      onFile: (path) => state.files.push(path),
+      launch: (dir) => ({
+        args: ['--enable-speech-dispatcher'],
+        // Chromium starts its own speech-dispatcher; a cache dir of this run gives it a fresh
+        // one (a stale daemon from an earlier run serves no voices) that afterAll can stop by pid.
+        env: { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg-cache') },
+      }),
+      afterBrowserClosed: (dir) =>
+        stopSpeechDispatcher(
+          join(dir, 'xdg-cache', 'speech-dispatcher', 'pid', 'speech-dispatcher.pid'),
+        ),
     })
-    server = await startPageServer(join(dir, 'www'))
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    context = await launchChromium(join(dir, 'profile'), {
-      args: ['--enable-speech-dispatcher'],
-      // Chromium starts its own speech-dispatcher; a cache dir of this run gives it a fresh one
-      // (a stale daemon from an earlier run serves no voices) that afterAll can stop by pid.
-      env: { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg-cache') },
-    })
-    page = context.pages()[0] ?? (await context.newPage())
-    await page.goto(origin)
-    await page.waitForFunction(() => document.title === 'ready')
+    ;({ origin, page } = browser)
     // Chromium fills its voice list from speech-dispatcher seconds after the first ask (and
     // never, where speech-dispatcher is missing); give it that time once, here.
     await page
@@ -147,13 +112,8 @@ describe.skipIf(!existsSync(CHROMIUM))('browser (real Chromium)', () => {
   }, 120_000)
 
   afterAll(async () => {
-    await context?.close()
-    await stopSpeechDispatcher(
-      join(dir, 'xdg-cache', 'speech-dispatcher', 'pid', 'speech-dispatcher.pid'),
-    )
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+    await browser?.close()
     await emulator?.stop()
-    if (dir) await rm(dir, { recursive: true, force: true })
   })
 
   const reload = async () => {

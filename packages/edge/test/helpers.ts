@@ -6,6 +6,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:
 import { concatBytes } from '@tts/core/bytes'
 import { uniqueSentence } from '@tts/core/testing'
 import { inject, vi } from 'vitest'
+import { type Faults, NO_FAULTS } from 'xtts-emulator/faults'
 import worker from '../src/index.ts'
 
 /** The API keys of this test run, by role. */
@@ -179,23 +180,22 @@ export async function emulatorFetch(url: string, init?: RequestInit): Promise<Re
   }
 }
 
-/** Sets the emulator's faults (merged with the defaults: no fault). */
-export async function setFaults(faults: Record<string, unknown>): Promise<void> {
-  const res = await emulatorFetch(`${upstreamUrl()}/__faults`, {
+/**
+ * Sets the faults of the emulator at `url` (the shared one unless named): `faults` over the
+ * emulator's own defaults (no fault), so nothing an earlier test set stays on. The defaults and
+ * field types are the emulator's (`NO_FAULTS`, `Faults`), not a copy that could fall behind.
+ *
+ * @example
+ * await setFaults({ errorRate: 1, errorStatus: 503 })
+ * await setFaults({}, pool.url) // a pool test's own emulator, back to no fault
+ */
+export async function setFaults(faults: Partial<Faults>, url = upstreamUrl()): Promise<void> {
+  const res = await emulatorFetch(`${url}/__faults`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      errorRate: 0,
-      hang: false,
-      firstByteDelayMs: 0,
-      cutAfterBytes: null,
-      rateLimit: null,
-      garbage: false,
-      down: false,
-      ...faults,
-    }),
+    body: JSON.stringify({ ...NO_FAULTS, ...faults }),
   })
-  if (!res.ok) throw new Error(`setting emulator faults failed: ${res.status}`)
+  if (!res.ok) throw new Error(`setting emulator faults failed: ${res.status} ${await res.text()}`)
   await res.body?.cancel()
 }
 

@@ -4,13 +4,14 @@
  */
 import { createExecutionContext, env } from 'cloudflare:test'
 import { inject } from 'vitest'
+import type { Faults } from 'xtts-emulator/faults'
 import type { Principal } from '../src/auth/index.ts'
 import { requestLogger } from '../src/observe/index.ts'
 import { poolClient } from '../src/pool-client/index.ts'
 import type { PoolOptions } from '../src/settings/index.ts'
 import { prepareSpeech, type SpeechInput } from '../src/speech/prepare.ts'
 import { wireSpeech } from '../src/speech/wire.ts'
-import { emulatorFetch, sentence, speak, testEnv } from './helpers.ts'
+import { emulatorFetch, sentence, setFaults, speak, testEnv } from './helpers.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -34,7 +35,8 @@ export interface Emulator {
   stats(): Promise<EmulatorStats>
   /** Syntheses requested (`/tts_stream` and `/tts`), faulted ones included. */
   synthesisRequests(): Promise<number>
-  faults(faults: Record<string, unknown>): Promise<void>
+  /** Sets this emulator's faults over the emulator's defaults (see `setFaults`). */
+  faults(faults: Partial<Faults>): Promise<void>
   reset(): Promise<void>
 }
 
@@ -49,25 +51,8 @@ function emulator(url: string): Emulator {
       const { requests } = (await (await emulatorFetch(`${url}/__stats`)).json()) as EmulatorStats
       return (requests['/tts_stream'] ?? 0) + (requests['/tts'] ?? 0)
     },
-    async faults(faults) {
-      const res = await emulatorFetch(`${url}/__faults`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          errorRate: 0,
-          errorStatus: 500,
-          hang: false,
-          firstByteDelayMs: 0,
-          cutAfterBytes: null,
-          rateLimit: null,
-          garbage: false,
-          down: false,
-          failText: null,
-          ...faults,
-        }),
-      })
-      if (!res.ok) throw new Error(`setting faults failed: ${res.status} ${await res.text()}`)
-      await res.body?.cancel()
+    faults(faults) {
+      return setFaults(faults, url)
     },
     async reset() {
       const res = await emulatorFetch(`${url}/__reset`, { method: 'POST' })

@@ -1,9 +1,7 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { parseWav } from '@tts/core/audio'
-import OpenAI from 'openai'
 import { describe, expect, it } from 'vitest'
-import worker from '../src/index.ts'
-import { keys, speak, testEnv } from './helpers.ts'
+import { speak } from './helpers.ts'
+import { openaiSdk } from './openai-sdk.ts'
 
 /** The `data:` events of an SSE body. */
 function events(body: Uint8Array): Record<string, unknown>[] {
@@ -68,26 +66,15 @@ describe('stream_format (OpenAI streaming forms)', () => {
   })
 
   it("streams to the official openai client with stream_format 'sse'", async () => {
-    const pending: ExecutionContext[] = []
-    const openai = new OpenAI({
-      apiKey: keys.speech,
-      baseURL: 'http://edge.test/v1',
-      maxRetries: 0,
-      fetch: async (url: string | URL | Request, init?: RequestInit) => {
-        const ctx = createExecutionContext()
-        pending.push(ctx)
-        return worker.fetch(new Request(url, init), testEnv(), ctx)
-      },
-    })
-    const response = await openai.audio.speech.create({
+    const { speech, settle } = openaiSdk()
+    const response = await speech({
       model: 'gpt-4o-mini-tts',
-      voice: 'alloy',
       input: text(),
       response_format: 'pcm',
       stream_format: 'sse',
     })
     const all = events(new Uint8Array(await response.arrayBuffer()))
-    await Promise.all(pending.map((ctx) => waitOnExecutionContext(ctx)))
+    await settle()
     expect(response.headers.get('content-type')).toBe('text/event-stream')
     expect(all.at(-1)?.type).toBe('speech.audio.done')
     const bytes = all.slice(0, -1).reduce((n, e) => n + fromBase64(e.audio as string).byteLength, 0)
