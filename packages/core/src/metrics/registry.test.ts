@@ -170,6 +170,9 @@ describe('the standard TTS set and its rates', () => {
     for (let i = 0; i < 6; i++) m.recordOutcome('success', { provider: 'edge' })
     for (let i = 0; i < 3; i++) m.recordOutcome('fallback', { provider: 'local' })
     m.recordOutcome('error')
+    // Callers who left are counted, and kept out of the shares: the three still add up to 1.
+    m.recordOutcome('client_closed')
+    m.recordOutcome('client_closed')
     m.recordAudio({ seconds: 2.5, bytes: 120_044 })
     m.recordAudio({ seconds: 1, bytes: 48_044 })
     const snap = m.snapshot()
@@ -186,6 +189,9 @@ describe('the standard TTS set and its rates', () => {
     expect(snap.rates.fallbackRate).toBeCloseTo(0.3, 12)
     expect(snap.rates.errorRate).toBeCloseTo(0.1, 12)
     const counter = (name: string) => snap.counters.find((c) => c.name === name)
+    expect(
+      snap.counters.find((c) => c.name === 'tts.requests' && c.labels.outcome === 'client_closed'),
+    ).toMatchObject({ value: 2 })
     expect(counter('tts.audio.seconds')).toMatchObject({ value: 3.5, unit: 'seconds' })
     expect(counter('tts.audio.bytes')).toMatchObject({ value: 168_088, unit: 'bytes' })
   })
@@ -198,6 +204,12 @@ describe('the standard TTS set and its rates', () => {
       fallbackRate: null,
       errorRate: null,
     })
+  })
+
+  it('rates stay null when every caller left: nobody was answered', () => {
+    const m = createMetrics()
+    m.recordOutcome('client_closed')
+    expect(m.snapshot().rates).toMatchObject({ successRate: null, errorRate: null })
   })
 
   it('snapshots are plain JSON', () => {

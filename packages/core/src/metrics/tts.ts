@@ -35,7 +35,7 @@ export const TTS_METRICS = {
     name: 'tts.requests',
     type: 'counter',
     unit: 'count',
-    help: 'Speech requests by outcome (success, fallback, error).',
+    help: 'Speech requests by outcome (success, fallback, error, client_closed).',
   },
   audioSeconds: {
     name: 'tts.audio.seconds',
@@ -53,8 +53,12 @@ export const TTS_METRICS = {
 
 /** Where a cache lookup was answered from. `stale` and `coalesced` cost no synthesis either. */
 export type CacheResult = 'hit' | 'miss' | 'stale' | 'coalesced'
-/** How a speech request ended: upstream audio, the local engine, or an error. */
-export type RequestOutcome = 'success' | 'fallback' | 'error'
+/**
+ * How a speech request ended: upstream audio, the local engine, an error, or `client_closed`:
+ * its caller went away before the answer was complete (nginx's 499), which is nobody's failure
+ * and leaves the rates' denominator, so success, fallback and error still add up to 1.
+ */
+export type RequestOutcome = 'success' | 'fallback' | 'error' | 'client_closed'
 
 const share = (part: number, total: number): number | null => (total > 0 ? part / total : null)
 
@@ -71,7 +75,10 @@ export function computeRates(counters: readonly ValueSeries[]): MetricRates {
       .reduce((total, c) => total + c.value, 0)
   const lookups = sum(TTS_METRICS.cacheRequests.name, 'result')
   const misses = sum(TTS_METRICS.cacheRequests.name, 'result', 'miss')
-  const requests = sum(TTS_METRICS.requests.name, 'outcome')
+  // A request whose caller left was answered to nobody: not a success, fallback or error.
+  const requests =
+    sum(TTS_METRICS.requests.name, 'outcome') -
+    sum(TTS_METRICS.requests.name, 'outcome', 'client_closed')
   const outcome = (o: RequestOutcome) =>
     share(sum(TTS_METRICS.requests.name, 'outcome', o), requests)
   return {

@@ -59,7 +59,10 @@ export interface MetricRates {
   /** Cache lookups answered without a synthesis of their own (hit, stale, coalesced). */
   cacheHitRate: number | null
   cacheMissRate: number | null
-  /** Requests answered by the edge/upstream, by the local fallback engine, or not at all. */
+  /**
+   * Requests answered by the edge/upstream, by the local fallback engine, or not at all; of
+   * those whose caller stayed to the end (`client_closed` is in none of the three).
+   */
   successRate: number | null
   fallbackRate: number | null
   errorRate: number | null

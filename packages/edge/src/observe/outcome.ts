@@ -8,7 +8,6 @@
  * only; nobody is left to send it to.
  */
 import type { LogData, Logger } from '@tts/core/log'
-import { TTS_METRICS } from '@tts/core/metrics'
 import { metrics } from './index.ts'
 
 /** The log line's status of a request whose caller went away (nginx's 499). */
@@ -39,7 +38,7 @@ export function callerLeft(request: Request): boolean {
  * recordClientClosed(log, { method: 'POST', path: '/v1/audio/speech', code: 'upstream_timeout' })
  */
 export function recordClientClosed(log: Logger, data: LogData = {}): void {
-  metrics.counter(TTS_METRICS.requests.name, { outcome: 'client_closed' }).inc()
+  metrics.recordOutcome('client_closed')
   log.info('client closed request', {
     ...data,
     outcome: 'client_closed',
