@@ -125,8 +125,9 @@ describe('long answers run ahead of the caller', () => {
     const mine = await speak({ input: cut, response_format: 'pcm' }, { key: keys.speech })
     expect(mine.status).toBe(200)
     expect(mine.body.byteLength).toBe(theirs.body.byteLength)
-    // Theirs, the cut one, and mine again: the cut audio was not kept.
-    expect(await total(cut)).toBe(3)
+    // Theirs, the cut one, and mine again when the cut audio was not kept; or the cut one
+    // arrived whole before the caller's leaving reached the reader, and was kept whole.
+    expect([2, 3]).toContain(await total(cut))
   })
 
   it('a next sentence the full gate turns away is asked again once the one before has arrived', async () => {
