@@ -85,6 +85,8 @@ export async function wholeFile(
   input: string,
   signal: AbortSignal,
   headers: Record<string, string> = {},
+  /** More of the request body (`{ stream: true }` asks for a stream instead). */
+  body: Record<string, unknown> = {},
 ): Promise<number> {
   const exec = createExecutionContext()
   const request = new Request('http://edge.test/v1/audio/speech', {
@@ -94,7 +96,13 @@ export async function wholeFile(
       'content-type': 'application/json',
       ...headers,
     },
-    body: JSON.stringify({ model: 'tts-1', voice: 'alloy', input, response_format: 'wav' }),
+    body: JSON.stringify({
+      model: 'tts-1',
+      voice: 'alloy',
+      input,
+      response_format: 'wav',
+      ...body,
+    }),
     signal,
   })
   const res = await worker.fetch(request, testEnv(pool), exec)

@@ -20,6 +20,7 @@ import { audioHeaders, completeAudio } from './respond.ts'
 import {
   DEADLINE_MS,
   etagOf,
+  leavingWith,
   type SpeechReport,
   storeAnswer,
   synthesizeToCache,
@@ -50,7 +51,10 @@ export async function answerSpeech(
   const lookupStarted = performance.now()
   const found = await ctx.cache.get(prepared.key)
   const ms = performance.now() - lookupStarted
-  if (prepared.stream && !('bytes' in found)) return streamMiss(ctx, prepared, ms)
+  // A stream's caller who leaves before its first byte leaves the pool's queue too (the body's
+  // cancel stops the rest once audio flows).
+  if (prepared.stream && !('bytes' in found))
+    return streamMiss(leavingWith(ctx, request.signal), prepared, ms)
   const whole = await synthesizeToCache(ctx, prepared, {
     looked: { found, ms },
     leave: request.signal,

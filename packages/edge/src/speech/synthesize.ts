@@ -66,8 +66,11 @@ export function storeAnswer(
  * `ctx` whose synthesizer tells the pool when the caller left (`leave`): a sentence still
  * waiting for an upstream slot leaves the queue, one the upstream works on is finished and
  * cached (its GPU time is spent whether or not anyone reads it), and no new one is asked.
+ *
+ * @example
+ * const leaving = leavingWith(ctx, request.signal)
  */
-function leavingWith(ctx: SpeechContext, leave: AbortSignal): SpeechContext {
+export function leavingWith(ctx: SpeechContext, leave: AbortSignal): SpeechContext {
   const synth = ctx.synthesizer
   const synthesizer: Synthesizer = Object.assign(Object.create(synth) as Synthesizer, {
     synthesize: (request: SynthesisRequest, how: Parameters<Synthesizer['synthesize']>[1]) =>
