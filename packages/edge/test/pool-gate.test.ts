@@ -66,47 +66,31 @@ describe('the gate', () => {
     expect((await a.synthesisRequests()) - before).toBe(2)
   })
 
-  it('a whole-file caller who leaves while queued leaves the queue; the upstream never sees it', async () => {
-    const [a] = await poolEmulators()
-    const { pool, ask, gate, busy } = await slowPool(a, { ttfbMs: 4000, rtf: 0 })
-    const before = await a.synthesisRequests()
-    const first = ask(sentence('Holding the slot for a while'))
-    await busy('the first to hold the slot')
-    const leaving = new AbortController()
-    const whole = wholeFile(pool, sentence('Asked whole, then abandoned'), leaving.signal)
-    await eventually(async () => (await gate()).queued === 1, 10_000, 'the whole file to queue')
-    leaving.abort()
-    await eventually(async () => (await gate()).queued === 0, 10_000, 'the whole file to leave')
-    // It left the queue, not through the slot: the first still holds it.
-    expect((await gate()).inFlight).toBe(1)
-    await drain(await first)
-    expect(await whole).not.toBe(200)
-    expect((await a.synthesisRequests()) - before).toBe(1)
-  })
-
-  it('a streamed caller who leaves before its first byte leaves the queue; the upstream never sees it', async () => {
-    const [a] = await poolEmulators()
-    const { pool, ask, gate, busy } = await slowPool(a, { ttfbMs: 4000, rtf: 0 })
-    const before = await a.synthesisRequests()
-    const first = ask(sentence('Holding the slot for a while'))
-    await busy('the first to hold the slot')
-    const leaving = new AbortController()
-    const streamed = wholeFile(
-      pool,
-      sentence('Asked as a stream, then abandoned'),
-      leaving.signal,
-      {},
-      { stream: true },
-    )
-    await eventually(async () => (await gate()).queued === 1, 10_000, 'the stream to queue')
-    leaving.abort()
-    await eventually(async () => (await gate()).queued === 0, 10_000, 'the stream to leave')
-    // It left the queue, not through the slot: the first still holds it.
-    expect((await gate()).inFlight).toBe(1)
-    await drain(await first)
-    expect(await streamed).not.toBe(200)
-    expect((await a.synthesisRequests()) - before).toBe(1)
-  })
+  // A streamed caller is followed the same way until its first byte (then the body's cancel is).
+  it.each([
+    ['a whole-file caller', false],
+    ['a streamed caller, before its first byte,', true],
+  ])(
+    '%s who leaves while queued leaves the queue; the upstream never sees it',
+    async (_who, stream) => {
+      const [a] = await poolEmulators()
+      const { pool, ask, gate, busy } = await slowPool(a, { ttfbMs: 4000, rtf: 0 })
+      const before = await a.synthesisRequests()
+      const first = ask(sentence('Holding the slot for a while'))
+      await busy('the first to hold the slot')
+      const leaving = new AbortController()
+      const asked = sentence('Asked, then abandoned')
+      const answer = wholeFile(pool, asked, leaving.signal, {}, { stream })
+      await eventually(async () => (await gate()).queued === 1, 10_000, 'the request to queue')
+      leaving.abort()
+      await eventually(async () => (await gate()).queued === 0, 10_000, 'the request to leave')
+      // It left the queue, not through the slot: the first still holds it.
+      expect((await gate()).inFlight).toBe(1)
+      await drain(await first)
+      expect(await answer).not.toBe(200)
+      expect((await a.synthesisRequests()) - before).toBe(1)
+    },
+  )
 
   it('a whole-file caller who leaves while its sentence is synthesized: finished, then a HIT', async () => {
     const [a] = await poolEmulators()
