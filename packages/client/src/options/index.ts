@@ -98,7 +98,8 @@ export interface TtsClientOptions {
   /**
    * Languages the app's texts are likely in, for `language: 'auto'`: its UI locale,
    * `navigator.languages`, or the languages it ships (BCP-47 tags). A prior for detection, on
-   * the edge and locally alike; it decides near-ties only, never against clear evidence.
+   * the edge and locally alike: it decides what the text alone leaves unsure, never against an
+   * answer the text gives with confidence ≥ 0.9.
    */
   languageHint?: string | readonly string[]
   /**

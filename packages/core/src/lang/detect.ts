@@ -31,8 +31,10 @@ export interface DetectLanguageOptions {
   /**
    * Languages the text is likely in: the app's UI locale, `navigator.languages`, or the list of
    * languages the app ships (BCP-47 tags; regions and tags XTTS does not speak are ignored).
-   * A prior only: it decides between languages the text alone leaves close (`Editar`: es or
-   * pt), never against clear evidence (an Arabic string in a French app is Arabic).
+   * A prior only: where the text alone is unsure (confidence under 0.9), a hinted language it
+   * scores at least two thirds as well as its favourite wins (`Editar`: es or pt, as the app
+   * says); an answer the text gives with confidence ≥ 0.9 stands whatever the hint (an Arabic
+   * string in a French app is Arabic, "Close window" in a French app is English).
    */
   languageHint?: string | readonly string[] | undefined
 }

@@ -86,12 +86,23 @@ export const TUNED = {
   letterPenalty: 0.25,
   /** Score factor per Han character whose form the language does not use. */
   hanPenalty: 0.3,
-  /** Score factor for the languages the caller's hint names. */
-  hintBoost: 1.15,
+  /**
+   * How far behind the best score a hinted language may be and still win, when the text is not
+   * clear about its own answer (lang/decide.ts `CLEAR`): it wins if its score × `hintRatio` ≥
+   * the best score. (The READMEs, `DetectLanguageOptions` and the edge's OpenAPI text say "two
+   * thirds" for 1.5.)
+   */
+  hintRatio: 1.5,
+  /**
+   * Confidence of an answer the hint decided against the text's own lean: the share of such
+   * answers that were right on the tuning set, with hints as right as bench/tune-lang.ts
+   * `HINT_RIGHT` assumes. Below `CLEAR` by construction: it is only as right as the hint.
+   */
+  hintDecidedConfidence: 0.76,
   /**
    * Score factor per word of the text that the UI lexicon lists for the language. Capped at 1.1
-   * (below `hintBoost`) in bench/tune-lang.ts's grid: unconstrained it prefers 1.5, but the
-   * lexicon comes from four apps, and one app's Spanish-only "Eliminar" must not outvote a
+   * in bench/tune-lang.ts's grid: unconstrained it prefers 1.5, but the lexicon comes from four
+   * apps, and one app's Spanish-only "Eliminar" must not read as clear evidence against a
    * pt-BR app's hint (hint.test.ts).
    */
   lexiconBoost: 1.1,

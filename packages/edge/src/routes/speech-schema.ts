@@ -62,7 +62,11 @@ export const SpeechRequestSchema = z
       })
       .max(10, '`language_hint` may name at most 10 languages')
       .optional()
-      .openapi({ example: ['fr-FR', 'en'] }),
+      .openapi({
+        description:
+          "Extension, with `language: 'auto'`: the languages the text is likely in (the app's locale, `navigator.languages`, or the languages it ships; BCP-47, at most 10). A prior: where the text alone is unsure (confidence under 0.9), a hinted language it scores at least two thirds as well as its favourite is spoken; a clear answer stands. The client's local detection uses the same rule.",
+        example: ['fr-FR', 'en'],
+      }),
     stream: z.boolean({ error: '`stream` must be true or false' }).default(false),
     // Accepted so OpenAI callers that send a style prompt are not refused; XTTS-v2 takes no
     // style prompt, so it changes nothing (and is not part of the cache key).
