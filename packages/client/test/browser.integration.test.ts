@@ -21,7 +21,14 @@ let emulator: RunningEmulator
 let browser: BrowserPage
 let origin: string
 let page: Page
-const state = { edgeDown: false, speech: 0, prefetched: [] as string[], files: [] as string[] }
+const state = {
+  edgeDown: false,
+  speech: 0,
+  prefetched: [] as string[],
+  files: [] as string[],
+  /** The speech requests' bodies, in order. */
+  asked: [] as Record<string, unknown>[],
+}
 
 /** The stand-in edge's prefetch: notes the texts it was asked to warm. */
 function prefetch(body: Buffer, res: ServerResponse) {
@@ -48,6 +55,7 @@ async function speech(body: Buffer, res: ServerResponse) {
   // As the edge does: 'auto' (its default) is resolved with core's detection before the
   // upstream, which takes no 'auto', and the choice is named in X-TTS-Language.
   const asked = JSON.parse(String(body)) as { input: string; language?: string }
+  state.asked.push(asked)
   const language =
     asked.language === undefined || asked.language === 'auto'
       ? (await detectLanguage(asked.input)).language
@@ -124,7 +132,7 @@ describe.skipIf(!existsSync(CHROMIUM))('browser (real Chromium)', () => {
   // Each test starts from an empty page: no client of an earlier test holds the database, no
   // cache entry or queued text of theirs is left, and the stand-in edge's counters are zero.
   beforeEach(async () => {
-    Object.assign(state, { edgeDown: false, speech: 0, prefetched: [], files: [] })
+    Object.assign(state, { edgeDown: false, speech: 0, prefetched: [], files: [], asked: [] })
     await reload()
     await page.evaluate(async () => {
       localStorage.clear()
@@ -260,6 +268,38 @@ describe.skipIf(!existsSync(CHROMIUM))('browser (real Chromium)', () => {
     })
     expect(result).toEqual({ provider: 'edge', language: 'de', played: 'audio' })
     expect(state.files.filter((f) => f.includes('ngrams-') || f.includes('decide-'))).toEqual([])
+  })
+
+  it("takes the page's declared language as the hint unless the app gives one (or [] for none)", async () => {
+    // 30 random digits (> 64 bits): not letters, so detection ignores them; the cache does not.
+    const nonce = Array.from(crypto.getRandomValues(new Uint32Array(3)), String).join('')
+    await page.evaluate(async (nonce) => {
+      const { createTtsClient } = (
+        globalThis as never as { ttsClient: typeof import('../src/index.ts') }
+      ).ttsClient
+      let n = 0
+      const say = async (lang: string, languageHint?: string[]) => {
+        document.documentElement.lang = lang
+        const tts = createTtsClient({
+          endpoint: location.origin,
+          fallback: false,
+          ...(languageHint ? { languageHint } : {}),
+        })
+        await tts.synthesize(`Editar ${nonce}${n++}`)
+      }
+      await say('pt-BR')
+      await say('es')
+      await say('')
+      await say('pt-BR', ['es-ES'])
+      await say('pt-BR', [])
+    }, nonce)
+    expect(state.asked.map((a) => [a.language, a.language_hint])).toEqual([
+      ['auto', ['pt-BR']],
+      ['auto', ['es']],
+      ['auto', undefined],
+      ['auto', ['es-ES']],
+      ['auto', undefined],
+    ])
   })
 
   it('falls back to the device voice (Web Speech) chosen by locale, and queues the text in localStorage for warming', async () => {

@@ -53,7 +53,7 @@ export async function prepareCall(
   const voice = call.voice ?? 'auto'
   // Undefined: only the n-gram model could tell, so the edge decides and the model stays unloaded.
   const asked = call.language !== undefined ? normalizeLanguage(call.language) : undefined
-  const hint = o.languageHint
+  const hint = hintOf(o.languageHint)
   const known: XttsLanguage | undefined = asked ?? withoutModel(input, hint)
   const request: SpeechRequest = {
     input,
@@ -84,4 +84,17 @@ export async function prepareCall(
   const language = async (said?: string) =>
     known ?? (isXttsLanguage(said) ? said : await resolveWithModel(input, hint, o.logger))
   return { input, speed, pitch, format, request, key, language }
+}
+
+/**
+ * The hint of one call: the app's (`[]`: none), else the language the page declares on its
+ * `<html>` element — what a screen reader speaks the page's text in — read now, since an app
+ * may switch it.
+ */
+function hintOf(option: readonly string[] | undefined): readonly string[] | undefined {
+  if (option) return option.length > 0 ? option : undefined
+  const root = (globalThis as { document?: { documentElement?: { lang?: unknown } } }).document
+    ?.documentElement
+  const lang = root?.lang
+  return typeof lang === 'string' && lang !== '' && lang.length <= 35 ? [lang] : undefined
 }

@@ -99,7 +99,8 @@ export interface TtsClientOptions {
    * Languages the app's texts are likely in, for `language: 'auto'`: its UI locale,
    * `navigator.languages`, or the languages it ships (BCP-47 tags). A prior for detection, on
    * the edge and locally alike: it decides what the text alone leaves unsure, never against an
-   * answer the text gives with confidence ≥ 0.9.
+   * answer the text gives with confidence ≥ 0.9. Default in a browser: the page's declared
+   * language (`<html lang>`, read at each call, as screen readers do); `[]` for no hint.
    */
   languageHint?: string | readonly string[]
   /**
@@ -137,6 +138,7 @@ export interface NormalizedOptions {
   voice: string
   format: AudioFormat
   model: string
+  /** The app's hint; undefined: the page's language, where there is a page. */
   languageHint: readonly string[] | undefined
   breaker: { threshold: number; openMs: number; storage: QueueStorage | undefined }
   warmQueue: { storage: QueueStorage | undefined; maxItems: number } | undefined
@@ -249,7 +251,7 @@ function hintList(hint: unknown): readonly string[] | undefined {
       '`languageHint` must be a language tag or a list of them, e.g. "fr-FR" or navigator.languages',
     )
   }
-  return tags.length > 0 ? tags.slice(0, 10) : undefined
+  return tags.slice(0, 10)
 }
 
 function integer(field: string, value: unknown, min: number, max: number): number {
