@@ -13,9 +13,10 @@
  * hint's weight, which depends on it.
  *
  * Objective: accuracy on Latin- and Han-script strings, averaged over the 1–3-word and the
- * 20–40-character buckets. The hint's ratio (`TUNED.hintRatio`) then maximises the expected
- * accuracy when the hint names the text's language `HINT_RIGHT` of the time and otherwise its
- * closest neighbour (`NEIGHBOUR`, the worst wrong hint); `TUNED.hintDecidedConfidence` is the
+ * 20–40-character buckets. The hint's ratio (`TUNED.hintRatio`, one per letter class) then
+ * maximises, over the tuning strings of that class, the expected accuracy when the hint names
+ * the text's language `HINT_RIGHT` of the time and otherwise its closest neighbour
+ * (`NEIGHBOUR`, the worst wrong hint); `TUNED.hintDecidedConfidence` is the
  * share of answers the hint decided that are right under that same assumption.
  */
 
@@ -192,20 +193,31 @@ if (import.meta.main) {
       JSON.stringify(cells.map((r) => r.map((c) => c[1]))),
     )
   }
-  // The hint's weight, once confidences are calibrated (a clear answer is never overturned).
-  {
-    const withHint = (set: Sample[]) =>
-      HINT_RIGHT * accuracy(set, (s) => [s.language]) +
-      (1 - HINT_RIGHT) * accuracy(set, (s) => [NEIGHBOUR[s.language]])
-    search(
-      'hintRatio',
-      () => TUNED.hintRatio,
-      (v) => {
-        TUNED.hintRatio = v
-      },
-      [1, 1.1, 1.25, 1.5, 2, 3, 5, 1e9],
-      () => (withHint(words) + withHint(short)) / 2,
-    )
+  // The hint's weight per letter class, once confidences are calibrated (a clear answer is never
+  // overturned): a longer text carries more evidence, so a wrong hint should move it less.
+  const withHint = (set: Sample[]) =>
+    HINT_RIGHT * accuracy(set, (s) => [s.language]) +
+    (1 - HINT_RIGHT) * accuracy(set, (s) => [NEIGHBOUR[s.language]])
+  for (const kind of ['latin', 'han'] as const) {
+    const edges = LETTER_EDGES[kind]
+    for (let c = 0; c <= edges.length; c++) {
+      const inClass = all.filter((s) => {
+        const counts = countScripts(s.text)
+        return (
+          scriptVerdict(counts).kind === kind &&
+          binOf(kind === 'latin' ? counts.latin : counts.han, edges) === c
+        )
+      })
+      search(
+        `hintRatio.${kind}[${c}] (n ${inClass.length})`,
+        () => TUNED.hintRatio[kind][c] as number,
+        (v) => {
+          TUNED.hintRatio[kind][c] = v
+        },
+        [1, 1.1, 1.25, 1.5, 2, 3, 5],
+        () => withHint(inClass),
+      )
+    }
   }
   // Answers the hint decided against the text's lean: right when the hint was.
   let decided = 0

@@ -14,7 +14,7 @@
 
 export { loadNgramModel } from './ngram.ts'
 
-import { calibrate } from './calibration.ts'
+import { binOf, calibrate, type DecisionKind, LETTER_EDGES } from './calibration.ts'
 import { foreignLetters, hanForms, lexiconMasks, TUNED } from './evidence.ts'
 import type { XttsLanguage } from './languages.ts'
 import {
@@ -91,13 +91,13 @@ export function decideLatin(
     margin,
     confidence: calibrate('latin', letters, margin),
   }
-  return withHint(own, LATIN_LANGUAGES, weighed, bestScore, hint)
+  return withHint(own, LATIN_LANGUAGES, weighed, bestScore, hint, hintRatio('latin', letters))
 }
 
 /**
  * The text's own decision, or the hinted language when the text is not clear about its answer
  * ({@link CLEAR}) and leaves the hinted one plausible: of the hinted languages scored within
- * `TUNED.hintRatio` of the best, the one the text scores highest.
+ * `ratio` of the best, the one the text scores highest.
  */
 function withHint<L extends XttsLanguage>(
   decision: Decision<L>,
@@ -105,12 +105,13 @@ function withHint<L extends XttsLanguage>(
   scores: readonly number[],
   bestScore: number,
   hint: readonly XttsLanguage[],
+  ratio: number,
 ): Decision<L> {
   if (hint.length === 0 || decision.confidence >= CLEAR) return decision
   let pick = -1
   for (let i = 0; i < languages.length; i++) {
     const score = scores[i] as number
-    if (!hint.includes(languages[i] as L) || score * TUNED.hintRatio < bestScore) continue
+    if (!hint.includes(languages[i] as L) || score * ratio < bestScore) continue
     if (pick < 0 || score > (scores[pick] as number)) pick = i
   }
   if (pick < 0 || languages[pick] === decision.language) return decision
@@ -119,6 +120,11 @@ function withHint<L extends XttsLanguage>(
     margin: 0,
     confidence: TUNED.hintDecidedConfidence,
   }
+}
+
+/** The hint's reach for a text of `letters` letters (`TUNED.hintRatio`, by letter class). */
+function hintRatio(kind: DecisionKind, letters: number): number {
+  return TUNED.hintRatio[kind][binOf(letters, LETTER_EDGES[kind])] as number
 }
 
 /** The first Latin-script language the hint names, when the text says nothing. */
@@ -152,5 +158,5 @@ export function decideHan(
     margin,
     confidence: calibrate('han', letters, margin),
   }
-  return withHint(decision, HAN_LANGUAGES, [zh, ja], win, hint)
+  return withHint(decision, HAN_LANGUAGES, [zh, ja], win, hint, hintRatio('han', letters))
 }

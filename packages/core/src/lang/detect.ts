@@ -32,8 +32,9 @@ export interface DetectLanguageOptions {
    * Languages the text is likely in: the app's UI locale, `navigator.languages`, or the list of
    * languages the app ships (BCP-47 tags; regions and tags XTTS does not speak are ignored).
    * A prior only: where the text alone is unsure (confidence under 0.9), a hinted language it
-   * scores at least two thirds as well as its favourite wins (`Editar`: es or pt, as the app
-   * says); an answer the text gives with confidence ≥ 0.9 stands whatever the hint (an Arabic
+   * leaves plausible wins (`Editar`: es or pt, as the app says) — the shorter the text, the
+   * further behind its favourite it may be: up to two thirds for a word or two, a tenth past 20
+   * letters; an answer the text gives with confidence ≥ 0.9 stands whatever the hint (an Arabic
    * string in a French app is Arabic, "Close window" in a French app is English).
    */
   languageHint?: string | readonly string[] | undefined

@@ -88,17 +88,22 @@ export const TUNED = {
   hanPenalty: 0.3,
   /**
    * How far behind the best score a hinted language may be and still win, when the text is not
-   * clear about its own answer (lang/decide.ts `CLEAR`): it wins if its score × `hintRatio` ≥
-   * the best score. (The READMEs, `DetectLanguageOptions` and the edge's OpenAPI text say "two
-   * thirds" for 1.5.)
+   * clear about its own answer (lang/decide.ts `CLEAR`): it wins if its score × the ratio ≥ the
+   * best score. One ratio per letter class (calibration.ts `LETTER_EDGES`): the more letters,
+   * the more evidence, the less a hint may move. (`DetectLanguageOptions`, the core README and
+   * the edge's OpenAPI text describe these as "up to two thirds behind for a word or two, a
+   * tenth past 20 letters".)
    */
-  hintRatio: 1.5,
+  hintRatio: { latin: [2, 3, 1.5, 1.1, 1.1], han: [3, 1.25, 1.1, 1.5] } as Record<
+    'latin' | 'han',
+    number[]
+  >,
   /**
    * Confidence of an answer the hint decided against the text's own lean: the share of such
    * answers that were right on the tuning set, with hints as right as bench/tune-lang.ts
    * `HINT_RIGHT` assumes. Below `CLEAR` by construction: it is only as right as the hint.
    */
-  hintDecidedConfidence: 0.76,
+  hintDecidedConfidence: 0.73,
   /**
    * Score factor per word of the text that the UI lexicon lists for the language. Capped at 1.1
    * in bench/tune-lang.ts's grid: unconstrained it prefers 1.5, but the lexicon comes from four
