@@ -14,6 +14,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { createServer } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { waitForHttp } from './lib/wait-http.mjs'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const HOST = '127.0.0.1'
@@ -192,7 +193,7 @@ export async function startStack(options = {}) {
   }
 
   const ready = (url, name, timeoutMs) =>
-    Promise.race([waitForHttp(url, name, timeoutMs), startupFailed])
+    Promise.race([waitForHttp(url, timeoutMs, { name, everyMs: 300 }), startupFailed])
 
   try {
     const emulatorArgs = ['apps/xtts-emulator/src/cli.ts', '--host', HOST, '--port']
@@ -258,19 +259,4 @@ export async function startStack(options = {}) {
   }
   started = true
   return { urls, ports, apiKey, stop }
-}
-
-async function waitForHttp(url, name, timeoutMs) {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(5000) })
-      await res.body?.cancel()
-      if (res.status < 500) return
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 300))
-  }
-  throw new Error(`${name} did not answer at ${url} within ${timeoutMs / 1000} s`)
 }

@@ -72,6 +72,17 @@ export const json = (body, extra = {}) => ({
   body: typeof body === 'string' ? body : JSON.stringify(body),
 })
 
+/**
+ * A POST of `body` as JSON to the speech route with a speech key: the case most families vary
+ * only by body (and `headers`, added to the JSON content type).
+ */
+export const speechPost = (body, headers) => ({
+  method: 'POST',
+  path: '/v1/audio/speech',
+  auth: 'speech',
+  ...json(body, headers),
+})
+
 /** A speech body, valid unless the caller overrides a field. */
 export function speechBody(rng, over = {}) {
   return {

@@ -11,6 +11,7 @@ import {
   PHRASES,
   PROTO,
   speechBody,
+  speechPost,
   unicodeText,
   VOICES,
 } from './adversarial-random.mjs'
@@ -120,11 +121,8 @@ export const ROUTE_FAMILIES = {
   ],
   conditional: [
     8,
-    (rng) => ({
-      method: 'POST',
-      path: '/v1/audio/speech',
-      auth: 'speech',
-      ...json(
+    (rng) =>
+      speechPost(
         speechBody(rng, { input: rng.pick(PHRASES.slice(0, 3)) }),
         rng.pick([
           { 'if-none-match': '*' },
@@ -144,7 +142,6 @@ export const ROUTE_FAMILIES = {
           { 'if-none-match': '*', range: 'bytes=0-1' },
         ]),
       ),
-    }),
   ],
   cloneJunk: [
     8,

@@ -9,21 +9,14 @@ import {
   PHRASES,
   PROTO,
   speechBody,
+  speechPost,
   unicodeText,
   VOICES,
 } from './adversarial-random.mjs'
 
 /** Speech-body families: name → [weight, draw(rng)]. */
 export const SPEECH_FAMILIES = {
-  speechValid: [
-    10,
-    (rng) => ({
-      method: 'POST',
-      path: '/v1/audio/speech',
-      auth: 'speech',
-      ...json(speechBody(rng)),
-    }),
-  ],
+  speechValid: [10, (rng) => speechPost(speechBody(rng))],
   speechGetValid: [
     5,
     (rng) => {
@@ -37,11 +30,8 @@ export const SPEECH_FAMILIES = {
   ],
   speechStreams: [
     6,
-    (rng) => ({
-      method: 'POST',
-      path: '/v1/audio/speech',
-      auth: 'speech',
-      ...json(
+    (rng) =>
+      speechPost(
         speechBody(
           rng,
           rng.pick([
@@ -52,22 +42,17 @@ export const SPEECH_FAMILIES = {
           ]),
         ),
       ),
-    }),
   ],
   openAiShape: [
     4,
-    (rng) => ({
-      method: 'POST',
-      path: '/v1/audio/speech',
-      auth: 'speech',
-      ...json(
+    (rng) =>
+      speechPost(
         speechBody(rng, {
           model: 'gpt-4o-mini-tts',
           instructions: unicodeText(rng, rng.int(300)),
           response_format: rng.pick(['mp3', 'aac', 'flac', 'opus']),
         }),
       ),
-    }),
   ],
   malformedJson: [
     8,
@@ -140,21 +125,13 @@ export const SPEECH_FAMILIES = {
         'x'.repeat(200),
         rng.pick(PROTO),
       ])
-      return {
-        method: 'POST',
-        path: '/v1/audio/speech',
-        auth: 'speech',
-        ...json(speechBody(rng, { [field]: value })),
-      }
+      return speechPost(speechBody(rng, { [field]: value }))
     },
   ],
   badEnums: [
     8,
-    (rng) => ({
-      method: 'POST',
-      path: '/v1/audio/speech',
-      auth: 'speech',
-      ...json(
+    (rng) =>
+      speechPost(
         speechBody(
           rng,
           rng.pick([
@@ -166,15 +143,11 @@ export const SPEECH_FAMILIES = {
           ]),
         ),
       ),
-    }),
   ],
   hugeUnicode: [
     6,
-    (rng) => ({
-      method: 'POST',
-      path: '/v1/audio/speech',
-      auth: 'speech',
-      ...json(
+    (rng) =>
+      speechPost(
         speechBody(rng, {
           language: 'en',
           input: rng.pick([
@@ -188,25 +161,14 @@ export const SPEECH_FAMILIES = {
           ])(),
         }),
       ),
-    }),
   ],
   prototypeNames: [
     10,
     (rng) => {
       const name = rng.pick(PROTO)
       return rng.pick([
-        () => ({
-          method: 'POST',
-          path: '/v1/audio/speech',
-          auth: 'speech',
-          ...json(speechBody(rng, { voice: name })),
-        }),
-        () => ({
-          method: 'POST',
-          path: '/v1/audio/speech',
-          auth: 'speech',
-          ...json(speechBody(rng, { voice: name, stream_format: 'sse' })),
-        }),
+        () => speechPost(speechBody(rng, { voice: name })),
+        () => speechPost(speechBody(rng, { voice: name, stream_format: 'sse' })),
         () => ({
           method: 'GET',
           path: `/v1/audio/speech?${new URLSearchParams({ input: rng.pick(PHRASES), voice: name })}`,
@@ -224,14 +186,10 @@ export const SPEECH_FAMILIES = {
           auth: 'speech',
           ...json({ inputs: [rng.pick(PHRASES)], voice: name }),
         }),
-        () => ({
-          method: 'POST',
-          path: '/v1/audio/speech',
-          auth: 'speech',
-          ...json(
+        () =>
+          speechPost(
             `{"__proto__":{"input":"polluted"},"input":"${rng.pick(['Hi.', 'Ok.'])}","voice":"alloy","constructor":{"prototype":{"x":1}}}`,
           ),
-        }),
         () => ({ method: 'DELETE', path: `/v1/voices/${name}`, auth: 'admin' }),
         () => ({
           method: 'POST',

@@ -33,6 +33,12 @@ const manifest = {
 }
 const goodMap = { version: 3, sources: ['../src/index.ts'], sourcesContent: ['x'], mappings: '' }
 
+/** Asserts that checkContents reports each of `expected` (a part of one problem's line). */
+function assertProblems(root, expected) {
+  const text = checkContents(root).problems.join('\n')
+  for (const e of expected) assert.ok(text.includes(e), `expected "${e}" in:\n${text}`)
+}
+
 test('a clean package has no problems', () => {
   const root = unpacked({
     'package.json': manifest,
@@ -58,17 +64,14 @@ test('tests, fixtures, sources, secrets and stray files are reported', () => {
     '.env': 'A=1',
     'src/index.ts': '',
   })
-  const text = checkContents(root).problems.join('\n')
-  for (const expected of [
+  assertProblems(root, [
     'dist/split.test.js: a test file',
     'dist/fixtures/a.wav: a test or fixture folder',
     'dist/util.ts: a TypeScript source',
     'dist/config.js: holds what looks like a secret',
     '.env: an environment or credentials file',
     'src/index.ts: not a dist file',
-  ]) {
-    assert.ok(text.includes(expected), `expected "${expected}" in:\n${text}`)
-  }
+  ])
 })
 
 test('missing entry points, workspace ranges, manifest fields, README and LICENSE are reported', () => {
@@ -82,17 +85,14 @@ test('missing entry points, workspace ranges, manifest fields, README and LICENS
     'dist/index.js': 'export {}',
     'dist/bin.js': 'console.log(1)',
   })
-  const text = checkContents(root).problems.join('\n')
-  for (const expected of [
+  assertProblems(root, [
     'exports/bin target ./dist/index.d.ts is missing',
     'bin ./dist/bin.js has no node shebang',
     'dependencies.@tts/core is workspace:*',
     'package.json has no "sideEffects"',
     'no README.md',
     'no LICENSE file',
-  ]) {
-    assert.ok(text.includes(expected), `expected "${expected}" in:\n${text}`)
-  }
+  ])
 })
 
 test('source maps must stay inside the package and carry their sources', () => {

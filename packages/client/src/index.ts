@@ -6,7 +6,8 @@
  */
 import { endpointId } from './breaker/index.ts'
 import { indexedDbCache } from './cache/idb-backend.ts'
-import { createTtsClient as createClient, type TtsClient } from './client/index.ts'
+import { createTtsClient as createClient } from './client/index.ts'
+import type { TtsClient } from './client/types.ts'
 import { webSpeechEngine } from './engines/web-speech.ts'
 import type { TtsClientOptions } from './options/index.ts'
 import { canPlayInPage, htmlAudioPlayer } from './playback/browser.ts'
@@ -81,7 +82,7 @@ export type {
   SynthesizeOptions,
   TtsClient,
   TtsClientEvents,
-} from './client/index.ts'
+} from './client/types.ts'
 export type { TokenSource } from './edge/auth.ts'
 export type { EdgeSpeech, EdgeStream, PrefetchResult, SpeechRequest } from './edge/index.ts'
 export { deadlineFor } from './edge/stream.ts'

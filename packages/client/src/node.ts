@@ -5,7 +5,8 @@
  */
 import { join } from 'node:path'
 import { endpointId } from './breaker/index.ts'
-import { createTtsClient as createClient, type TtsClient } from './client/index.ts'
+import { createTtsClient as createClient } from './client/index.ts'
+import type { TtsClient } from './client/types.ts'
 import { espeakEngine } from './engines/espeak.ts'
 import { fileCache } from './node/file-cache.ts'
 import { platformCacheDir } from './node/paths.ts'

@@ -7,6 +7,9 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 
+// Shared with the dev stack (scripts/stack.mjs), which runs without a build: hence plain .mjs.
+export { waitForHttp } from '../../../../scripts/lib/wait-http.mjs'
+
 /** The only address anything here listens on or targets. */
 export const HOST = '127.0.0.1'
 
@@ -144,25 +147,4 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port))
     })
   })
-}
-
-/**
- * Polls `url` until it answers below 500, or throws after `timeoutMs`.
- *
- * @example
- * await waitForHttp('http://127.0.0.1:8787/healthz', 60_000)
- */
-export async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(5000) })
-      await res.body?.cancel()
-      if (res.status < 500) return
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250))
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`)
 }

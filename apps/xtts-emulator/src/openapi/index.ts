@@ -21,6 +21,24 @@ const validationError = {
   },
 }
 
+/**
+ * A body of the real server's synthesis endpoints: `/tts` takes exactly these fields
+ * (TTSInputs), `/tts_stream` the same plus its streaming options (StreamingInputs).
+ */
+function synthesisInputs(title: string, extra: Record<string, object> = {}) {
+  return {
+    title,
+    type: 'object',
+    required: ['speaker_embedding', 'gpt_cond_latent', 'text', 'language'],
+    properties: {
+      ...latents,
+      text: { title: 'Text', type: 'string' },
+      language: { title: 'Language', type: 'string' },
+      ...extra,
+    },
+  }
+}
+
 function jsonBody(ref: string) {
   return {
     content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
@@ -112,28 +130,11 @@ export const OPENAPI_DOCUMENT = {
         required: ['wav_file'],
         properties: { wav_file: { title: 'Wav File', type: 'string', format: 'binary' } },
       },
-      StreamingInputs: {
-        title: 'StreamingInputs',
-        type: 'object',
-        required: ['speaker_embedding', 'gpt_cond_latent', 'text', 'language'],
-        properties: {
-          ...latents,
-          text: { title: 'Text', type: 'string' },
-          language: { title: 'Language', type: 'string' },
-          add_wav_header: { title: 'Add Wav Header', type: 'boolean', default: true },
-          stream_chunk_size: { title: 'Stream Chunk Size', type: 'string', default: '20' },
-        },
-      },
-      TTSInputs: {
-        title: 'TTSInputs',
-        type: 'object',
-        required: ['speaker_embedding', 'gpt_cond_latent', 'text', 'language'],
-        properties: {
-          ...latents,
-          text: { title: 'Text', type: 'string' },
-          language: { title: 'Language', type: 'string' },
-        },
-      },
+      StreamingInputs: synthesisInputs('StreamingInputs', {
+        add_wav_header: { title: 'Add Wav Header', type: 'boolean', default: true },
+        stream_chunk_size: { title: 'Stream Chunk Size', type: 'string', default: '20' },
+      }),
+      TTSInputs: synthesisInputs('TTSInputs'),
       SpeechInputs: {
         title: 'SpeechInputs',
         type: 'object',

@@ -21,16 +21,6 @@ import { createPipeline } from './pipeline.ts'
 import { createSpeaker, oneChunk } from './speak.ts'
 import type { SpeechStream, TtsClient, TtsClientEvents } from './types.ts'
 
-export type {
-  FallbackEvent,
-  SpeakOptions,
-  SpeakResult,
-  SpeechStream,
-  SynthesizeOptions,
-  TtsClient,
-  TtsClientEvents,
-} from './types.ts'
-
 /**
  * Creates a client.
  *
