@@ -20,7 +20,35 @@ function importGraph(entry: string, seen = new Set<string>()): Set<string> {
   return seen
 }
 
+/** The names a module exports, types too, read from its source (`export {…} from`, declarations). */
+function exportedNames(file: string): string[] {
+  const source = readFileSync(fileURLToPath(new URL(file, import.meta.url)), 'utf8')
+  const names = new Set<string>()
+  for (const [, list] of source.matchAll(/export\s*(?:type\s*)?\{([^}]*)\}/g)) {
+    for (const item of (list ?? '').split(',')) {
+      const name = item
+        .replace(/^\s*type\s+/, '')
+        .trim()
+        .split(/\s+as\s+/)
+        .at(-1)
+      if (name) names.add(name)
+    }
+  }
+  for (const [, name] of source.matchAll(
+    /export\s+(?:async\s+)?(?:function|const|class|interface|type)\s+(\w+)/g,
+  ))
+    names.add(name ?? '')
+  return [...names].sort()
+}
+
 describe('browser entry', () => {
+  it('exports the same names as the Node entry (bundlers take it, types come from index.d.ts)', async () => {
+    expect(exportedNames('./browser.ts')).toEqual(exportedNames('./index.ts'))
+    expect(Object.keys(await import('./browser.ts')).sort()).toEqual(
+      Object.keys(await import('./index.ts')).sort(),
+    )
+  })
+
   it('reaches no Node built-in, statically or lazily', () => {
     const graph = [...importGraph(fileURLToPath(new URL('./browser.ts', import.meta.url)))]
     expect(graph.some((file) => file.endsWith('engine/index.ts'))).toBe(true)

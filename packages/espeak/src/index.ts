@@ -23,5 +23,21 @@ export function createEspeakEngine(options: EspeakEngineOptions = {}): EspeakEng
   )
 }
 
-// The rest of the API is the same in both entries; `./shared.ts` names it.
-export * from './shared.ts'
+export {
+  createEspeakEngineCore,
+  ESPEAK_SAMPLE_RATE,
+  type EspeakEngine,
+  type EspeakEngineCoreOptions,
+  type EspeakEngineOptions,
+  fetchEspeakData,
+  type SynthesisResult,
+  type SynthesizeOptions,
+} from './engine/index.ts'
+export { EspeakError, UnsupportedLanguageError } from './errors/index.ts'
+export { type ResampleOptions, resamplePcm16 } from './resample/index.ts'
+export {
+  ESPEAK_VOICES,
+  type EspeakLanguage,
+  resolveLanguage,
+  SUPPORTED_LANGUAGES,
+} from './voices/index.ts'
