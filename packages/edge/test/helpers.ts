@@ -158,9 +158,11 @@ export async function readToEnd(
  */
 export async function synthesesOf(
   text: string,
+  /** The emulator asked (the shared one unless named: a pool test's own). */
+  url = upstreamUrl(),
 ): Promise<{ total: number; byRoute: Record<string, number> }> {
   const query = encodeURIComponent(text.replace(/[.!?]+$/u, ''))
-  const res = await emulatorFetch(`${upstreamUrl()}/__stats?text=${query}`)
+  const res = await emulatorFetch(`${url}/__stats?text=${query}`)
   const stats = (await res.json()) as { matching: number; matchingByRoute: Record<string, number> }
   return { total: stats.matching, byRoute: stats.matchingByRoute }
 }

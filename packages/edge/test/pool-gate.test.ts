@@ -66,7 +66,7 @@ describe('the gate', () => {
     expect((await a.synthesisRequests()) - before).toBe(2)
   })
 
-  // A streamed caller is followed the same way until its first byte (then the body's cancel is).
+  // A streamed caller is followed the same way (after its first byte: test/stream-leave.test.ts).
   it.each([
     ['a whole-file caller', false],
     ['a streamed caller, before its first byte,', true],

@@ -51,10 +51,7 @@ export async function answerSpeech(
   const lookupStarted = performance.now()
   const found = await ctx.cache.get(prepared.key)
   const ms = performance.now() - lookupStarted
-  // A stream's caller who leaves before its first byte leaves the pool's queue too (the body's
-  // cancel stops the rest once audio flows).
-  if (prepared.stream && !('bytes' in found))
-    return streamMiss(leavingWith(ctx, request.signal), prepared, ms)
+  if (prepared.stream && !('bytes' in found)) return streamMiss(ctx, request.signal, prepared, ms)
   const whole = await synthesizeToCache(ctx, prepared, {
     looked: { found, ms },
     leave: request.signal,
@@ -98,16 +95,26 @@ async function storeStreamed(
   })
 }
 
+/**
+ * A stream's caller leaves by closing the connection (`request.signal`, also before the first
+ * byte) or by cancelling the body. Either way, as for a whole file: its sentences still waiting
+ * for a slot leave the pool's queue, no new one is asked, and a sentence the upstream already
+ * works on is finished and cached (see `speechPieces`' `leave`); only a failure or the deadline
+ * cuts a read, and a cut read is never cached.
+ */
 async function streamMiss(
-  ctx: SpeechContext,
+  base: SpeechContext,
+  callerSignal: AbortSignal,
   prepared: PreparedSpeech,
   cacheMs: number,
 ): Promise<SpeechAnswer> {
   const report: SpeechReport = { ...newTally(), cache: 'MISS', bytes: 0 }
   report.timings.cache += cacheMs
   const created = Date.now()
-  const abort = new AbortController()
-  const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(DEADLINE_MS)])
+  const cancelled = new AbortController()
+  const leave = AbortSignal.any([callerSignal, cancelled.signal])
+  const ctx = leavingWith(base, leave)
+  const signal = AbortSignal.timeout(DEADLINE_MS)
   const plan = await planSegments(ctx, prepared)
   // Only the writes of new segments are kept (to wait for before assembling), never audio.
   const segments: Promise<void>[] = []
@@ -120,7 +127,8 @@ async function streamMiss(
   async function* encoded(): AsyncGenerator<Uint8Array> {
     let encoder: Awaited<ReturnType<typeof createEncoder>> | undefined
     try {
-      for await (const chunk of speechPieces(ctx, prepared, plan, report, signal, segments)) {
+      const pieces = speechPieces(ctx, prepared, plan, report, signal, segments, leave)
+      for await (const chunk of pieces) {
         encoder ??= await createEncoder(prepared.format, {
           sampleRate: chunk.sampleRate,
           channels: 1,
@@ -167,8 +175,13 @@ async function streamMiss(
         sentBytes += next.value.byteLength
         controller.enqueue(next.value)
       } catch (error) {
-        // The caller cancelled while this read waited: its own doing, not a broken stream.
-        if (abort.signal.aborted) return
+        // The caller left while this read waited: its own doing, not a broken stream (nor an
+        // end: gone with the connection, the body is errored so it is never taken as whole).
+        if (leave.aborted) {
+          settle({ outcome: 'client_closed' })
+          if (!cancelled.signal.aborted) controller.error(leave.reason)
+          return
+        }
         const code = (error as { code?: string }).code ?? 'unknown'
         ctx.log.warn(
           'speech stream failed after the first byte; the body is aborted, nothing cached',
@@ -180,7 +193,7 @@ async function streamMiss(
     },
     async cancel() {
       settle({ outcome: 'client_closed' })
-      abort.abort(new Error('the caller went away'))
+      cancelled.abort(new Error('the caller went away'))
       await iterator.return(undefined)
     },
   })

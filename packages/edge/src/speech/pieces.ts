@@ -13,6 +13,7 @@ import { concatSamples } from '@tts/core/audio'
 import type { WindowState } from '../quota/index.ts'
 import { pcmBytes } from '../upstream/pcm.ts'
 import type { SpeechContext, Timings } from './context.ts'
+import { departure } from './departure.ts'
 import { checkSentenceCount } from './limits.ts'
 import { type PreparedSpeech, segmentKey } from './prepare.ts'
 import { type RunAhead, runAhead } from './runahead.ts'
@@ -108,8 +109,10 @@ interface Asked {
  * round trip separates two sentences on the GPU) — never more than one sentence ahead of the
  * one being handed out, so the edge holds at most two sentences of audio. Each new
  * sentence is validated and written as its own segment when its audio has arrived, whether or
- * not the caller has taken it yet. Ending the iteration early aborts what is still being read.
- * A sentence the text repeats is looked up, charged and asked for once; its audio is kept
+ * not the caller has taken it yet. Ending the iteration early aborts what is still being read,
+ * unless the caller left (`leave`, a stream's): then no sentence is asked any more, one still
+ * waiting for a slot leaves the pool's queue, and what the upstream already works on is read to
+ * its end and cached (departure.ts). A sentence the text repeats is looked up, charged and asked for once; its audio is kept
  * until its last repeat.
  *
  * @example
@@ -122,6 +125,8 @@ export async function* speechPieces(
   tally: Tally,
   signal: AbortSignal,
   stored: Promise<void>[],
+  /** The caller's departure; `ctx`'s synthesizer must carry it too (`leavingWith`). */
+  leave?: AbortSignal,
 ): AsyncGenerator<PcmChunk> {
   const { segments, tempo } = plan
   tally.pieces = segments.length
@@ -132,6 +137,7 @@ export async function* speechPieces(
 
   const stop = new AbortController()
   const reading = AbortSignal.any([signal, stop.signal])
+  const departed = departure(leave, (work) => ctx.waitUntil(work))
   const source = { ...prepared, speed: tempo.sourceSpeed }
   const asked = new Map<number, Promise<Asked>>()
   /** The end of the audio being read last: where a refused early ask is asked again. */
@@ -150,7 +156,7 @@ export async function* speechPieces(
   // `now`: the caller has reached it (the bookkeeping of the audio before may lag a tick).
   const askNext = (now = false) => {
     const i = uncached[nextAsk]
-    if (i === undefined || reading.aborted) return
+    if (i === undefined || reading.aborted || departed.left) return
     const held = uncached.slice(0, nextAsk).filter((j) => j >= playing).length
     if (!now && (held >= 2 || inFlight >= 2 || waiting)) return
     nextAsk++
@@ -166,6 +172,7 @@ export async function* speechPieces(
       inFlight--
       waiting = false
     })
+    departed.track(one.then((a) => a.entry))
     asked.set(i, one)
   }
 
@@ -265,9 +272,11 @@ export async function* speechPieces(
       }
       if (!asked.has(i)) askNext(true)
       const pending = asked.get(i)
-      if (!pending)
-        throw reading.aborted ? reading.reason : new Error(`sentence ${i} was not asked for`)
-      const { ahead, entry } = await pending
+      if (!pending) {
+        if (reading.aborted) throw reading.reason
+        throw departed.left ? leave?.reason : new Error(`sentence ${i} was not asked for`)
+      }
+      const { ahead, entry } = await departed.unlessLeft(pending)
       asked.delete(i)
       const { result } = ahead
       tally.upstream = result.upstream
@@ -277,7 +286,7 @@ export async function* speechPieces(
         sampleRate: result.sampleRate,
         channels: result.channels,
       })
-      for await (const pcm of ahead.chunks()) {
+      for await (const pcm of ahead.chunks(leave)) {
         for (const out of scale.push(pcm)) yield chunkOf(out)
       }
       const tail = scale.end()
@@ -287,7 +296,9 @@ export async function* speechPieces(
       if ((lastUse.get(key) ?? i) > i) heard.set(key, audio)
     }
   } finally {
-    // Early end (the caller went away, a failure): stop what is still being read.
-    stop.abort(new DOMException('the answer ended', 'AbortError'))
+    departed.dispose()
+    // Early end by a failure: stop what is still being read. A caller who left: it is finished
+    // for the cache instead (its GPU time is spent), bounded by `signal`'s deadline.
+    if (!departed.left) stop.abort(new DOMException('the answer ended', 'AbortError'))
   }
 }

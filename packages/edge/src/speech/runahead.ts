@@ -16,8 +16,11 @@ import type { SynthesisResult } from '../upstream/index.ts'
 /** One sentence's upstream audio, being read. */
 export interface RunAhead {
   readonly result: SynthesisResult
-  /** The chunks in order; each is handed out once and dropped here. Throws the read's error. */
-  chunks(): AsyncGenerator<Int16Array>
+  /**
+   * The chunks in order; each is handed out once and dropped here. Throws the read's error, or
+   * `stop`'s reason once it aborts (the caller left: the reading goes on, for the cache).
+   */
+  chunks(stop?: AbortSignal): AsyncGenerator<Int16Array>
   /** Every chunk read, in order, once the upstream audio ended; rejects with the read's error. */
   readonly whole: Promise<Int16Array[]>
   /** Settles (never rejects) when the upstream audio ended, well or not. */
@@ -66,8 +69,9 @@ export function runAhead(result: SynthesisResult): RunAhead {
     () => {},
   )
 
-  async function* chunks(): AsyncGenerator<Int16Array> {
+  async function* chunks(stop?: AbortSignal): AsyncGenerator<Int16Array> {
     for (;;) {
+      if (stop?.aborted) throw stop.reason
       const next = queue.shift()
       if (next) {
         yield next
@@ -75,9 +79,13 @@ export function runAhead(result: SynthesisResult): RunAhead {
       }
       if (failure) throw failure.error
       if (done) return
+      let woken = () => {}
       await new Promise<void>((resolve) => {
-        wake = resolve
+        woken = () => resolve()
+        wake = woken
+        stop?.addEventListener('abort', woken, { once: true })
       })
+      stop?.removeEventListener('abort', woken)
     }
   }
 
