@@ -14,6 +14,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { createServer } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { freePort } from './lib/free-port.mjs'
 import { waitForHttp } from './lib/wait-http.mjs'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -43,17 +44,7 @@ export function portFree(port) {
   })
 }
 
-/** A port the system considers free right now. */
-export function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer()
-    server.once('error', fail)
-    server.listen(0, HOST, () => {
-      const { port } = server.address()
-      server.close(() => done(port))
-    })
-  })
-}
+export { freePort }
 
 /** The browser-token key ring line of a secrets file (HMAC keys, "id:base64", newest first). */
 const tokenKeysLine = () => `TOKEN_KEYS=dev1:${randomBytes(32).toString('base64')}`

@@ -8,11 +8,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sha256Hex } from '@tts/core/crypto'
+import { freePort } from '../../../scripts/lib/free-port.mjs'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 export const BIN = join(ROOT, 'packages/cli/src/bin.ts')
@@ -28,17 +28,6 @@ export interface Stack {
   /** A speech key of its own tenant that may synthesize 10 characters a day. */
   quotaKey: string
   stop(): Promise<void>
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 }
 
 function firstLine(child: ChildProcess, timeoutMs: number): Promise<string> {

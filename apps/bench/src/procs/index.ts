@@ -5,9 +5,9 @@
  * outlives it, whatever happened.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 
 // Shared with the dev stack (scripts/stack.mjs), which runs without a build: hence plain .mjs.
+export { freePort } from '../../../../scripts/lib/free-port.mjs'
 export { waitForHttp } from '../../../../scripts/lib/wait-http.mjs'
 
 /** The only address anything here listens on or targets. */
@@ -129,22 +129,4 @@ export function createProcessSet(): ProcessSet {
       all.length = 0
     },
   }
-}
-
-/**
- * A port the system considers free right now on 127.0.0.1.
- *
- * @example
- * const port = await freePort()
- */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, HOST, () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 }
