@@ -1,8 +1,9 @@
 /**
  * The training/evaluation split of the language benches holds: no string the lexicon learns
  * from or the weights are tuned on is spelt like a held-out string, and the committed lexicon
- * is what bench/gen-lexicon.ts makes from its sources (so nobody can have added a held-out
- * word by hand). Node only: the sources are read from installed packages.
+ * and vocabulary are what bench/gen-lexicon.ts and bench/gen-vocabulary.ts make from their
+ * sources (so nobody can have added a held-out word by hand). Node only: the sources are read
+ * from installed packages.
  */
 
 import { readFileSync } from 'node:fs'
@@ -14,6 +15,7 @@ import {
   lexiconSources,
   sourceStrings,
 } from './gen-lexicon.ts'
+import { VOCABULARY_FILE, vocabularyModule } from './gen-vocabulary.ts'
 import { evaluationSamples, trainingSamples } from './ui-corpus.ts'
 
 describe('language bench split', () => {
@@ -38,5 +40,9 @@ describe('language bench split', () => {
 
   it('ships the lexicon the generator makes from the sources, no row added by hand', () => {
     expect(readFileSync(LEXICON_FILE, 'utf8')).toBe(lexiconModule(lexiconRows(build)))
+  }, 60_000)
+
+  it('ships the vocabulary the generator makes from its word lists, no word added by hand', () => {
+    expect(readFileSync(VOCABULARY_FILE, 'utf8')).toBe(vocabularyModule().text)
   }, 60_000)
 })

@@ -1,8 +1,14 @@
 /**
  * @module lang/decide — the n-gram half's final say, loaded with the n-gram data: eld's scores
  * weighed with the letters only some languages use, the Han forms only Chinese or Japanese
- * write and the per-language correction fitted for UI text; a calibrated confidence; then the
- * caller's `languageHint` as a prior.
+ * write and the per-language correction fitted for UI text; a calibrated confidence; the
+ * languages' vocabularies where that is unclear; then the caller's `languageHint` as a prior.
+ *
+ * How the vocabulary weighs in (lang/vocabulary.ts): when the n-grams' answer is not clear
+ * ({@link CLEAR}) and one of the text's words is not in its language's vocabulary while
+ * other languages' vocabularies hold every word, the best-scored of those wins ("Gregorian
+ * Calendar" scores Spanish above English; Spanish says "calendario"), and the hint cannot bring
+ * a language so ruled out back.
  *
  * How the hint weighs in: the text is read first without it. An answer the text gives with a
  * confidence of at least {@link CLEAR} (calibrated: such answers are right ≥ 97 % of the time)
@@ -26,15 +32,18 @@ import {
   ngramScores,
   scaledScore,
 } from './ngram.ts'
+import { VOCABULARY_MASK, vocabularyMask } from './vocabulary.ts'
 
 /**
- * A decision: the language, its lead over the runner-up (0..1; 0 when the hint decided), and
- * the calibrated confidence.
+ * A decision: the language, its lead over the runner-up (0..1; 0 when the vocabulary or the
+ * hint decided), the calibrated confidence, and what decided it: the text's n-grams and
+ * letters, its words' vocabularies, or the hint.
  */
 export interface Decision<L extends XttsLanguage = XttsLanguage> {
   language: L
   margin: number
   confidence: number
+  by: 'text' | 'vocabulary' | 'hint'
 }
 
 /** The confidence from which the text's own answer is clear evidence that no hint overturns. */
@@ -47,7 +56,9 @@ const HAN_LANGUAGES = ['zh-cn', 'ja'] as const
 
 /**
  * The Latin-script language of `text` (`letters` Latin letters), or `undefined` when nothing
- * in it is known to the model and no hint names a Latin-script language.
+ * in it is known to the model and no hint names a Latin-script language. `vocabulary: false`
+ * leaves the vocabulary out: the text's n-grams and letters alone, as the confidence table
+ * (calibration.ts) is fitted on them.
  *
  * @example
  * decideLatin('Editar', 6, ['pt']) // { language: 'pt', ... } — es and pt spell it alike
@@ -56,6 +67,7 @@ export function decideLatin(
   text: string,
   letters: number,
   hint: readonly XttsLanguage[],
+  vocabulary = true,
 ): Decision<LatinLanguage> | undefined {
   let { scores, grams } = ngramScores(text, LATIN_MASK)
   // A word or two whose stride-3 n-grams the model lacks: try every 4-byte window.
@@ -90,14 +102,46 @@ export function decideLatin(
     language: LATIN_LANGUAGES[best] as LatinLanguage,
     margin,
     confidence: calibrate('latin', letters, margin),
+    by: 'text',
   }
-  return withHint(own, LATIN_LANGUAGES, weighed, bestScore, hint, hintRatio('latin', letters))
+  // Where the text is unclear, its words rule out the languages whose vocabulary lacks one of
+  // them while others' hold them all: the answer moves off such a language, the hint cannot
+  // bring it back.
+  const holders = vocabulary && own.confidence < CLEAR ? vocabularyMask(lower) : 0
+  const ruledOut = holders === 0 ? 0 : VOCABULARY_MASK & ~holders
+  const read = ruledOut & (1 << best) ? byVocabulary(own, holders, weighed) : own
+  const ratio = hintRatio('latin', letters)
+  return withHint(read, LATIN_LANGUAGES, weighed, bestScore, hint, ratio, ~ruledOut)
+}
+
+/**
+ * The best-scored of the languages whose vocabulary holds every word of the text (`holders`,
+ * a bit mask over `LATIN_LANGUAGES`), or `decision` if none of them scores.
+ */
+function byVocabulary(
+  decision: Decision<LatinLanguage>,
+  holders: number,
+  scores: readonly number[],
+): Decision<LatinLanguage> {
+  let pick = -1
+  for (let i = 0; i < LATIN_LANGUAGES.length; i++) {
+    const score = scores[i] as number
+    if (holders & (1 << i) && score > 0 && (pick < 0 || score > (scores[pick] as number))) pick = i
+  }
+  if (pick < 0) return decision
+  return {
+    language: LATIN_LANGUAGES[pick] as LatinLanguage,
+    margin: 0,
+    confidence: TUNED.vocabularyConfidence,
+    by: 'vocabulary',
+  }
 }
 
 /**
  * The text's own decision, or the hinted language when the text is not clear about its answer
  * ({@link CLEAR}) and leaves the hinted one plausible: of the hinted languages scored within
- * `ratio` of the best, the one the text scores highest.
+ * `ratio` of the best and not ruled out (`allowed`, a bit mask over `languages`), the one the
+ * text scores highest.
  */
 function withHint<L extends XttsLanguage>(
   decision: Decision<L>,
@@ -106,12 +150,14 @@ function withHint<L extends XttsLanguage>(
   bestScore: number,
   hint: readonly XttsLanguage[],
   ratio: number,
+  allowed = -1,
 ): Decision<L> {
   if (hint.length === 0 || decision.confidence >= CLEAR) return decision
   let pick = -1
   for (let i = 0; i < languages.length; i++) {
     const score = scores[i] as number
-    if (!hint.includes(languages[i] as L) || score * ratio < bestScore) continue
+    if (!(allowed & (1 << i)) || !hint.includes(languages[i] as L) || score * ratio < bestScore)
+      continue
     if (pick < 0 || score > (scores[pick] as number)) pick = i
   }
   if (pick < 0 || languages[pick] === decision.language) return decision
@@ -119,6 +165,7 @@ function withHint<L extends XttsLanguage>(
     language: languages[pick] as L,
     margin: 0,
     confidence: TUNED.hintDecidedConfidence,
+    by: 'hint',
   }
 }
 
@@ -130,7 +177,7 @@ function hintRatio(kind: DecisionKind, letters: number): number {
 /** The first Latin-script language the hint names, when the text says nothing. */
 function hintOnly(hint: readonly XttsLanguage[]): Decision<LatinLanguage> | undefined {
   const hinted = hint.find((l): l is LatinLanguage => LATIN_LANGUAGES.includes(l as LatinLanguage))
-  return hinted && { language: hinted, margin: 0, confidence: TUNED.hintOnlyConfidence }
+  return hinted && { language: hinted, margin: 0, confidence: TUNED.hintOnlyConfidence, by: 'hint' }
 }
 
 /**
@@ -157,6 +204,7 @@ export function decideHan(
     language: zh >= ja ? 'zh-cn' : 'ja',
     margin,
     confidence: calibrate('han', letters, margin),
+    by: 'text',
   }
   return withHint(decision, HAN_LANGUAGES, [zh, ja], win, hint, hintRatio('han', letters))
 }

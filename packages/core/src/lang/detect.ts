@@ -33,9 +33,11 @@ export interface DetectLanguageOptions {
    * languages the app ships (BCP-47 tags; regions and tags XTTS does not speak are ignored).
    * A prior only: where the text alone is unsure (confidence under 0.9), a hinted language it
    * leaves plausible wins (`Editar`: es or pt, as the app says) — the shorter the text, the
-   * further behind its favourite it may be: up to two thirds for a word or two, a tenth past 20
-   * letters; an answer the text gives with confidence ≥ 0.9 stands whatever the hint (an Arabic
-   * string in a French app is Arabic, "Close window" in a French app is English).
+   * further behind its favourite it may be: up to two thirds for a word or two, half up to 20
+   * letters, a tenth up to 40, none past that — unless the text's words rule it out (a word
+   * its vocabulary lacks that others hold: "Calendar" is not Spanish); an answer the text gives
+   * with confidence ≥ 0.9 stands whatever the hint (an Arabic string in a French app is
+   * Arabic, "Close window" in a French app is English).
    */
   languageHint?: string | readonly string[] | undefined
 }

@@ -91,10 +91,11 @@ export const TUNED = {
    * clear about its own answer (lang/decide.ts `CLEAR`): it wins if its score × the ratio ≥ the
    * best score. One ratio per letter class (calibration.ts `LETTER_EDGES`): the more letters,
    * the more evidence, the less a hint may move. (`DetectLanguageOptions`, the core README and
-   * the edge's OpenAPI text describe these as "up to two thirds behind for a word or two, a
-   * tenth past 20 letters".)
+   * the edge's OpenAPI text describe these as "up to two thirds behind for a word or two, half
+   * up to 20 letters, a tenth up to 40, none past that".) Past 20 letters the tuner's grid
+   * stops at 1.1 (bench/tune-lang.ts says why).
    */
-  hintRatio: { latin: [2, 3, 1.5, 1.1, 1.1], han: [3, 1.25, 1.1, 1.5] } as Record<
+  hintRatio: { latin: [2, 3, 2, 1.1, 1], han: [3, 1.25, 1.1, 1.5] } as Record<
     'latin' | 'han',
     number[]
   >,
@@ -103,7 +104,13 @@ export const TUNED = {
    * answers that were right on the tuning set, with hints as right as bench/tune-lang.ts
    * `HINT_RIGHT` assumes. Below `CLEAR` by construction: it is only as right as the hint.
    */
-  hintDecidedConfidence: 0.73,
+  hintDecidedConfidence: 0.78,
+  /**
+   * Confidence of an answer the vocabulary decided against the n-grams' lean (lang/decide.ts
+   * `withVocabulary`): the share of such answers right on the tuning set. Below `CLEAR`, so
+   * that an app's hint can still overturn it.
+   */
+  vocabularyConfidence: 0.74,
   /**
    * Score factor per word of the text that the UI lexicon lists for the language. Capped at 1.1
    * in bench/tune-lang.ts's grid: unconstrained it prefers 1.5, but the lexicon comes from four

@@ -64,7 +64,7 @@ export const SpeechRequestSchema = z
       .optional()
       .openapi({
         description:
-          "Extension, with `language: 'auto'`: the languages the text is likely in (the app's locale, `navigator.languages`, or the languages it ships; BCP-47, at most 10). A prior: where the text alone is unsure (confidence under 0.9), a hinted language the text leaves plausible is spoken (the shorter the text, the further behind its favourite it may be: up to two thirds for a word or two, a tenth past 20 letters); a clear answer stands. The client's local detection uses the same rule.",
+          "Extension, with `language: 'auto'`: the languages the text is likely in (the app's locale, `navigator.languages`, or the languages it ships; BCP-47, at most 10). A prior: where the text alone is unsure (confidence under 0.9), a hinted language the text leaves plausible is spoken (the shorter the text, the further behind its favourite it may be: up to two thirds for a word or two, half up to 20 letters, a tenth up to 40, none past that), unless the text's words rule it out; a clear answer stands. The client's local detection uses the same rule.",
         example: ['fr-FR', 'en'],
       }),
     stream: z.boolean({ error: '`stream` must be true or false' }).default(false),
