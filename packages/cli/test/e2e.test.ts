@@ -150,6 +150,27 @@ describe('tts against the real edge and emulator', () => {
     expect(mp3.stdout).toMatch(/· fr ·/)
   })
 
+  it("say takes the shell's locale as the hint for text either language spells alike", async () => {
+    await setUp()
+    // Digits (> 64 bits), not pseudo-words: the detector ignores them, the caches do not.
+    const digits = Array.from(crypto.getRandomValues(new Uint32Array(3)), String).join('')
+    const text = `Editar ${digits}`
+    // The text alone leans Portuguese: Spanish can only come from the locale.
+    const es = await run(['say', text, '-o', 'es.wav'], { env: { LANG: 'es_ES.UTF-8' } })
+    expect(es.code, es.stderr).toBe(0)
+    expect(es.stdout).toMatch(/· es ·/)
+    const pt = await run(['say', text, '-o', 'pt.wav'], {
+      env: { LANG: 'es_ES.UTF-8', TTS_LANGUAGE_HINT: 'pt-BR' },
+    })
+    expect(pt.code, pt.stderr).toBe(0)
+    expect(pt.stdout).toMatch(/· pt ·/)
+    const bad = await run(['say', text, '-o', 'bad.wav'], { env: { TTS_LANGUAGE_HINT: 'es,<b>' } })
+    expect(bad.code).toBe(1)
+    expect(bad.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/TTS_LANGUAGE_HINT must be/),
+    ])
+  })
+
   it('say reads stdin with - and pipes audio to stdout', async () => {
     await setUp()
     const r = await run(['say', '-'], { input: uniqueSentence('Piped text to speak') })
