@@ -5,8 +5,8 @@
  *
  * Language, when the call names none: the writing system decides it for free (Arabic, Cyrillic,
  * Kana, …); otherwise the edge is sent `language: 'auto'` and says what it chose in
- * `X-TTS-Language`. Core's n-gram model (over 500 KB gzip in a browser) is loaded only when a
- * local engine needs a language and the edge could not give one.
+ * `X-TTS-Language`. Core's n-gram model and word lists (about 800 KB gzip in a browser) are
+ * loaded only when a local engine needs a language and the edge could not give one.
  */
 import { cacheKey } from '@tts/core/crypto'
 import { isXttsLanguage, normalizeLanguage, type XttsLanguage } from '@tts/core/lang'

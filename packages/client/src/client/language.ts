@@ -1,8 +1,8 @@
 /**
  * @module client/language — the language of a call that names none, with and without core's
  * n-gram model. The writing system decides it for free (Arabic, Cyrillic, Kana, …); only a local
- * engine, which needs a language the edge could not give, loads the model (over 500 KB gzip in
- * a browser).
+ * engine, which needs a language the edge could not give, loads the model (about 800 KB gzip in
+ * a browser, with the vocabularies).
  */
 
 import { detectLanguage, detectLanguageSync, type XttsLanguage } from '@tts/core/lang'
