@@ -107,7 +107,7 @@ export const TUNED = {
   hintDecidedConfidence: 0.78,
   /**
    * Confidence of an answer the vocabulary decided against the n-grams' lean (lang/decide.ts
-   * `withVocabulary`): the share of such answers right on the tuning set. Below `CLEAR`, so
+   * `byVocabulary`): the share of such answers right on the tuning set. Below `CLEAR`, so
    * that an app's hint can still overturn it.
    */
   vocabularyConfidence: 0.74,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { BUCKETS, snippets } from '../../bench/udhr-samples.ts'
+import VOCABULARY_ROWS from './data/vocabulary.gen.ts'
 import { CLEAR, decideLatin } from './decide.ts'
 import { detectLanguageSync, initLanguageDetector } from './detect.ts'
 import { TUNED } from './evidence.ts'
@@ -19,6 +20,23 @@ describe('vocabularyMask', () => {
     expect(languagesOf(vocabularyMask('eliminar'))).toEqual(['es', 'pt'])
     expect(languagesOf(vocabularyMask('zavřít okno'))).toEqual(['cs'])
     expect(languagesOf(vocabularyMask('fenêtre'))).toEqual(['fr'])
+  })
+
+  it('finds every word of the generated file with its mask, the first and the last included', () => {
+    // The file's blocks decoded independently: a mask line, then front-coded words.
+    const lines = VOCABULARY_ROWS.split('\n')
+    let words = 0
+    for (let i = 0; i + 1 < lines.length; i += 2) {
+      const mask = Number.parseInt(lines[i] as string, 36)
+      let previous = ''
+      for (const coded of (lines[i + 1] as string).split(' ')) {
+        previous = previous.slice(0, Number.parseInt(coded[0] as string, 36)) + coded.slice(1)
+        words++
+        if (vocabularyMask(previous) !== mask)
+          expect.fail(`${previous}: ${vocabularyMask(previous)}`)
+      }
+    }
+    expect(words).toBeGreaterThan(100_000)
   })
 
   it('lets words no vocabulary or every one holds say nothing, and contradictions rule out all', () => {
