@@ -104,12 +104,13 @@ describe('browser bundle', () => {
       `[bundle] minified bytes by source: ${parts.map(([k, v]) => `${k} ${v}`).join(', ')}`,
     )
     // The only lazy chunks are core's n-gram half (decide-*: scoring and decision rules, which
-    // imports the ngrams-* data), reached from the entry by one dynamic import only. The client
+    // imports the ngrams-* data and the vocabulary.gen-* word lists side by side), reached from
+    // the entry by one dynamic import only. The client
     // loads it only to pick a local voice for text whose language neither the call nor its
     // script names; with the edge up, such text goes out as language 'auto'
     // (src/client/language.test.ts checks the model stays unloaded), so a first speak() through
     // the edge loads the entry alone whatever the text.
-    expect(lazy.every((f) => /^(ngrams|decide)-/.test(f.name))).toBe(true)
+    expect(lazy.every((f) => /^(ngrams|decide|vocabulary)/.test(f.name))).toBe(true)
     expect(imports.filter((i) => i.kind !== 'dynamic-import')).toEqual([])
     const toModel = imports.filter((i) => /(ngrams|decide)-/.test(i.path))
     expect(toModel.map((i) => i.path)).toEqual([expect.stringMatching(/decide-/)])

@@ -18,8 +18,6 @@
  * the app knows which it ships.
  */
 
-export { loadNgramModel } from './ngram.ts'
-
 import { binOf, calibrate, type DecisionKind, LETTER_EDGES } from './calibration.ts'
 import { foreignLetters, hanForms, lexiconMasks, TUNED } from './evidence.ts'
 import type { XttsLanguage } from './languages.ts'
@@ -28,11 +26,23 @@ import {
   LATIN_LANGUAGES,
   LATIN_MASK,
   type LatinLanguage,
+  loadNgramModel,
   MODEL_LANGUAGES,
   ngramScores,
   scaledScore,
 } from './ngram.ts'
-import { VOCABULARY_MASK, vocabularyMask } from './vocabulary.ts'
+import { loadVocabulary, VOCABULARY_MASK, vocabularyMask } from './vocabulary.ts'
+
+/**
+ * Loads what decisions read: the n-gram data and the vocabulary, their chunks requested
+ * together (in a browser, in parallel once this module has arrived).
+ *
+ * @example
+ * await loadModel()
+ */
+export function loadModel(): Promise<void> {
+  return Promise.all([loadNgramModel(), loadVocabulary()]).then(() => undefined)
+}
 
 /**
  * A decision: the language, its lead over the runner-up (0..1; 0 when the vocabulary or the

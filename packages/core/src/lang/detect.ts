@@ -57,7 +57,7 @@ const MAX_SAMPLE = 1000
 export function initLanguageDetector(): Promise<void> {
   loading ??= import('./decide.ts').then(
     async (module) => {
-      await module.loadNgramModel()
+      await module.loadModel()
       decider = module
     },
     (error: unknown) => {

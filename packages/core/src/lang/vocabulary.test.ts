@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { BUCKETS, snippets } from '../../bench/udhr-samples.ts'
 import VOCABULARY_ROWS from './data/vocabulary.gen.ts'
 import { CLEAR, decideLatin } from './decide.ts'
@@ -7,7 +7,12 @@ import { TUNED } from './evidence.ts'
 import { LATIN_LANGUAGES, type LatinLanguage } from './ngram.ts'
 import { countScripts } from './script.ts'
 import { DECLARATIONS } from './udhr-fixture.ts'
-import { VOCABULARY_LANGUAGES, VOCABULARY_MASK, vocabularyMask } from './vocabulary.ts'
+import {
+  loadVocabulary,
+  VOCABULARY_LANGUAGES,
+  VOCABULARY_MASK,
+  vocabularyMask,
+} from './vocabulary.ts'
 
 const languagesOf = (mask: number) => LATIN_LANGUAGES.filter((_, i) => mask & (1 << i))
 
@@ -15,6 +20,8 @@ const languagesOf = (mask: number) => LATIN_LANGUAGES.filter((_, i) => mask & (1
 const CALENDARS = ['Gregorian Calendar', 'Hebrew Calendar', 'Persian Calendar', 'Chinese Calendar']
 
 describe('vocabularyMask', () => {
+  beforeAll(() => loadVocabulary())
+
   it('names the languages whose vocabulary holds every word that tells them apart', () => {
     expect(languagesOf(vocabularyMask('gregorian calendar'))).toEqual(['en'])
     expect(languagesOf(vocabularyMask('eliminar'))).toEqual(['es', 'pt'])

@@ -2,7 +2,8 @@
  * @module lang/vocabulary — the words each of nine Latin-script XTTS languages commonly uses
  * (data/vocabulary.gen.ts: the most frequent words of film subtitles and Wikipedia, as the
  * MIT `@zxcvbn-ts/language-*` packages list them, and the lexicon's app strings; see
- * bench/gen-vocabulary.ts), loaded with the n-gram data (not in the browser entry).
+ * bench/gen-vocabulary.ts), loaded beside the n-gram data by {@link loadVocabulary} — its own
+ * chunk, fetched in parallel with the n-grams', not in the browser entry.
  *
  * What it adds to eld's n-grams: a short text all of whose words one language uses and
  * another does not. The n-grams score "Gregorian Calendar" Spanish first; no Spanish list has
@@ -15,7 +16,6 @@
  * dictionaries are GPL only).
  */
 
-import VOCABULARY_ROWS from './data/vocabulary.gen.ts'
 import { LATIN_LANGUAGES, type LatinLanguage } from './ngram.ts'
 
 /** The languages with a vocabulary (hu and tr have no MIT word list; they have none). */
@@ -38,32 +38,62 @@ export const VOCABULARY_MASK = VOCABULARY_LANGUAGES.reduce(
 )
 
 /**
- * The words, sorted, in one string (`WORDS.text`, each word followed by a newline) with each
- * word's start (`starts`) and language mask (`masks`): 2.1 MiB of heap past the file's own text
- * where a Map of the 120,000 words took 6.6 MiB (measured in Node after GC).
+ * The words, sorted, in one string (`text`, each word followed by a newline) with each word's
+ * start (`starts`) and language mask (`masks`): 2.1 MiB of heap past the file's own text where
+ * a Map of the 120,000 words took 6.6 MiB (measured in Node after GC).
  */
-const WORDS = parseBlocks(VOCABULARY_ROWS)
+interface Words {
+  text: string
+  starts: Uint32Array
+  masks: Uint16Array
+}
+
+let words: Words | undefined
+let loading: Promise<Words> | undefined
+
+/**
+ * Loads the vocabulary once (one data module, ~600 K characters); later calls share the same
+ * promise. lang/decide.ts `loadModel` runs it beside the n-grams' {@link loadNgramModel}.
+ *
+ * @example
+ * await loadVocabulary()
+ */
+export function loadVocabulary(): Promise<void> {
+  loading ??= import('./data/vocabulary.gen.ts').then(
+    (data) => {
+      words = parseBlocks(data.default)
+      return words
+    },
+    (error: unknown) => {
+      // Let a later call try again (a chunk that failed to load in a browser).
+      loading = undefined
+      throw error
+    },
+  )
+  return loading.then(() => undefined)
+}
 
 /**
  * The languages (bit mask over `LATIN_LANGUAGES`) whose vocabulary holds every word of `text`
  * (lower case) that some vocabularies hold and others do not; words all nine or none hold say
  * nothing. `VOCABULARY_MASK` when no word says anything, 0 when no language holds them all.
+ * Requires {@link loadVocabulary} to have finished.
  *
  * @example
  * vocabularyMask('gregorian calendar') // the en bit alone (eld's n-grams lean Spanish)
  */
 export function vocabularyMask(text: string): number {
+  if (!words) throw new Error('vocabularyMask before loadVocabulary() finished')
   let mask = VOCABULARY_MASK
   for (const word of text.match(/\p{L}{2,}/gu) ?? []) {
-    const at = find(word)
-    if (at >= 0) mask &= WORDS.masks[at] as number
+    const at = find(words, word)
+    if (at >= 0) mask &= words.masks[at] as number
   }
   return mask
 }
 
-/** The index of `word` in `WORDS`, or -1: a binary search comparing UTF-16 code units in place. */
-function find(word: string): number {
-  const { text, starts } = WORDS
+/** The index of `word` in `words`, or -1: a binary search comparing UTF-16 code units in place. */
+function find({ text, starts }: Words, word: string): number {
   let lo = 0
   let hi = starts.length - 1
   while (lo <= hi) {
@@ -85,7 +115,7 @@ function find(word: string): number {
 }
 
 /** Reads bench/gen-vocabulary.ts's blocks: a mask line, then a line of front-coded words. */
-function parseBlocks(rows: string): { text: string; starts: Uint32Array; masks: Uint16Array } {
+function parseBlocks(rows: string): Words {
   const entries: [string, number][] = []
   const lines = rows.split('\n')
   for (let i = 0; i + 1 < lines.length; i += 2) {
