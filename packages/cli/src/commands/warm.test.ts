@@ -12,6 +12,8 @@ import { warm } from './warm.ts'
 // real edge refuses a batch over one bad phrase, and records what it accepted.
 let server: Server
 let accepted: string[][]
+/** The language of every item the stand-in accepted, by its input. */
+let languages: Map<string, string>
 let dir: string
 /** A test's own answer for a batch, in place of the default; undefined: the default. */
 type Reply = { status: number; headers?: Record<string, string>; body: string }
@@ -20,6 +22,7 @@ let calls = 0
 
 beforeEach(async () => {
   accepted = []
+  languages = new Map()
   reply = undefined
   calls = 0
   dir = await mkdtemp(join(tmpdir(), 'tts-cli-warm-'))
@@ -27,7 +30,8 @@ beforeEach(async () => {
     let body = ''
     req.on('data', (c) => (body += c))
     req.on('end', () => {
-      const inputs = (JSON.parse(body) as { items: { input: string }[] }).items.map((i) => i.input)
+      const { items } = JSON.parse(body) as { items: { input: string; language: string }[] }
+      const inputs = items.map((i) => i.input)
       const own = reply?.(inputs, calls++)
       if (own) {
         res.writeHead(own.status, { 'content-type': 'application/json', ...own.headers })
@@ -38,6 +42,7 @@ beforeEach(async () => {
         return res.end('{"code":"invalid_request","detail":"a phrase was refused"}')
       }
       accepted.push(inputs)
+      for (const i of items) languages.set(i.input, i.language)
       res.writeHead(202, { 'content-type': 'application/json' }).end('{}')
     })
   })
@@ -55,9 +60,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-function context(stdout = new PassThrough()) {
+function context(stdout = new PassThrough(), env: Record<string, string> = {}) {
   return createContext({
-    env: { TTS_CONFIG_DIR: dir, TTS_API_KEY: 'tts_unit_warm_key_000000', NO_COLOR: '1' },
+    env: { TTS_CONFIG_DIR: dir, TTS_API_KEY: 'tts_unit_warm_key_000000', NO_COLOR: '1', ...env },
     cwd: dir,
     io: { stdin: Readable.from([]), stdout, stderr: new PassThrough() },
     keychain: false,
@@ -97,6 +102,17 @@ describe('warm', () => {
       [5, 'no text (give a string or an object with `text`)'],
     ])
     expect(accepted).toHaveLength(3) // one batch per (voice, language)
+  })
+
+  it("detects with the shell's locale as the hint, as say does, so say hits what warm made", async () => {
+    // Digits, not pseudo-words: the detector ignores them. "Editar" alone leans Portuguese.
+    const digits = Array.from(crypto.getRandomValues(new Uint32Array(3)), String).join('')
+    const text = `Editar ${digits}`
+    await writeFile(join(dir, 'p.txt'), text)
+    await warm(context(undefined, { LANG: 'es_ES.UTF-8' }), 'p.txt')
+    expect(languages.get(text)).toBe('es')
+    await warm(context(undefined, { LANG: 'es_ES.UTF-8', TTS_LANGUAGE_HINT: 'pt-BR' }), 'p.txt')
+    expect(languages.get(text)).toBe('pt')
   })
 
   it('rejects a file that looks like JSON but is not', async () => {

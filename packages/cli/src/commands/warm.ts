@@ -3,7 +3,9 @@
  * `POST /v1/audio/speech/prefetch`. FILE holds one phrase per line (blank lines and `#` comments
  * skipped) or JSON: an array of strings or of `{text, voice?, language?, format?, speed?}`.
  * Each phrase is checked here first (a bad line is reported with its number, never sent);
- * languages are detected as the SDK does, so warmed entries are the ones `say` will hit.
+ * languages are detected as the SDK does, with the same hint (the shell's locale or
+ * `TTS_LANGUAGE_HINT`, commands/language-hint.ts), so warmed entries are the ones `say`
+ * will hit.
  * A progress bar shows on a terminal only; the exit is non-zero when any phrase failed, and a
  * 429 (quota spent, tenant queue full, rate limited) stops the run with one line and exit 1.
  */
@@ -15,6 +17,7 @@ import type { CliContext } from '../context/index.ts'
 import { UserError } from '../errors/index.ts'
 import { readAll } from '../io/index.ts'
 import * as prompts from '../prompts/index.ts'
+import { languageHint } from './language-hint.ts'
 import { edgeTarget, edgeVoice, loadSettings } from './settings.ts'
 import { limitError, prefetch } from './warm-prefetch.ts'
 
@@ -92,7 +95,7 @@ function entriesOf(text: string): Entry[] {
 
 async function toItem(
   entry: Entry,
-  defaults: { voice: string; format: string; language: string },
+  defaults: { voice: string; format: string; language: string; hint: readonly string[] },
 ): Promise<WarmItem> {
   const o =
     typeof entry.value === 'string'
@@ -114,7 +117,8 @@ async function toItem(
   }
   const lang = typeof o.language === 'string' ? o.language : defaults.language
   let language: string
-  if (lang === 'auto') language = (await detectLanguage(input)).language
+  if (lang === 'auto')
+    language = (await detectLanguage(input, { languageHint: defaults.hint })).language
   else {
     const normal = (() => {
       try {
@@ -167,6 +171,7 @@ export async function warm(
     voice: edgeVoice(settings, options.voice ?? settings.config.voice),
     format: options.format ?? settings.config.format,
     language: options.language ?? 'auto',
+    hint: languageHint(ctx.env),
   }
   const entries = entriesOf(text)
   if (entries.length === 0) throw new UserError('invalid_file', `${file} holds no phrases`)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { languageHint } from './client.ts'
+import { languageHint } from './language-hint.ts'
 
 describe('languageHint', () => {
   it("takes the shell's locale as a BCP-47 tag, LC_ALL first", () => {
