@@ -18,6 +18,7 @@ import { LRUCache } from 'lru-cache'
 import { ProblemError } from '../problem/index.ts'
 import { keyQuotaOf, type QuotaLimits } from '../quota/limits.ts'
 import { settingsOf } from '../settings/index.ts'
+import { createRateCounter, type Limiter } from './rate.ts'
 import { type TokenClaims, verifyToken } from './token.ts'
 import { checkTokenUse, presentedToken } from './token-request.ts'
 
@@ -219,17 +220,25 @@ export async function tokenPrincipal(env: Env, claims: TokenClaims): Promise<Pri
 /** Seconds a limited key is told to wait: the limiter's window. */
 const RATE_WINDOW_S = 60
 
+/** This isolate's batched request counts (auth/rate.ts). */
+const rates = createRateCounter()
+
 /**
- * Counts a request against the key's rate limit (Workers' rate-limiting binding, when bound).
+ * Counts a request against the key's rate limit (Workers' rate-limiting binding, when bound),
+ * in batches (auth/rate.ts): a warm key's request does not wait for the limiter; what it hands
+ * the limiter later goes to `background` (the request's `waitUntil`).
  *
  * @example
- * await checkRate(env, principal) // throws a 429 problem past the limit
+ * await checkRate(env, principal, (p) => c.executionCtx.waitUntil(p)) // throws a 429 problem past the limit
  */
-export async function checkRate(env: Env, principal: Principal): Promise<void> {
-  const limiter = (env as { KEY_LIMITER?: RateLimit }).KEY_LIMITER
+export async function checkRate(
+  env: Env,
+  principal: Principal,
+  background: (work: Promise<unknown>) => void,
+): Promise<void> {
+  const limiter = (env as { KEY_LIMITER?: Limiter }).KEY_LIMITER
   if (!limiter) return
-  const { success } = await limiter.limit({ key: principal.keyId })
-  if (!success) {
+  if (!(await rates.admit(limiter, principal.keyId, background))) {
     throw new ProblemError(
       'rate_limited',
       `this API key sent too many requests; wait ${RATE_WINDOW_S} s`,
@@ -269,7 +278,7 @@ export function requireScope(
         details: { requiredScope: scope },
       })
     }
-    await checkRate(c.env, principal)
+    await checkRate(c.env, principal, (p) => c.executionCtx.waitUntil(p))
     c.set('principal', principal)
     await next()
   }

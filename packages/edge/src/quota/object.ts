@@ -3,8 +3,8 @@
  * characters synthesized in the current minute and day, and the tenant's queued work (for
  * deduplication and the queue cap). A Durable Object because a quota must hold across
  * isolates and locations, and the Workers rate-limiting binding that limits requests
- * (`KEY_LIMITER`) cannot do this job: it counts one per call (no weight), only over 10 or
- * 60 s, and per location. The speech path calls it only on a miss, once, for the characters
+ * (`KEY_LIMITER`) cannot do this job: it counts only over 10 or 60 s, per location, and
+ * cannot say what is left. The speech path calls it only on a miss, once, for the characters
  * it is about to send upstream; a cache hit never reaches it.
  */
 import { DurableObject } from 'cloudflare:workers'

@@ -33,7 +33,7 @@ async function isAdmin(c: Context<AppEnv>): Promise<boolean> {
   try {
     const principal = await authenticate(c.env, header)
     if (!principal.scopes.includes('admin')) return false
-    await checkRate(c.env, principal)
+    await checkRate(c.env, principal, (p) => c.executionCtx.waitUntil(p))
     return true
   } catch (error) {
     if (isProblemError(error) && (error.code === 'unauthorized' || error.code === 'rate_limited'))
