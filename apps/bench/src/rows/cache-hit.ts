@@ -150,7 +150,7 @@ export async function cacheHitRow(ctx: RowContext): Promise<RowResult> {
   } else if (floorP50 > FLOOR_GOAL.p50 || floorRps < FLOOR_GOAL.throughput) {
     losses.push({
       what: `cache hits against the runtime's floor: ours is ${round(floorP50)}× its p50 (goal ≤ ${FLOOR_GOAL.p50}) and ${round(floorRps)}× its requests/s (goal ≥ ${FLOOR_GOAL.throughput})`,
-      close: `a warm hit already skips the Cache API read, AES-GCM opening, key hashing and per-hit writes (the isolate keeps recent plaintext and the prepared request, and batches counters): what is left between the floor and ours is wrangler's local stand-in for the KEY_LIMITER rate-limit binding (a JSON round trip per request to a Durable Object that writes SQLite, a quarter of a hit's CPU in \`pnpm --filter bench profile:hits\`; production's binding counts in memory on the machine) — without it, same run: ${unboundP50}× the floor's p50, ${unboundRps}× its requests/s — then authentication, Hono's routing and validation, and building the response with its headers`,
+      close: `a warm hit already skips the Cache API read, AES-GCM opening, key hashing and per-hit writes (the isolate keeps recent plaintext and the prepared request, and batches counters): the KEY_LIMITER rate-limit binding is called once per 8 requests of a key, not waited on (packages/edge/src/auth/rate.ts), but wrangler's local stand-in for it is still a JSON round trip to a Durable Object that writes SQLite per call (production's binding counts in memory on the machine) — without it, same run: ${unboundP50}× the floor's p50, ${unboundRps}× its requests/s — then authentication, Hono's routing and validation, and building the response with its headers`,
     })
   } else {
     findings.push(

@@ -54,7 +54,7 @@ export function pidsInGroup(pgid: number, comm: string): number[] {
 
 /**
  * How the edge's per-key rate-limit binding is set up: `lifted` keeps it bound (every request
- * still calls it) with a limit no load test reaches; `unbound` drops it, so a hit's cost can be
+ * is still counted by it, in batches: packages/edge/src/auth/rate.ts) with a limit no load test reaches; `unbound` drops it, so a hit's cost can be
  * read without wrangler's local stand-in for it (a JSON round trip to a Durable Object that
  * writes SQLite per call, where production's binding counts in memory on the machine).
  */
