@@ -63,6 +63,9 @@ export interface GetOptions {
 /** Result of {@link AudioCache.get}: a hit, or why it missed. */
 export type CacheLookup = CacheHit | { miss: 'absent' | 'expired' | 'corrupt' | 'unknown-key' }
 
+/** The lookup a request that keeps nothing (`Cache-Control: no-store`) does not make: a miss. */
+export const NOT_LOOKED_UP: CacheLookup = Object.freeze({ miss: 'absent' as const })
+
 /** What the cache needs from the runtime. */
 export interface AudioCacheDeps {
   r2: R2Bucket

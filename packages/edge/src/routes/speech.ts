@@ -53,12 +53,22 @@ const audioOrEvents = {
   },
 }
 
+// Documented, not validated: any other directive is ignored, as HTTP caches do.
+const CacheControlHeader = z.object({
+  'cache-control': z.string().optional().openapi({
+    description:
+      "`no-store`: keep nothing of this answer — no cache layer is read or written (`X-TTS-Cache: BYPASS`, answered with `Cache-Control: no-store`), nothing is queued for later, no stale copy is served — and the whole text goes upstream as one call instead of sentence by sentence (a long text then takes the upstream's time to first audio once). Other directives are ignored.",
+    example: 'no-store',
+  }),
+})
+
 const speechRoute = createRoute({
   method: 'post',
   path: '/v1/audio/speech',
   summary: 'Synthesize speech (OpenAI-compatible)',
   security: [{ bearer: [] }],
   request: {
+    headers: CacheControlHeader,
     body: { required: true, content: { 'application/json': { schema: SpeechRequestSchema } } },
   },
   responses: {
@@ -73,7 +83,7 @@ const speechGetRoute = createRoute({
   path: '/v1/audio/speech',
   summary: 'Synthesize speech from query parameters (for <audio src>)',
   security: [{ bearer: [] }, { browserToken: [] }],
-  request: { query: QuerySchema },
+  request: { headers: CacheControlHeader, query: QuerySchema },
   responses: {
     200: { description: 'Audio', content: audio, headers: QUOTA_HEADERS },
     ...problems,
@@ -127,6 +137,11 @@ function speechContext(c: Context<AppEnv>) {
   })
 }
 
+/** `Cache-Control: no-store` among the request's directives (RFC 9111 §5.2.1.5). */
+function noStore(header: string | undefined): boolean {
+  return (header ?? '').split(',').some((d) => d.trim().toLowerCase() === 'no-store')
+}
+
 async function speak(
   c: Context<AppEnv>,
   body: z.infer<typeof SpeechRequestSchema>,
@@ -145,7 +160,10 @@ async function speak(
     // Either OpenAI form streams; `sse` is only a wrapping of the same audio (speech/sse.ts).
     stream: body.stream || body.stream_format !== undefined,
   }
-  const prepared = await prepareSpeechRemembered(ctx, input)
+  const remembered = await prepareSpeechRemembered(ctx, input)
+  const prepared = noStore(c.req.header('cache-control'))
+    ? { ...remembered, store: false as const }
+    : remembered
   const answer: SpeechAnswer = await answerSpeech(ctx, c.req.raw, prepared).catch(
     async (error: unknown) => {
       // A caller who went away wants no stale copy, and what it left queued at the pool was
@@ -164,19 +182,23 @@ async function speak(
     response.headers.set(name, value)
   }
   const latencyMs = performance.now() - started
-  metrics.recordCache(report.cache === 'HIT' ? 'hit' : 'miss')
+  // A no-store answer looked nothing up: it is neither a hit nor a miss of the cache.
+  const looked = report.cache !== 'BYPASS'
+  if (looked) metrics.recordCache(report.cache === 'HIT' ? 'hit' : 'miss')
   metrics.recordAudio({ seconds: report.audioMs / 1000, bytes: report.bytes })
   metrics
     .counter('tts.edge.pieces', { source: 'upstream' })
     .inc(report.pieces - report.cachedPieces)
   metrics.counter('tts.edge.pieces', { source: 'cache' }).inc(report.cachedPieces)
-  countCacheLookup(
-    c.env,
-    ctx.scope,
-    report.cache === 'HIT',
-    (p) => c.executionCtx.waitUntil(p),
-    ctx.settings.cacheStatsFlushMs,
-  )
+  if (looked) {
+    countCacheLookup(
+      c.env,
+      ctx.scope,
+      report.cache === 'HIT',
+      (p) => c.executionCtx.waitUntil(p),
+      ctx.settings.cacheStatsFlushMs,
+    )
+  }
   const closed = { method: c.req.method, path: c.req.path, cache: report.cache }
   // A whole answer's caller who left meanwhile (its work finished for the cache) heard
   // nothing: no success, no latency of an answer; a stream is counted when its body ends.

@@ -10,6 +10,7 @@
  * `waitUntil`, from the sentence segments it cached (see `assemble.ts` for why it is still
  * stored rather than assembled per request).
  */
+import { NOT_LOOKED_UP } from '../cache/store.ts'
 import { createEncoder } from '../encode/index.ts'
 import type { StreamEnd } from '../observe/outcome.ts'
 import { assembleAnswer } from './assemble.ts'
@@ -49,7 +50,7 @@ export async function answerSpeech(
   prepared: PreparedSpeech,
 ): Promise<SpeechAnswer> {
   const lookupStarted = performance.now()
-  const found = await ctx.cache.get(prepared.key)
+  const found = prepared.store === false ? NOT_LOOKED_UP : await ctx.cache.get(prepared.key)
   const ms = performance.now() - lookupStarted
   if (prepared.stream && !('bytes' in found)) return streamMiss(ctx, request.signal, prepared, ms)
   const whole = await synthesizeToCache(ctx, prepared, {
@@ -108,7 +109,8 @@ async function streamMiss(
   prepared: PreparedSpeech,
   cacheMs: number,
 ): Promise<SpeechAnswer> {
-  const report: SpeechReport = { ...newTally(), cache: 'MISS', bytes: 0 }
+  const kept = prepared.store !== false
+  const report: SpeechReport = { ...newTally(), cache: kept ? 'MISS' : 'BYPASS', bytes: 0 }
   report.timings.cache += cacheMs
   const created = Date.now()
   const cancelled = new AbortController()
@@ -151,7 +153,7 @@ async function streamMiss(
   const first = await iterator.next()
   const finish = () => {
     report.bytes = sentBytes
-    ctx.waitUntil(storeStreamed(ctx, prepared, plan, created, segments, report.upstream))
+    if (kept) ctx.waitUntil(storeStreamed(ctx, prepared, plan, created, segments, report.upstream))
     settle({ outcome: 'success' })
   }
   const body = new ReadableStream<Uint8Array>({
@@ -199,7 +201,7 @@ async function streamMiss(
   })
   const headers = audioHeaders({
     format: prepared.format,
-    cache: 'MISS',
+    cache: report.cache,
     language: prepared.language,
     upstream: report.upstream ?? 'cache',
     etag: etagOf(prepared.key, created),

@@ -10,6 +10,7 @@
  * Worker's subrequest budget); its audio is kept until its last repeat.
  */
 import { concatSamples } from '@tts/core/audio'
+import { NOT_LOOKED_UP } from '../cache/store.ts'
 import type { WindowState } from '../quota/index.ts'
 import { pcmBytes } from '../upstream/pcm.ts'
 import type { SpeechContext, Timings } from './context.ts'
@@ -73,7 +74,10 @@ export async function planSegments(
   ctx: SpeechContext,
   prepared: PreparedSpeech,
 ): Promise<SpeechPlan> {
-  const sentences = sentencesOf(prepared.text, prepared.language)
+  // Nothing kept (`Cache-Control: no-store`): no sentence can be heard again from the cache, so
+  // the text goes upstream whole, in one call, and pays the upstream's first chunk once.
+  const sentences =
+    prepared.store === false ? [prepared.text] : sentencesOf(prepared.text, prepared.language)
   // Distinct ones: a repeated sentence is synthesized once (issue 18), so it costs once.
   checkSentenceCount(new Set(sentences).size)
   const tempo = await planTempo(ctx, prepared)
@@ -139,6 +143,10 @@ export async function* speechPieces(
   const reading = AbortSignal.any([signal, stop.signal])
   const departed = departure(leave, (work) => ctx.waitUntil(work))
   const source = { ...prepared, speed: tempo.sourceSpeed }
+  const kept = prepared.store !== false
+  // A stream that keeps nothing need not hold its audio whole: it is neither cached nor
+  // validated (validation only guards the cache; the listener has heard the audio by then).
+  const holdWhole = kept || !prepared.stream
   const asked = new Map<number, Promise<Asked>>()
   /** The end of the audio being read last: where a refused early ask is asked again. */
   let lastEnded: Promise<void> | undefined
@@ -189,7 +197,7 @@ export async function* speechPieces(
       },
       { signal: reading, key },
     )
-    const ahead = runAhead(result)
+    const ahead = runAhead(result, holdWhole)
     waiting = false
     lastEnded = ahead.ended
     askNext()
@@ -199,10 +207,19 @@ export async function* speechPieces(
       askNext()
     })
     const entry = ahead.whole.then((parts) => {
+      if (!holdWhole) {
+        const durationMs = (ahead.samples / result.sampleRate) * 1000
+        return {
+          chunk: { pcm: new Int16Array(0), sampleRate: result.sampleRate, channels: 1 },
+          durationMs,
+        }
+      }
       // Joined once, for its validation and entry (a one-chunk sentence is not copied).
       const whole = parts.length === 1 && parts[0] ? parts[0] : concatSamples(parts)
       parts.length = 0
       const durationMs = checked(whole, result.sampleRate, result.channels, sentence, source)
+      if (!kept)
+        return { chunk: { pcm: whole, sampleRate: result.sampleRate, channels: 1 }, durationMs }
       const created = Date.now()
       const put = ctx.cache.put(key, pcmBytes(whole), {
         kind: 'segment',
@@ -226,7 +243,7 @@ export async function* speechPieces(
   try {
     const started = performance.now()
     const keys = [...lastUse.keys()]
-    const lookups = keys.map((key) => ctx.cache.get(key))
+    const lookups = keys.map((key) => (kept ? ctx.cache.get(key) : Promise.resolve(NOT_LOOKED_UP)))
     const looked = lookedUp(keys, lookups)
     looked.catch(() => {}) // awaited below; a failure while the first is awaited is not lost
     // When charging cannot refuse (an unlimited key), the first sentence is asked for the moment
@@ -298,7 +315,8 @@ export async function* speechPieces(
   } finally {
     departed.dispose()
     // Early end by a failure: stop what is still being read. A caller who left: it is finished
-    // for the cache instead (its GPU time is spent), bounded by `signal`'s deadline.
-    if (!departed.left) stop.abort(new DOMException('the answer ended', 'AbortError'))
+    // for the cache instead (its GPU time is spent), bounded by `signal`'s deadline — unless
+    // nothing is kept (`no-store`): then nobody needs the rest.
+    if (!departed.left || !kept) stop.abort(new DOMException('the answer ended', 'AbortError'))
   }
 }

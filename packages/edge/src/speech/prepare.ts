@@ -44,6 +44,11 @@ export interface PreparedSpeech extends Omit<SpeechInput, 'input' | 'voice' | 'l
   /** The tenant's cache generation: a purge changes it, and with it every key. */
   generation: string
   key: string
+  /**
+   * False when the caller sent `Cache-Control: no-store`: nothing of the answer is read from
+   * or written to any cache layer, and the whole text goes upstream as one call (speech/pieces).
+   */
+  store?: false
 }
 
 /** Fields every key shares; the text and kind differ between response and segment keys. */

@@ -11,7 +11,7 @@ import { serverTiming, type Timings } from './context.ts'
 /** The audio headers every speech answer carries. */
 export interface AudioHeaders {
   format: ResponseFormat
-  cache: 'HIT' | 'MISS' | 'COALESCED' | 'STALE'
+  cache: 'HIT' | 'MISS' | 'COALESCED' | 'STALE' | 'BYPASS'
   language: string
   /** The upstream's configured name, or `cache`. */
   upstream: string
@@ -29,7 +29,8 @@ export function audioHeaders(h: AudioHeaders): Headers {
     'x-tts-upstream': UPSTREAM_NAME.test(h.upstream) ? h.upstream : 'unnamed',
     'server-timing': serverTiming(h.timings),
     etag: `"${h.etag}"`,
-    'cache-control': 'private, max-age=86400',
+    // The caller asked that nothing of it be kept: browsers and proxies neither.
+    'cache-control': h.cache === 'BYPASS' ? 'no-store' : 'private, max-age=86400',
   })
 }
 

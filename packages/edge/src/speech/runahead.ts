@@ -21,23 +21,32 @@ export interface RunAhead {
    * `stop`'s reason once it aborts (the caller left: the reading goes on, for the cache).
    */
   chunks(stop?: AbortSignal): AsyncGenerator<Int16Array>
-  /** Every chunk read, in order, once the upstream audio ended; rejects with the read's error. */
+  /**
+   * Every chunk read, in order, once the upstream audio ended (none unless asked to keep them);
+   * rejects with the read's error.
+   */
   readonly whole: Promise<Int16Array[]>
+  /** Samples read so far. */
+  readonly samples: number
   /** Settles (never rejects) when the upstream audio ended, well or not. */
   readonly ended: Promise<void>
 }
 
 /**
- * Starts reading `result` at once.
+ * Starts reading `result` at once. With `keep` false (a stream that keeps nothing) the chunks
+ * are only queued for the caller, not also kept for `whole`. The upstream's audio reaches this
+ * isolate through the pool object at the GPU's pace either way: read here, what the caller has
+ * not taken yet waits in this request's isolate rather than in the object every request shares.
  *
  * @example
  * const ahead = runAhead(await synthesizer.synthesize(request, { signal, key }))
  * ahead.ended.then(startNextSentence)
  * for await (const pcm of ahead.chunks()) encoder.push(pcm)
  */
-export function runAhead(result: SynthesisResult): RunAhead {
+export function runAhead(result: SynthesisResult, keep = true): RunAhead {
   const queue: Int16Array[] = []
   const parts: Int16Array[] = []
+  let samples = 0
   let done = false
   let failure: { error: unknown } | undefined
   let wake: (() => void) | undefined
@@ -50,7 +59,8 @@ export function runAhead(result: SynthesisResult): RunAhead {
     try {
       for await (const pcm of result.chunks) {
         queue.push(pcm)
-        parts.push(pcm)
+        if (keep) parts.push(pcm)
+        samples += pcm.length
         notify()
       }
       return parts
@@ -89,5 +99,13 @@ export function runAhead(result: SynthesisResult): RunAhead {
     }
   }
 
-  return { result, chunks, whole, ended }
+  return {
+    result,
+    chunks,
+    whole,
+    ended,
+    get samples() {
+      return samples
+    },
+  }
 }

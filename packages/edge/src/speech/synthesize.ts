@@ -5,7 +5,7 @@
  * an answer (speech/answer), the queue only waits for it to be stored.
  */
 import { XTTS_SAMPLE_RATE } from '@tts/core/audio'
-import type { CacheLookup } from '../cache/store.ts'
+import { type CacheLookup, NOT_LOOKED_UP } from '../cache/store.ts'
 import { encodeAudio } from '../encode/index.ts'
 import type { SynthesisRequest, Synthesizer } from '../upstream/index.ts'
 import type { SpeechContext } from './context.ts'
@@ -18,7 +18,7 @@ export const DEADLINE_MS = 120_000
 
 /** What producing an answer found out, for the request's METRIC line and headers. */
 export interface SpeechReport extends Tally {
-  cache: 'HIT' | 'MISS'
+  cache: 'HIT' | 'MISS' | 'BYPASS'
   bytes: number
 }
 
@@ -101,7 +101,9 @@ export async function synthesizeToCache(
 ): Promise<CachedSpeech> {
   const tally = newTally()
   const lookupStarted = performance.now()
-  const found = options.looked?.found ?? (await base.cache.get(prepared.key))
+  const found =
+    options.looked?.found ??
+    (prepared.store === false ? NOT_LOOKED_UP : await base.cache.get(prepared.key))
   tally.timings.cache += options.looked?.ms ?? performance.now() - lookupStarted
   if ('bytes' in found) {
     const { meta } = found
@@ -163,12 +165,15 @@ async function synthesizeMiss(
   } finally {
     encoder.abort()
   }
-  const whole = storeAnswer(ctx, prepared, bytes, created, { ...tally, sampleRate })
+  const kept = prepared.store !== false
+  const whole = kept
+    ? storeAnswer(ctx, prepared, bytes, created, { ...tally, sampleRate })
+    : Promise.resolve()
   return {
     bytes,
     etag: etagOf(prepared.key, created),
     upstream: tally.upstream ?? 'cache',
-    report: { ...tally, cache: 'MISS', bytes: bytes.byteLength },
+    report: { ...tally, cache: kept ? 'MISS' : 'BYPASS', bytes: bytes.byteLength },
     stored: Promise.all([...segments, whole]).then(() => {}),
   }
 }

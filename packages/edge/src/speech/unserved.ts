@@ -32,7 +32,7 @@ export function labelAnswer(response: Response, report: PoolReport): Response {
  * The answer when the pool could not serve: queues the request for deferred synthesis and
  * serves an expired copy (`STALE`, not stored by browsers) if one is kept within
  * `staleMaxMs` of its expiry — the cache's own read, with its stale option; any other error
- * is thrown on.
+ * is thrown on, as is every error of a `no-store` request.
  *
  * @example
  * await answerSpeech(...).catch((e) => whenNothingServes(ctx, request, prepared, input, e))
@@ -45,7 +45,8 @@ export async function whenNothingServes(
   error: unknown,
 ): Promise<Response> {
   const code = failureCode(error)
-  if (!UNSERVED_CODES.has(code)) throw error
+  // A caller who asked that nothing be kept gets neither a kept copy nor a job that keeps one.
+  if (!UNSERVED_CODES.has(code) || prepared.store === false) throw error
   const { options } = ctx.settings.pool.config
   if (options.deferOnFailure) {
     // Once per answer (its cache key): a burst of the same unserved request queues one job.
