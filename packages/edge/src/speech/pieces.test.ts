@@ -7,12 +7,17 @@ import type { PreparedSpeech } from './prepare.ts'
 
 /**
  * The pieces loop over a cache whose lookups the test releases by hand, and an upstream that
- * records what it is asked for (and answers nothing until aborted: only the order of the asks
- * matters here).
+ * records what it is asked for: it answers the first sentence (once the test calls `answer`)
+ * with one chunk of audio and then nothing more, the others with nothing at all, until aborted
+ * (only the order matters here).
  */
 function harness(mayRefuse: boolean, sentences: number) {
   const asked: string[] = []
   const held: Array<() => void> = []
+  let answer = () => {}
+  const answered = new Promise<void>((resolve) => {
+    answer = resolve
+  })
   const plan: SpeechPlan = {
     tempo: { sourceSpeed: 1, edge: { speed: 1, pitch: 1 } },
     segments: Array.from({ length: sentences }, (_, i) => ({
@@ -38,9 +43,19 @@ function harness(mayRefuse: boolean, sentences: number) {
         { signal }: { signal: AbortSignal },
       ): Promise<SynthesisResult> => {
         asked.push(request.text)
-        return new Promise((_, reject) =>
+        const aborted = new Promise<never>((_, reject) =>
           signal.addEventListener('abort', () => reject(signal.reason)),
         )
+        if (request.text !== plan.segments[0]?.sentence) return aborted
+        return answered.then(() => ({
+          sampleRate: 24_000,
+          channels: 1,
+          upstream: 'test',
+          chunks: (async function* () {
+            yield new Int16Array(240)
+            await aborted
+          })(),
+        }))
       },
     },
     settings: { cacheTtlMs: 60_000 },
@@ -58,14 +73,22 @@ function harness(mayRefuse: boolean, sentences: number) {
     for (const go of held.splice(0)) go()
   }
   // The loop ends with the abort's error once the test is done with it.
-  const started = pieces.next()
-  started.catch(() => {})
+  let latest: Promise<unknown> = Promise.resolve()
+  /** Asks the loop for its next chunk (the first is asked for at once). */
+  const pull = () => {
+    const next = pieces.next()
+    next.catch(() => {})
+    latest = next
+    return next
+  }
+  pull()
   const end = async () => {
     abort.abort(new DOMException('the test is done', 'AbortError'))
+    answer()
     release()
-    await started.catch(() => {})
+    await latest.catch(() => {})
   }
-  return { asked, held, plan, ctx, release, end }
+  return { asked, held, plan, ctx, release, end, answer, first: () => latest }
 }
 
 const ticks = async (n = 5) => {
@@ -73,11 +96,19 @@ const ticks = async (n = 5) => {
 }
 
 describe('speechPieces: the first sentence of a miss', () => {
-  it('is asked for as soon as its own lookup missed when charging cannot refuse', async () => {
+  it('is asked for as soon as its own lookup missed when charging cannot refuse, and the others are looked up once its audio flows', async () => {
     const h = harness(false, 6)
     await vi.waitFor(() => expect(h.asked).toEqual([h.plan.segments[0]?.sentence]))
-    // The other sentences' lookups are still out: the ask did not wait for them.
-    expect(h.held).toHaveLength(5)
+    // The ask waited for no other lookup, and none has started while its audio is awaited:
+    // they would queue beside it on the way to the cache.
+    await ticks()
+    expect(h.held).toHaveLength(0)
+    h.answer()
+    const chunk = (await h.first()) as IteratorResult<{ pcm: Int16Array }>
+    expect(chunk.value?.pcm).toHaveLength(240)
+    // Its audio flows: the others are looked up, whether or not the caller reads on.
+    await vi.waitFor(() => expect(h.held).toHaveLength(5))
+    expect(h.ctx.meter.charge).not.toHaveBeenCalled()
     h.release()
     // Charged once all lookups are in, the first sentence included.
     await vi.waitFor(() => expect(h.ctx.meter.charge).toHaveBeenCalledTimes(1))
@@ -93,7 +124,8 @@ describe('speechPieces: the first sentence of a miss', () => {
     expect(h.asked).toEqual([])
     expect(h.ctx.meter.charge).not.toHaveBeenCalled()
     h.release()
-    await vi.waitFor(() => expect(h.asked).toEqual([h.plan.segments[0]?.sentence]))
+    h.answer()
+    await vi.waitFor(() => expect(h.asked[0]).toBe(h.plan.segments[0]?.sentence))
     expect(h.ctx.meter.charge).toHaveBeenCalledTimes(1)
     await h.end()
   })

@@ -241,42 +241,66 @@ export async function* speechPieces(
   }
 
   try {
-    const started = performance.now()
     const keys = [...lastUse.keys()]
-    const lookups = keys.map((key) => (kept ? ctx.cache.get(key) : Promise.resolve(NOT_LOOKED_UP)))
-    const looked = lookedUp(keys, lookups)
-    looked.catch(() => {}) // awaited below; a failure while the first is awaited is not lost
-    // When charging cannot refuse (an unlimited key), the first sentence is asked for the moment
-    // its own lookup missed, not after every sentence's: a long answer's first audio does not
-    // wait for 36 lookups (issue 17). `keys[0]` is the first sentence's.
+    const look = (key: string) => (kept ? ctx.cache.get(key) : Promise.resolve(NOT_LOOKED_UP))
     const first = segments[0]
-    const firstLookup = lookups[0]
+    const started = performance.now()
+    const firstLookup = first ? look(first.key) : undefined
+    /** Sentences' audio from the cache, and sentences synthesized here that the text repeats. */
+    const heard = new Map<string, Heard>()
+    // Every other sentence: looked up, the uncached ones charged (before any upstream work but
+    // the first sentence's, which nothing can refuse), once each, and listed to be asked for.
+    const lookRest = async () => {
+      const since = performance.now()
+      const lookups = keys.map((key, i) => (i === 0 && firstLookup ? firstLookup : look(key)))
+      for (const [key, audio] of await lookedUp(keys, lookups)) heard.set(key, audio)
+      tally.timings.cache += performance.now() - since
+      let chars = first && firsts.has(first.key) ? first.sentence.length : 0
+      for (const [i, { sentence, key }] of segments.entries()) {
+        if (heard.has(key) || firsts.has(key)) continue
+        firsts.add(key)
+        uncached.push(i)
+        chars += sentence.length
+      }
+      if (chars > 0) tally.quota = await ctx.meter.charge(chars)
+      askNext()
+    }
+    let rest: Promise<void> | undefined
+    const restLookedUp = (): Promise<void> => {
+      if (!rest) {
+        rest = lookRest()
+        rest.catch(() => {}) // awaited before the next sentence, or at the end
+      }
+      return rest
+    }
+    // When charging cannot refuse (an unlimited key), the first sentence is asked for the moment
+    // its own lookup missed, and the other sentences are looked up once its audio flows (issue
+    // 17): a long answer's first audio waits neither for their 36 reads nor beside them. They
+    // are needed only when the first sentence ends, seconds later.
     if (
       first &&
       firstLookup &&
       ctx.meter.mayRefuse === false &&
       !('bytes' in (await firstLookup))
     ) {
+      tally.timings.cache += performance.now() - started
       firsts.add(first.key)
       uncached.push(0)
       askNext()
+      // Once its audio flows, a task later (its first chunk on its way out), whatever the
+      // caller's pace: the next sentence is asked for when they are in.
+      void asked
+        .get(0)
+        ?.then(() => new Promise((resolve) => setTimeout(resolve, 0)))
+        .then(restLookedUp, () => {})
+    } else {
+      rest = lookRest()
+      await rest
     }
-    const heard = await looked
-    tally.timings.cache += performance.now() - started
-    // Charged before any upstream work (but the first sentence's above, which nothing can
-    // refuse): each distinct sentence the cache lacks, once.
-    let chars = first && firsts.has(first.key) ? first.sentence.length : 0
-    for (const [i, { sentence, key }] of segments.entries()) {
-      if (heard.has(key) || firsts.has(key)) continue
-      firsts.add(key)
-      uncached.push(i)
-      chars += sentence.length
-    }
-    if (chars > 0) tally.quota = await ctx.meter.charge(chars)
-
     askNext()
     for (const [i, { key }] of segments.entries()) {
       playing = i
+      if (i > 0) await restLookedUp()
       askNext()
       const known = heard.get(key)
       if (known) {
@@ -312,6 +336,7 @@ export async function* speechPieces(
       tally.audioMs += scaledMs(tempo, audio.durationMs)
       if ((lastUse.get(key) ?? i) > i) heard.set(key, audio)
     }
+    await restLookedUp()
   } finally {
     departed.dispose()
     // Early end by a failure: stop what is still being read. A caller who left: it is finished
