@@ -93,6 +93,8 @@ export interface AudioCacheDeps {
 /** The encrypted audio cache. */
 export interface AudioCache {
   get(key: string, options?: GetOptions): Promise<CacheLookup>
+  /** True when this isolate holds the entry's plaintext: `get` would answer it from memory. */
+  holds(key: string): boolean
   put(key: string, plaintext: Uint8Array, meta: Omit<EntryMeta, 'size' | 'lastUsed'>): Promise<void>
   delete(key: string): Promise<void>
 }
@@ -255,6 +257,7 @@ export function createAudioCache(options: AudioCacheDeps): AudioCache {
       touch(key, meta, now())
       return { bytes, meta, layer }
     },
+    holds: (key) => recent.get(key, now()) !== undefined,
     async put(key, plaintext, partial) {
       // A replaced entry (a new ETag) must not be answered in its older form from memory.
       recent.delete(key)

@@ -50,9 +50,13 @@ export async function answerSpeech(
   prepared: PreparedSpeech,
 ): Promise<SpeechAnswer> {
   const lookupStarted = performance.now()
-  const found = prepared.store === false ? NOT_LOOKED_UP : await ctx.cache.get(prepared.key)
+  const kept = prepared.store !== false
+  const early = prepared.stream && kept && !ctx.cache.holds(prepared.key)
+  const planned = early ? planAndLookFirst(ctx, prepared) : undefined
+  const found = kept ? await ctx.cache.get(prepared.key) : NOT_LOOKED_UP
   const ms = performance.now() - lookupStarted
-  if (prepared.stream && !('bytes' in found)) return streamMiss(ctx, request.signal, prepared, ms)
+  if (prepared.stream && !('bytes' in found))
+    return streamMiss(ctx, request.signal, prepared, ms, planned)
   const whole = await synthesizeToCache(ctx, prepared, {
     looked: { found, ms },
     leave: request.signal,
@@ -67,6 +71,26 @@ export async function answerSpeech(
     timings: whole.report.timings,
   })
   return { response, report: whole.report }
+}
+
+/**
+ * A stream's plan with its first sentence's lookup already under way, started beside the
+ * whole answer's lookup (issue 17): when the answer is not cached, the first sentence's lookup
+ * no longer follows it, and the upstream is asked one cache round trip sooner — two R2 reads
+ * in a row were the slowest work before a long answer's first audio. What it costs: a stream
+ * answered from the Cache API or R2 also reads its first sentence, unused (one the isolate
+ * holds in memory does not: see `answerSpeech`). Ignored, it must not reject unheard.
+ */
+function planAndLookFirst(ctx: SpeechContext, prepared: PreparedSpeech): Promise<SpeechPlan> {
+  const planned = planSegments(ctx, prepared).then((plan) => {
+    const first = plan.segments[0]
+    if (!first) return plan
+    const firstLookup = ctx.cache.get(first.key)
+    firstLookup.catch(() => {})
+    return { ...plan, firstLookup }
+  })
+  planned.catch(() => {})
+  return planned
 }
 
 /**
@@ -108,6 +132,8 @@ async function streamMiss(
   callerSignal: AbortSignal,
   prepared: PreparedSpeech,
   cacheMs: number,
+  /** The plan, when `answerSpeech` made it beside its lookup. */
+  planned?: Promise<SpeechPlan>,
 ): Promise<SpeechAnswer> {
   const kept = prepared.store !== false
   const report: SpeechReport = { ...newTally(), cache: kept ? 'MISS' : 'BYPASS', bytes: 0 }
@@ -117,7 +143,7 @@ async function streamMiss(
   const leave = AbortSignal.any([callerSignal, cancelled.signal])
   const ctx = leavingWith(base, leave)
   const signal = AbortSignal.timeout(DEADLINE_MS)
-  const plan = await planSegments(ctx, prepared)
+  const plan = await (planned ?? planSegments(ctx, prepared))
   // Only the writes of new segments are kept (to wait for before assembling), never audio.
   const segments: Promise<void>[] = []
   let sentBytes = 0

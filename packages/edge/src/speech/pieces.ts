@@ -10,7 +10,7 @@
  * Worker's subrequest budget); its audio is kept until its last repeat.
  */
 import { concatSamples } from '@tts/core/audio'
-import { NOT_LOOKED_UP } from '../cache/store.ts'
+import { type CacheLookup, NOT_LOOKED_UP } from '../cache/store.ts'
 import type { WindowState } from '../quota/index.ts'
 import { pcmBytes } from '../upstream/pcm.ts'
 import type { SpeechContext, Timings } from './context.ts'
@@ -39,6 +39,8 @@ export interface Segment {
 export interface SpeechPlan {
   segments: Segment[]
   tempo: TempoPlan
+  /** The first sentence's cache lookup, when the caller started it already (a stream's). */
+  firstLookup?: Promise<CacheLookup>
 }
 
 /** What producing the audio found out and what it cost, filled in as it goes. */
@@ -245,7 +247,7 @@ export async function* speechPieces(
     const look = (key: string) => (kept ? ctx.cache.get(key) : Promise.resolve(NOT_LOOKED_UP))
     const first = segments[0]
     const started = performance.now()
-    const firstLookup = first ? look(first.key) : undefined
+    const firstLookup = first ? (plan.firstLookup ?? look(first.key)) : undefined
     /** Sentences' audio from the cache, and sentences synthesized here that the text repeats. */
     const heard = new Map<string, Heard>()
     // Every other sentence: looked up, the uncached ones charged (before any upstream work but
