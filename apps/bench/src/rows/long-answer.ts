@@ -30,8 +30,11 @@ async function settledRetained(inspector: IsolateInspector) {
 
 const sentencesIn = (text: string) => text.split(/(?<=\.)\s+/u).length
 
-/** First-audio pairs (edge, then the upstream's own stream) behind the one timed answer. */
-const FIRST_AUDIO_PAIRS = 5
+/**
+ * First-audio pairs (edge, then the upstream's own stream) behind the one timed answer: single
+ * pairs range over ~100 ms on a shared 2-core box, so the median needs more than a handful.
+ */
+const FIRST_AUDIO_PAIRS = 9
 
 /**
  * Until nothing is busy: the emulator answers nothing, and the edge's pool holds no slot — after
@@ -80,8 +83,7 @@ export async function longAnswerRow(ctx: RowContext): Promise<RowResult> {
     title: 'Long answer: sentence-split stream vs one whole-text synthesis, and retained heap',
     findings: [] as string[],
     settings: { chars, format: 'wav', emulatorProfile: XTTS_PROFILE },
-    method:
-      "Edge: `stream: true`, WAV, a text none of whose sentences is cached; first audio = first body byte past the 44-byte header, complete = end of body, at the harness. Upstream: the same emulator asked for an equally long fresh text as one streamed synthesis (its `/v1/audio/speech`), run right after the edge's answer, so both meet the same one-at-a-time GPU model. No-store: last, an equally long fresh text through the edge with `Cache-Control: no-store` (nothing kept, the whole text one upstream call), then an equally long whole-text upstream stream as its own reference. First audio is also the median of 5 pairs of fresh answers of the same length (edge, then upstream), each cut once its first audio is in, with nothing busy before each (the emulator's /__stats and the edge pool's /readyz: a slot a departed caller held is kept while XTTS would still compute). Retained: the worker isolate's heap in use + ArrayBuffer backing stores over wrangler's inspector after a full collection (HeapProfiler.collectGarbage, or a heap snapshot where workerd does not answer it), read once the previous readings agree within 1 %, before and after a second answer of the same length (and its waitUntil work), not the timed one (a heap snapshot drops compiled code); what the isolate's recent-audio cache (bounded by CACHE_MEMORY_BYTES) took meanwhile is read from its /metrics gauge and shown apart; 'one sentence' = the answer's PCM over its sentence count.",
+    method: `Edge: \`stream: true\`, WAV, a text none of whose sentences is cached; first audio = first body byte past the 44-byte header, complete = end of body, at the harness. Upstream: the same emulator asked for an equally long fresh text as one streamed synthesis (its \`/v1/audio/speech\`), run right after the edge's answer, so both meet the same one-at-a-time GPU model. No-store: last, an equally long fresh text through the edge with \`Cache-Control: no-store\` (nothing kept, the whole text one upstream call), then an equally long whole-text upstream stream as its own reference. First audio is also the median of ${FIRST_AUDIO_PAIRS} pairs of fresh answers of the same length (edge, then upstream), each cut once its first audio is in, with nothing busy before each (the emulator's /__stats and the edge pool's /readyz: a slot a departed caller held is kept while XTTS would still compute). Retained: the worker isolate's heap in use + ArrayBuffer backing stores over wrangler's inspector after a full collection (HeapProfiler.collectGarbage, or a heap snapshot where workerd does not answer it), read once the previous readings agree within 1 %, before and after a second answer of the same length (and its waitUntil work), not the timed one (a heap snapshot drops compiled code); what the isolate's recent-audio cache (bounded by CACHE_MEMORY_BYTES) took meanwhile is read from its /metrics gauge and shown apart; 'one sentence' = the answer's PCM over its sentence count.`,
     durationS: 0,
   }
   await ctx.emulator.latency(XTTS_PROFILE)
@@ -292,7 +294,7 @@ export async function longAnswerRow(ctx: RowContext): Promise<RowResult> {
       losses.push({
         what: `first audio ${round(firstLate)} ms later than the upstream's own whole-text stream (median of ${FIRST_AUDIO_PAIRS} pairs)`,
         close:
-          "three steps in a row before the upstream is asked: the whole answer's cache lookup, the first sentence's segment lookup (measured at 250-350 ms each on this box under load, local R2 and Cache API), the edge-to-pool-to-upstream hop; overlapping the first two would cost every streamed cache hit a wasted segment lookup",
+          "before the upstream is asked: wrangler dev's proxy, the key check, the whole answer's and (beside it) the first sentence's cache lookups, each a Cache API miss then an R2 miss in Miniflare, then the hop through the pool object; on a quiet box they add up to 30-45 ms, and a busy one stretches every step",
       })
     }
     base.findings.push(
