@@ -150,6 +150,19 @@ describe('tts against the real edge and emulator', () => {
     expect(mp3.stdout).toMatch(/· fr ·/)
   })
 
+  it('say --no-store keeps nothing: asked again it goes to the edge, which kept nothing either', async () => {
+    await setUp()
+    const text = uniqueSentence('Nothing of this is kept')
+    for (const name of ['private1.wav', 'private2.wav']) {
+      const r = await run(['say', text, '-o', name, '--no-store', '--json'])
+      expect(r.code, r.stderr).toBe(0)
+      expect(JSON.parse(r.stdout)).toMatchObject({ provider: 'edge', cacheStatus: 'bypass' })
+      expect((await readFile(join(home, name))).subarray(0, 4).toString('latin1')).toBe('RIFF')
+    }
+    const usual = await run(['say', text, '-o', 'usual.wav', '--json'])
+    expect(JSON.parse(usual.stdout)).toMatchObject({ provider: 'edge', cacheStatus: 'miss' })
+  })
+
   it("say takes the shell's locale as the hint for text either language spells alike", async () => {
     await setUp()
     // Digits (> 64 bits), not pseudo-words: the detector ignores them, the caches do not.

@@ -11,10 +11,10 @@ export type AudioFormat = 'wav' | 'pcm' | 'mp3' | 'opus'
 export type Provider = 'edge' | 'cache' | 'local'
 
 /**
- * The edge's `X-TTS-Cache` verdict in lower case, `hit` for a local cache hit, `none` for local
- * speech.
+ * The edge's `X-TTS-Cache` verdict in lower case (`bypass`: a `store: false` call, nothing
+ * looked up or kept), `hit` for a local cache hit, `none` for local speech.
  */
-export type CacheStatus = 'hit' | 'miss' | 'coalesced' | 'stale' | 'none'
+export type CacheStatus = 'hit' | 'miss' | 'coalesced' | 'stale' | 'bypass' | 'none'
 
 /** What `synthesize()` resolves to. */
 export interface SynthesizeResult {

@@ -117,6 +117,26 @@ describe('client ↔ edge ↔ emulator', () => {
     expect(fromEdgeCache).toMatchObject({ provider: 'edge', cacheStatus: 'hit', cached: true })
   })
 
+  it('keeps nothing with store: false: no local entry, and the edge reads and keeps nothing', async () => {
+    const { tts, calls } = client('no-store')
+    const text = `${uniqueSentence('This one is private')} ${uniqueSentence('Keep none of it')}`
+    for (let i = 0; i < 2; i++) {
+      const kept = await tts.synthesize(text, { language: 'en', store: false })
+      expect(kept).toMatchObject({ provider: 'edge', cacheStatus: 'bypass', cached: false })
+      expect(parseWav(kept.audio).durationMs).toBeGreaterThan(500)
+    }
+    // Both went to the edge (no local entry to answer the second), and nothing was stored.
+    expect(calls).toHaveLength(2)
+    expect((await tts.cache.stats())?.entries).toBe(0)
+    // Nor at the edge: asked the usual way, it is a miss there, then kept on both sides.
+    const usual = await tts.synthesize(text, { language: 'en' })
+    expect(usual).toMatchObject({ provider: 'edge', cacheStatus: 'miss' })
+    expect((await tts.cache.stats())?.entries).toBe(1)
+    await expect(tts.synthesize(text, { store: 'no' as unknown as boolean })).rejects.toThrow(
+      /`store` must be true or false/,
+    )
+  })
+
   it('does not mask caller errors as a fallback: bad key → 401, unknown voice → 400', async () => {
     const wrongKey = client('auth', { apiKey: 'tts_wrong_key_000000000000' })
     const e401 = await wrongKey.tts

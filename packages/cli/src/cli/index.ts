@@ -116,6 +116,7 @@ export async function run(argv: readonly string[], options: ContextOptions = {})
     .option('--speed <n>', '0.25 to 4.0')
     .option('--format <fmt>', 'wav, mp3, opus or pcm')
     .option('--play', 'Play the audio')
+    .option('--no-store', 'Keep nothing: no local cache, and the edge caches nothing either')
     .action(
       act(async (ctx, text: unknown, flags: Flags) =>
         (await import('../commands/say.ts')).say(ctx, str(text) ?? '', {
@@ -125,6 +126,7 @@ export async function run(argv: readonly string[], options: ContextOptions = {})
           speed: str(flags.speed),
           format: str(flags.format),
           play: flags.play === true,
+          store: flags.store !== false,
         }),
       ),
     )

@@ -24,6 +24,8 @@ export interface SayOptions {
   speed?: string | number | undefined
   format?: string | undefined
   play?: boolean | undefined
+  /** False (`--no-store`): nothing of this text is cached, locally or at the edge. */
+  store?: boolean | undefined
 }
 
 /** What `tts say` reports. */
@@ -136,6 +138,7 @@ export async function say(
     format,
     ...(options.language ? { language: options.language } : {}),
     ...(speed === undefined ? {} : { speed }),
+    ...(options.store === false ? { store: false } : {}),
   })
   const stats = await client.cache.stats()
   if (stats) await addCounters(cacheDir(ctx), stats)

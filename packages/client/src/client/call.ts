@@ -12,6 +12,7 @@ import { cacheKey } from '@tts/core/crypto'
 import { isXttsLanguage, normalizeLanguage, type XttsLanguage } from '@tts/core/lang'
 import { normalizeText } from '@tts/core/text'
 import type { SpeechRequest } from '../edge/index.ts'
+import { InvalidRequestError } from '../errors/index.ts'
 import type { NormalizedOptions } from '../options/index.ts'
 import type { AudioFormat } from '../types.ts'
 import { checkText, range } from './checks.ts'
@@ -25,8 +26,10 @@ export interface Call {
   pitch: number
   format: AudioFormat
   request: SpeechRequest
-  /** The local cache key; undefined without a cache. */
+  /** The local cache key; undefined without a cache, or when the call keeps nothing. */
   key: string | undefined
+  /** False when the call keeps nothing (`store: false`): no cache anywhere. */
+  store: boolean
   /**
    * The language spoken: the one the call named or its script decided, else what an answer `said` (a cached entry's, the edge's
    * header) when it is an XTTS language, else core's n-gram model (loaded if need be).
@@ -65,25 +68,33 @@ export async function prepareCall(
     // Only when not 1: a request at pitch 1 stays what an OpenAI-style server knows.
     ...(pitch !== 1 ? { pitch } : {}),
   }
-  const key = o.cache
-    ? await cacheKey({
-        v: 1,
-        endpoint: o.endpoint,
-        tenant: o.apiKey ?? null,
-        model: o.model,
-        text: normalizeText(input),
-        // What was asked, not what it resolved to: resolving Latin text needs the model, and
-        // the edge resolves the same text to the same language, so it is the same audio.
-        language: asked ?? (hint ? `auto:${hint.join(',')}` : 'auto'),
-        voice: request.voice,
-        format,
-        speed,
-        ...(pitch !== 1 ? { pitch } : {}),
-      })
-    : undefined
+  if (call.store !== undefined && typeof call.store !== 'boolean') {
+    throw new InvalidRequestError(
+      'store',
+      `\`store\` must be true or false (false: keep nothing of this call), got ${String(call.store)}`,
+    )
+  }
+  const store = call.store !== false
+  const key =
+    o.cache && store
+      ? await cacheKey({
+          v: 1,
+          endpoint: o.endpoint,
+          tenant: o.apiKey ?? null,
+          model: o.model,
+          text: normalizeText(input),
+          // What was asked, not what it resolved to: resolving Latin text needs the model, and
+          // the edge resolves the same text to the same language, so it is the same audio.
+          language: asked ?? (hint ? `auto:${hint.join(',')}` : 'auto'),
+          voice: request.voice,
+          format,
+          speed,
+          ...(pitch !== 1 ? { pitch } : {}),
+        })
+      : undefined
   const language = async (said?: string) =>
     known ?? (isXttsLanguage(said) ? said : await resolveWithModel(input, hint, o.logger))
-  return { input, speed, pitch, format, request, key, language }
+  return { input, speed, pitch, format, request, key, store, language }
 }
 
 /**

@@ -57,8 +57,8 @@ export function createEdgeAttempt(
   /** The edge, once, or with core's retry policy when nothing local could take over. */
   const callEdge = (c: Call, signal: AbortSignal) =>
     canFallBack
-      ? edge.speechStream(c.request, signal)
-      : retry((_, s) => edge.speechStream(c.request, s), {
+      ? edge.speechStream(c.request, signal, { store: c.store })
+      : retry((_, s) => edge.speechStream(c.request, s, { store: c.store }), {
           maxRetries: o.maxRetries,
           signal,
           isRetryable: retryable,

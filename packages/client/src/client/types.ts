@@ -27,6 +27,13 @@ export interface SynthesizeOptions {
   pitch?: number
   format?: AudioFormat
   signal?: AbortSignal
+  /**
+   * `false`: keep nothing of this call, for text that must not be left behind (a user's
+   * message, a one-off answer). The local cache is neither read nor written, and the edge is
+   * asked with `Cache-Control: no-store`: it reads and keeps nothing either, and sends the
+   * whole text upstream as one call. Default `true`.
+   */
+  store?: boolean
 }
 
 /** Options of `speak()`. */

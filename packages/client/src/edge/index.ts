@@ -50,12 +50,22 @@ export interface EdgeTransportOptions {
   fetch?: typeof fetch
 }
 
+/** How a speech request is sent, besides its body. */
+export interface SpeechHow {
+  /**
+   * `false`: sent with `Cache-Control: no-store`; the edge then reads and keeps nothing of the
+   * answer (no cache layer, no stale copy, nothing queued) and sends the text upstream as one
+   * call. Default `true`.
+   */
+  store?: boolean
+}
+
 /** The edge calls the client makes. */
 export interface EdgeTransport {
   /** The audio as it arrives, once its first bytes are in. */
-  speechStream(request: SpeechRequest, signal?: AbortSignal): Promise<EdgeStream>
+  speechStream(request: SpeechRequest, signal?: AbortSignal, how?: SpeechHow): Promise<EdgeStream>
   /** The whole audio, validated. */
-  speech(request: SpeechRequest, signal?: AbortSignal): Promise<EdgeSpeech>
+  speech(request: SpeechRequest, signal?: AbortSignal, how?: SpeechHow): Promise<EdgeSpeech>
   /**
    * Asks the edge to warm its cache for `items`; resolves on 202 with what the edge queued and
    * what it already had queued, summed over the batches.
@@ -107,7 +117,7 @@ export function createEdgeTransport(options: EdgeTransportOptions): EdgeTranspor
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   })
 
-  const openOnce = (request: SpeechRequest, signal: AbortSignal | undefined) =>
+  const openOnce = (request: SpeechRequest, signal: AbortSignal | undefined, how: SpeechHow) =>
     openSpeechStream(
       http,
       // Always a stream: the edge then sends its first sentence as soon as it is synthesized,
@@ -115,22 +125,23 @@ export function createEdgeTransport(options: EdgeTransportOptions): EdgeTranspor
       { model: options.model, ...request, stream: true },
       { timeoutMs: options.timeoutMs, deadlineMs: deadlineFor(options.timeoutMs, request.input) },
       signal,
+      how.store === false ? { 'cache-control': 'no-store' } : undefined,
     )
-  const open = async (request: SpeechRequest, signal: AbortSignal | undefined) => {
+  const open = async (request: SpeechRequest, signal?: AbortSignal, how: SpeechHow = {}) => {
     try {
-      return await openOnce(request, signal)
+      return await openOnce(request, signal, how)
     } catch (error) {
       // An expired or refused browser token: once, with a fresh one from getToken().
       if (isEdgeRequestError(error) && error.status === 401 && auth.invalidate())
-        return openOnce(request, signal)
+        return openOnce(request, signal, how)
       throw error
     }
   }
 
   return {
     speechStream: open,
-    async speech(request, signal) {
-      const s = await open(request, signal)
+    async speech(request, signal, how) {
+      const s = await open(request, signal, how)
       const audio = completeAudio(await readAll(s.body), s.mimeType)
       return { audio, mimeType: s.mimeType, cacheStatus: s.cacheStatus, language: s.language }
     },

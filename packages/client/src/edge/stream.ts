@@ -45,7 +45,7 @@ export function deadlineFor(timeoutMs: number, input: string): number {
   return timeoutMs + MS_PER_CHARACTER * input.length
 }
 
-const CACHE_STATUSES: readonly CacheStatus[] = ['hit', 'miss', 'coalesced', 'stale']
+const CACHE_STATUSES: readonly CacheStatus[] = ['hit', 'miss', 'coalesced', 'stale', 'bypass']
 
 class Deadline extends Error {
   readonly which: 'first' | 'total'
@@ -67,6 +67,8 @@ export async function openSpeechStream(
   json: Record<string, unknown>,
   limits: StreamLimits,
   signal?: AbortSignal,
+  /** Request headers besides authorization (`cache-control: no-store`). */
+  headers?: Record<string, string>,
 ): Promise<EdgeStream> {
   const controller = new AbortController()
   const onAbort = () => controller.abort(signal?.reason)
@@ -87,6 +89,7 @@ export async function openSpeechStream(
   try {
     response = await http.post('v1/audio/speech', {
       json,
+      ...(headers === undefined ? {} : { headers }),
       timeout: false,
       signal: controller.signal,
     })
