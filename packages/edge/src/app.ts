@@ -62,7 +62,16 @@ app.use('*', async (c, next) => {
 function corsOf(origins: string[]): MiddlewareHandler {
   return cors({
     origin: origins.includes('*') ? '*' : origins,
-    allowHeaders: ['authorization', 'content-type', 'range', 'if-none-match', 'x-request-id'],
+    // `cache-control`: a browser app's `no-store` request (the SDK's `store: false`) is not a
+    // CORS-safelisted header, so its preflight must allow it.
+    allowHeaders: [
+      'authorization',
+      'content-type',
+      'cache-control',
+      'range',
+      'if-none-match',
+      'x-request-id',
+    ],
     exposeHeaders: [
       'x-tts-cache',
       'x-tts-language',
