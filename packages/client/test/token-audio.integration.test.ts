@@ -3,7 +3,7 @@
  * a page plays `<audio src="EDGE/v1/audio/speech?…&token=…">` with a token minted for its origin
  * (no key in the page, no header: exactly what `<audio src>` can do), and the same token fails
  * from a page on another origin and once it has expired. Two page servers on two ports are two
- * origins.
+ * origins; the first may also `fetch` the edge (CORS), as the SDK does.
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
@@ -130,13 +130,14 @@ describe.skipIf(!existsSync(CHROMIUM))('browser tokens in <audio src> (real Chro
 
   beforeAll(async () => {
     emulator = await startEmulatorProcess()
+    home = await startPage()
+    elsewhere = await startPage()
+    // `home` may also call the edge with fetch (CORS), as an app using the SDK does.
     edge = await startEdge(
       emulator.url,
       {},
-      { TOKEN_KEYS: `t1:${randomBytes(32).toString('base64')}` },
+      { TOKEN_KEYS: `t1:${randomBytes(32).toString('base64')}`, CORS_ORIGINS: home },
     )
-    home = await startPage()
-    elsewhere = await startPage()
     dir = await mkdtemp(join(tmpdir(), 'tts-token-audio-'))
     context = await launchChromium(join(dir, 'profile'))
   }, 180_000)
@@ -181,6 +182,37 @@ describe.skipIf(!existsSync(CHROMIUM))('browser tokens in <audio src> (real Chro
     const unbound = await mint({ ttl_seconds: 600 })
     expect((await play(other, unbound.token)).ok).toBe(true)
     await Promise.all([page.close(), other.close()])
+  })
+
+  it("lets a page send Cache-Control: no-store (the SDK's store: false) past the CORS preflight", async () => {
+    const { token } = await mint({ origin: home, ttl_seconds: 600 })
+    const page = await open(home)
+    const asked = {
+      url: `${edge.url}/v1/audio/speech`,
+      token,
+      text: uniqueSentence('Kept nowhere'),
+    }
+    // The headers the SDK sends: none of them is CORS-safelisted, so Chromium asks first.
+    const answer = await page.evaluate(async ({ url, token, text }) => {
+      try {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'cache-control': 'no-store',
+          },
+          body: JSON.stringify({ voice: 'alloy', input: text, response_format: 'wav' }),
+        })
+        const bytes = (await res.arrayBuffer()).byteLength
+        return { status: res.status, cache: res.headers.get('x-tts-cache'), bytes }
+      } catch (error) {
+        return { status: 0, cache: String(error), bytes: 0 }
+      }
+    }, asked)
+    expect(answer).toMatchObject({ status: 200, cache: 'BYPASS' })
+    expect(answer.bytes).toBeGreaterThan(10_000)
+    await page.close()
   })
 
   it('plays until it expires, then fails', async () => {
