@@ -78,8 +78,9 @@ export async function answerSpeech(
  * whole answer's lookup (issue 17): when the answer is not cached, the first sentence's lookup
  * no longer follows it, and the upstream is asked one cache round trip sooner — two R2 reads
  * in a row were the slowest work before a long answer's first audio. What it costs: a stream
- * answered from the Cache API or R2 also reads its first sentence, unused (one the isolate
- * holds in memory does not: see `answerSpeech`). Ignored, it must not reject unheard.
+ * answered from the Cache API or R2 also splits and hashes its sentences and reads its first
+ * sentence's entry, unused (one the isolate holds in memory does not: see `answerSpeech`).
+ * Ignored, it must not reject unheard.
  */
 function planAndLookFirst(ctx: SpeechContext, prepared: PreparedSpeech): Promise<SpeechPlan> {
   const planned = planSegments(ctx, prepared).then((plan) => {
